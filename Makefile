@@ -1,0 +1,25 @@
+# Two commands: `make lab` opens JupyterLab on the chapters, `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: lab test venv clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ip=127.0.0.1 --no-browser --ServerApp.root_dir=chapters
+
+test: $(STAMP)
+	$(BIN)/ruff check nnlib tests benchmarks
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,166 @@
+"""Activation, output and loss functions of a neural network (book chapters 3 and 4).
+
+Each one is a pure function of arrays: it never changes its input, keeps float32 as
+float32 (anything else becomes float64), and stays finite and warning-free for every
+finite input. Bad input raises a ``ValueError`` or ``TypeError`` that names the problem.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from nnlib._checks import as_float_array
+
+__all__ = [
+    "identity_function",
+    "step_function",
+    "sigmoid",
+    "relu",
+    "tanh",
+    "softmax",
+    "softmax_naive",
+    "sum_squared_error",
+    "cross_entropy_error",
+    "to_one_hot",
+    "labels_to_indices",
+    "CROSS_ENTROPY_DELTA",
+]
+
+#: Added inside the log of cross-entropy, as in the book, so that log(0) never happens.
+CROSS_ENTROPY_DELTA = 1e-7
+
+FloatArray = NDArray[np.floating]
+
+
+def identity_function(x: ArrayLike) -> FloatArray:
+    """恒等関数 identity function, h(x) = x: the output layer of a regression network.
+
+    Returns a new array, so that changing the result never changes ``x``.
+    """
+    return as_float_array(x, "x").copy()
+
+
+def step_function(x: ArrayLike) -> NDArray[np.int64]:
+    """ステップ関数 step function: 1 where x > 0, else 0 (the perceptron's activation)."""
+    return (as_float_array(x, "x") > 0).astype(np.int64)
+
+
+def sigmoid(x: ArrayLike) -> FloatArray:
+    """シグモイド関数 sigmoid, h(x) = 1 / (1 + exp(-x)).
+
+    Computed as ``exp(-|x|)`` on both sides of 0, so that exp never overflows:
+    ``sigmoid(-1000)`` is 0 and ``sigmoid(1000)`` is 1, with no warning.
+    """
+    x = as_float_array(x, "x")
+    z = np.exp(-np.abs(x))  # in (0, 1], never overflows
+    return np.where(x >= 0, 1.0 / (1.0 + z), z / (1.0 + z)).astype(x.dtype, copy=False)
+
+
+def relu(x: ArrayLike) -> FloatArray:
+    """ReLU (Rectified Linear Unit): h(x) = max(0, x)."""
+    x = as_float_array(x, "x")
+    return np.maximum(x, 0).astype(x.dtype, copy=False)
+
+
+def tanh(x: ArrayLike) -> FloatArray:
+    """Hyperbolic tangent, h(x) = (exp(x) - exp(-x)) / (exp(x) + exp(-x)), in (-1, 1)."""
+    return np.tanh(as_float_array(x, "x"))
+
+
+def softmax(a: ArrayLike) -> FloatArray:
+    """ソフトマックス関数 softmax over the last axis, y_k = exp(a_k) / sum_i exp(a_i).
+
+    Works on a vector or a batch of rows. The row maximum is subtracted before exp
+    (softmax is unchanged by a constant shift), so exp never overflows and every finite
+    input gives finite probabilities that sum to 1: ``[1010, 1000, 990]`` included.
+    """
+    a = as_float_array(a, "a")
+    # a - max can overflow to -inf only where exp would give 0 anyway (e.g. [1e308, -1e308]).
+    with np.errstate(over="ignore"):
+        shifted = a - np.max(a, axis=-1, keepdims=True)
+    exp_a = np.exp(shifted)
+    return exp_a / np.sum(exp_a, axis=-1, keepdims=True)
+
+
+def softmax_naive(a: ArrayLike) -> FloatArray:
+    """The textbook formula exp(a) / sum(exp(a)) with no shift: overflows for large ``a``.
+
+    Kept only to show the overflow (chapter 3). It returns NaN for ``[1010, 1000, 990]``
+    and lets numpy's overflow ``RuntimeWarning`` through. Use :func:`softmax` instead.
+    """
+    a = as_float_array(a, "a")
+    exp_a = np.exp(a)
+    return exp_a / np.sum(exp_a, axis=-1, keepdims=True)
+
+
+def to_one_hot(labels: ArrayLike, num_classes: int = 10) -> NDArray[np.float32]:
+    """one-hot表現 one-hot encoding: label k becomes a row with 1 at index k, 0 elsewhere."""
+    labels = np.asarray(labels)
+    if labels.dtype.kind not in "iu":
+        raise TypeError(f"labels must be integers, got dtype {labels.dtype}")
+    if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
+        raise ValueError(f"labels must lie in 0..{num_classes - 1}, got {labels.min()}..{labels.max()}")
+    one_hot = np.zeros((*labels.shape, num_classes), dtype=np.float32)
+    np.put_along_axis(one_hot, labels[..., None].astype(np.intp), 1.0, axis=-1)
+    return one_hot
+
+
+def labels_to_indices(y: ArrayLike, t: ArrayLike) -> tuple[FloatArray, NDArray[np.intp]]:
+    """Return ``y`` as a 2-D batch and ``t`` as one integer class index per row.
+
+    ``t`` may be one-hot (the shape of ``y``) or integer labels (one per row of ``y``).
+    A single sample (``y`` 1-D) becomes a batch of one.
+    """
+    y = as_float_array(y, "y")
+    t = np.asarray(t)
+    if y.ndim not in (1, 2):
+        raise ValueError(f"y must be 1-D (one sample) or 2-D (a batch), got shape {y.shape}")
+    if t.dtype.kind not in "biuf":
+        raise TypeError(f"t must be integer labels or a one-hot array, got dtype {t.dtype}")
+    num_classes = y.shape[-1]
+    if t.shape == y.shape:
+        rows = t.reshape(-1, num_classes)
+        if not np.all((rows == 0) | (rows == 1)) or not np.all(rows.sum(axis=1) == 1):
+            raise ValueError("t has the shape of y but is not one-hot: each row needs exactly one 1")
+        indices = rows.argmax(axis=1)
+    elif t.shape == y.shape[:-1]:
+        if t.dtype.kind not in "iu":
+            raise TypeError(f"integer labels must have an integer dtype, got {t.dtype}")
+        indices = t.reshape(-1)
+        if indices.min() < 0 or indices.max() >= num_classes:
+            raise ValueError(
+                f"labels must lie in 0..{num_classes - 1} (y has {num_classes} classes), "
+                f"got {indices.min()}..{indices.max()}"
+            )
+    else:
+        raise ValueError(
+            f"shapes of y {y.shape} and t {t.shape} do not match: t must be one-hot "
+            f"with shape {y.shape} or integer labels with shape {y.shape[:-1]}"
+        )
+    return y.reshape(-1, num_classes), indices.astype(np.intp)
+
+
+def sum_squared_error(y: ArrayLike, t: ArrayLike) -> float:
+    """二乗和誤差 sum of squared errors, E = 1/2 * sum_k (y_k - t_k)^2.
+
+    ``t`` is one-hot or integer labels. For a batch, E is averaged over the rows.
+    """
+    y2, indices = labels_to_indices(y, t)
+    target = np.zeros_like(y2)
+    target[np.arange(len(indices)), indices] = 1
+    return float(0.5 * np.sum((y2 - target) ** 2) / len(indices))
+
+
+def cross_entropy_error(y: ArrayLike, t: ArrayLike) -> float:
+    """交差エントロピー誤差 cross-entropy error, E = -sum_k t_k log(y_k + delta).
+
+    ``y`` holds probabilities (e.g. softmax output), one sample or a batch of rows;
+    ``t`` is one-hot or integer labels. For a batch, E is averaged over the rows. The tiny
+    ``delta`` (1e-7) keeps E finite when the correct class has probability 0.
+    """
+    y2, indices = labels_to_indices(y, t)
+    if np.any(y2 < 0):
+        raise ValueError("y must hold probabilities (>= 0); did you pass logits before softmax?")
+    correct = y2[np.arange(len(indices)), indices]
+    return float(-np.sum(np.log(correct + CROSS_ENTROPY_DELTA)) / len(indices))

@@ -1,0 +1,75 @@
+"""Latency of every explorer's slider update, measured headless in one run.
+
+Builds each ``*_explorer`` in ``nnlib.widgets`` with its defaults, then moves each of
+its sliders through evenly spaced positions across its range (as a drag would), timing
+the full update the kernel does per step: compute, redraw in place, PNG, readout.
+Prints p50 and p95 per explorer and per slider. The target is p95 < 100 ms.
+
+    .venv/bin/python benchmarks/widget_latency.py [--steps 25]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import ipywidgets as widgets
+import numpy as np
+
+import nnlib.widgets
+
+SLIDERS = (widgets.FloatSlider, widgets.FloatLogSlider, widgets.IntSlider)
+
+
+def slider_positions(slider: widgets.Widget, steps: int) -> list:
+    if isinstance(slider, widgets.FloatLogSlider):
+        exps = np.linspace(slider.min, slider.max, steps)
+        return [float(slider.base**e) for e in exps]
+    values = np.linspace(slider.min, slider.max, steps)
+    if isinstance(slider, widgets.IntSlider):
+        return sorted({int(round(v)) for v in values})
+    return [float(v) for v in values]
+
+
+def measure(factory, steps: int) -> dict[str, list[float]]:
+    explorer = factory()
+    timings: dict[str, list[float]] = {}
+    for name, control in explorer.controls.items():
+        if not isinstance(control, SLIDERS):
+            continue
+        original = control.value
+        for value in slider_positions(control, steps):
+            start = time.perf_counter()
+            control.value = value
+            timings.setdefault(name, []).append(time.perf_counter() - start)
+        control.value = original
+    return timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=25, help="positions per slider")
+    args = parser.parse_args()
+    factories = [
+        (name, getattr(nnlib.widgets, name))
+        for name in dir(nnlib.widgets)
+        if name.endswith("_explorer") and callable(getattr(nnlib.widgets, name))
+    ]
+    print(f"{'explorer':32} {'slider':18} {'n':>4} {'p50 ms':>8} {'p95 ms':>8}")
+    worst = 0.0
+    for name, factory in factories:
+        per_slider = measure(factory, args.steps)
+        everything = [t for ts in per_slider.values() for t in ts]
+        for slider, ts in per_slider.items():
+            p50, p95 = np.percentile(ts, [50, 95]) * 1000
+            print(f"{name:32} {slider:18} {len(ts):4d} {p50:8.1f} {p95:8.1f}")
+        if everything:
+            p50, p95 = np.percentile(everything, [50, 95]) * 1000
+            worst = max(worst, p95)
+            print(f"{name:32} {'(all sliders)':18} {len(everything):4d} {p50:8.1f} {p95:8.1f}")
+    verdict = "meets" if worst < 100 else "MISSES"
+    print(f"\nworst p95: {worst:.1f} ms, {verdict} the 100 ms target")
+
+
+if __name__ == "__main__":
+    main()

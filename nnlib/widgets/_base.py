@@ -79,6 +79,10 @@ class Explorer(widgets.VBox):
         children = [widgets.HTML(f"<b>{title}</b>")] if title else []
         children += [*self.controls.values(), canvas.image, self.readout]
         super().__init__(children=children)
+        # Stable CSS hooks for the real-browser check (tests/browser).
+        self.add_class("nnlib-explorer")
+        canvas.image.add_class("nnlib-explorer-image")
+        self.readout.add_class("nnlib-explorer-readout")
         for control in self.controls.values():
             if hasattr(control, "value") and not isinstance(control, widgets.Button):
                 control.observe(self._on_change, names="value")

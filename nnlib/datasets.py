@@ -60,7 +60,9 @@ def read_idx(file: str | Path) -> NDArray[np.uint8]:
     shape = tuple(int(d) for d in np.frombuffer(data[4:header], dtype=">u4"))
     expected = int(np.prod(shape))
     if len(data) - header != expected:
-        raise ValueError(f"{file} holds {len(data) - header} bytes of data, its header says {expected}")
+        raise ValueError(
+            f"{file} holds {len(data) - header} bytes of data, its header says {expected}"
+        )
     return np.frombuffer(data, dtype=np.uint8, offset=header).reshape(shape)
 
 
@@ -113,7 +115,9 @@ def _raw_arrays(path: str | None) -> dict[str, NDArray[np.uint8]]:
     return arrays
 
 
-def _prepare(images: NDArray, labels: NDArray, normalize: bool, flatten: bool, one_hot: bool) -> Split:
+def _prepare(
+    images: NDArray, labels: NDArray, normalize: bool, flatten: bool, one_hot: bool
+) -> Split:
     x = images.astype(np.float32) / 255.0 if normalize else images.copy()
     x = x.reshape(len(x), 784) if flatten else x.reshape(len(x), 1, 28, 28)
     t = to_one_hot(labels, 10) if one_hot else labels.astype(np.int64)

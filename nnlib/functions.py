@@ -100,7 +100,9 @@ def to_one_hot(labels: ArrayLike, num_classes: int = 10) -> NDArray[np.float32]:
     if labels.dtype.kind not in "iu":
         raise TypeError(f"labels must be integers, got dtype {labels.dtype}")
     if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
-        raise ValueError(f"labels must lie in 0..{num_classes - 1}, got {labels.min()}..{labels.max()}")
+        raise ValueError(
+            f"labels must lie in 0..{num_classes - 1}, got {labels.min()}..{labels.max()}"
+        )
     one_hot = np.zeros((*labels.shape, num_classes), dtype=np.float32)
     np.put_along_axis(one_hot, labels[..., None].astype(np.intp), 1.0, axis=-1)
     return one_hot
@@ -122,7 +124,7 @@ def labels_to_indices(y: ArrayLike, t: ArrayLike) -> tuple[FloatArray, NDArray[n
     if t.shape == y.shape:
         rows = t.reshape(-1, num_classes)
         if not np.all((rows == 0) | (rows == 1)) or not np.all(rows.sum(axis=1) == 1):
-            raise ValueError("t has the shape of y but is not one-hot: each row needs exactly one 1")
+            raise ValueError("t has the shape of y but is not one-hot: each row needs one 1")
         indices = rows.argmax(axis=1)
     elif t.shape == y.shape[:-1]:
         if t.dtype.kind not in "iu":
@@ -157,10 +159,11 @@ def cross_entropy_error(y: ArrayLike, t: ArrayLike) -> float:
 
     ``y`` holds probabilities (e.g. softmax output), one sample or a batch of rows;
     ``t`` is one-hot or integer labels. For a batch, E is averaged over the rows. The tiny
-    ``delta`` (1e-7) keeps E finite when the correct class has probability 0.
+    ``delta`` (1e-7) keeps E finite when the correct class has probability 0; E >= 0.
     """
     y2, indices = labels_to_indices(y, t)
     if np.any(y2 < 0):
         raise ValueError("y must hold probabilities (>= 0); did you pass logits before softmax?")
     correct = y2[np.arange(len(indices)), indices]
-    return float(-np.sum(np.log(correct + CROSS_ENTROPY_DELTA)) / len(indices))
+    # Capped at 1 so that a certain, correct answer costs exactly 0, never -1e-7.
+    return float(-np.sum(np.log(np.minimum(correct + CROSS_ENTROPY_DELTA, 1.0))) / len(indices))

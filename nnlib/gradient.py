@@ -30,7 +30,9 @@ class DivergenceWarning(UserWarning):
 def _scalar(value: object, where: str) -> float:
     result = np.asarray(value)
     if result.size != 1 or result.dtype.kind not in "biuf":
-        raise TypeError(f"f must return a single real number, got {result.shape} {result.dtype} {where}")
+        raise TypeError(
+            f"f must return a single real number, got {result.shape} {result.dtype} {where}"
+        )
     return float(result.reshape(()))
 
 

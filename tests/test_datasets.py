@@ -1,0 +1,96 @@
+"""nnlib.datasets: the verified offline MNIST, and the IDX reader for readers' own files."""
+
+from __future__ import annotations
+
+import gzip
+import struct
+
+import numpy as np
+import pytest
+
+from nnlib.datasets import MNIST_PACKAGE, MNIST_SHA256, load_mnist, read_idx
+
+# Published facts about the official MNIST, independent of how we load it.
+TRAIN_LABEL_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
+TEST_LABEL_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
+
+
+@pytest.fixture(scope="module")
+def raw():
+    return load_mnist(normalize=False, flatten=False)
+
+
+def test_default_load_has_the_books_shapes_and_types():
+    (x_train, t_train), (x_test, t_test) = load_mnist()
+    assert x_train.shape == (60000, 784) and x_test.shape == (10000, 784)
+    assert x_train.dtype == np.float32 and 0.0 <= x_train.min() and x_train.max() == 1.0
+    assert t_train.shape == (60000,) and t_train.dtype == np.int64
+    assert t_train[:5].tolist() == [5, 0, 4, 1, 9] and t_test[:3].tolist() == [7, 2, 1]
+    assert np.bincount(t_train).tolist() == TRAIN_LABEL_COUNTS
+    assert np.bincount(t_test).tolist() == TEST_LABEL_COUNTS
+
+
+def test_raw_and_one_hot_forms(raw):
+    (x_train, _), _ = raw
+    assert x_train.shape == (60000, 1, 28, 28) and x_train.dtype == np.uint8
+    (_, t_hot), _ = load_mnist(one_hot_label=True)
+    assert t_hot.shape == (60000, 10) and t_hot.sum(axis=1).tolist() == [1.0] * 60000
+    assert t_hot[0].argmax() == 5
+
+
+def test_each_load_returns_fresh_arrays():
+    (x_train, _), _ = load_mnist(normalize=False, flatten=False)
+    x_train[0] = 0
+    (again, _), _ = load_mnist(normalize=False, flatten=False)
+    assert again[0].any()
+
+
+def write_idx(path, array, compress):
+    header = struct.pack(">BBBB", 0, 0, 0x08, array.ndim) + struct.pack(
+        f">{array.ndim}I", *array.shape
+    )
+    with gzip.open(path, "wb", compresslevel=1) if compress else open(path, "wb") as stream:
+        stream.write(header + array.astype(np.uint8).tobytes())
+
+
+def make_idx_folder(folder, raw, compress):
+    (x_train, t_train), (x_test, t_test) = raw
+    for stem, array in [
+        ("train-images-idx3-ubyte", x_train.reshape(-1, 28, 28)),
+        ("train-labels-idx1-ubyte", t_train),
+        ("t10k-images-idx3-ubyte", x_test.reshape(-1, 28, 28)),
+        ("t10k-labels-idx1-ubyte", t_test),
+    ]:
+        write_idx(folder / (stem + (".gz" if compress else "")), array, compress)
+
+
+@pytest.mark.parametrize("compress", [True, False])
+def test_local_idx_files_load_the_same_arrays(tmp_path, raw, compress):
+    make_idx_folder(tmp_path, raw, compress)
+    (x_train, t_train), (x_test, t_test) = load_mnist(normalize=False, path=tmp_path)
+    (ref_x, ref_t), (ref_xt, ref_tt) = raw
+    np.testing.assert_array_equal(x_train, ref_x.reshape(-1, 784))
+    np.testing.assert_array_equal(t_test, ref_tt)
+
+
+def test_tampered_files_are_refused_with_the_expected_hash(tmp_path, raw):
+    (x_train, t_train), test = raw
+    x_bad = x_train.copy()
+    x_bad[0, 0, 0, 0] ^= 1
+    make_idx_folder(tmp_path, ((x_bad, t_train), test), compress=False)
+    with pytest.raises(ValueError, match=MNIST_SHA256["train_images"]) as info:
+        load_mnist(path=tmp_path)
+    assert MNIST_PACKAGE in str(info.value)
+
+
+def test_missing_and_malformed_files(tmp_path):
+    with pytest.raises(FileNotFoundError, match="train-images-idx3-ubyte"):
+        load_mnist(path=tmp_path)
+    bad = tmp_path / "bad"
+    bad.write_bytes(b"\x00\x00\x0d\x01\x00\x00\x00\x01\x00")
+    with pytest.raises(ValueError, match="magic"):
+        read_idx(bad)
+    short = tmp_path / "short"
+    short.write_bytes(b"\x00\x00\x08\x01\x00\x00\x00\x05\x01")
+    with pytest.raises(ValueError, match="header says 5"):
+        read_idx(short)

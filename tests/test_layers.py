@@ -1,0 +1,255 @@
+"""nnlib.layers: every backward against central differences (float64), the book's
+shopping numbers, closed forms for softmax-with-loss, and clear errors on bad input."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nnlib.gradient import numerical_gradient
+from nnlib.layers import AddLayer, Affine, MulLayer, Relu, Sigmoid, SoftmaxWithLoss
+
+small_dims = st.integers(min_value=1, max_value=5)
+seeds = st.integers(min_value=0, max_value=2**32 - 1)
+TOL = dict(rtol=1e-6, atol=1e-7)
+
+
+def check_input_gradient(forward, backward, x, rng):
+    """Compare backward(G) with the numerical gradient of sum(forward(x) * G) at x."""
+    out = forward(x)
+    upstream = rng.standard_normal(np.shape(out))
+    analytic = backward(upstream)
+    numeric = numerical_gradient(lambda _: float(np.sum(forward(x) * upstream)), x)
+    np.testing.assert_allclose(analytic, numeric, **TOL)
+
+
+# --- the book's shopping examples (exact up to float rounding of 1.1) ---------------------------
+
+
+def test_apple_example_forward_and_backward():
+    apple, _count, tax = MulLayer(), MulLayer(), MulLayer()
+    price = tax.forward(apple.forward(100, 2), 1.1)
+    d_apple_price, d_tax = tax.backward(1)
+    d_apple, d_count = apple.backward(d_apple_price)
+    assert price == pytest.approx(220, abs=1e-12)
+    assert (d_apple, d_count, d_tax) == (pytest.approx(2.2), pytest.approx(110), 200)
+
+
+def test_apple_and_orange_example():
+    apple, orange, add, tax = MulLayer(), MulLayer(), AddLayer(), MulLayer()
+    total = add.forward(apple.forward(100, 2), orange.forward(150, 3))
+    price = tax.forward(total, 1.1)
+    d_total, d_tax = tax.backward(1)
+    d_apples, d_oranges = add.backward(d_total)
+    d_apple, d_apple_count = apple.backward(d_apples)
+    d_orange, d_orange_count = orange.backward(d_oranges)
+    assert price == pytest.approx(715, abs=1e-12)
+    assert d_tax == 650
+    assert (d_apple, d_apple_count) == (pytest.approx(2.2), pytest.approx(110))
+    assert (d_orange, d_orange_count) == (pytest.approx(3.3), pytest.approx(165))
+
+
+# --- gradients against numerical_gradient on random shapes --------------------------------------
+
+
+@settings(max_examples=25, deadline=None)
+@given(rows=small_dims, cols=small_dims, seed=seeds, broadcast=st.booleans())
+def test_mul_and_add_gradients(rows, cols, seed, broadcast):
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((rows, cols))
+    y = rng.standard_normal((1, cols) if broadcast else (rows, cols))  # y reused down the rows
+    for layer in (MulLayer(), AddLayer()):
+        upstream = rng.standard_normal((rows, cols))
+        layer.forward(x, y)
+        dx, dy = layer.backward(upstream)
+        assert dy.shape == y.shape
+        fx = lambda _, layer=layer, g=upstream: float(np.sum(layer.forward(x, y) * g))  # noqa: E731
+        np.testing.assert_allclose(dx, numerical_gradient(fx, x), **TOL)
+        np.testing.assert_allclose(dy, numerical_gradient(fx, y), **TOL)
+
+
+@settings(max_examples=25, deadline=None)
+@given(shape=st.lists(small_dims, min_size=1, max_size=3), seed=seeds)
+def test_relu_gradient(shape, seed):
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal(shape)
+    x += np.where(x >= 0, 0.01, -0.01)  # keep away from the kink at 0, where h would straddle it
+    layer = Relu()
+    check_input_gradient(layer.forward, layer.backward, x, rng)
+
+
+@settings(max_examples=25, deadline=None)
+@given(shape=st.lists(small_dims, min_size=1, max_size=3), seed=seeds)
+def test_sigmoid_gradient(shape, seed):
+    rng = np.random.default_rng(seed)
+    layer = Sigmoid()
+    check_input_gradient(layer.forward, layer.backward, 3 * rng.standard_normal(shape), rng)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    batch=small_dims, sample=st.lists(small_dims, min_size=1, max_size=3), out=small_dims,
+    seed=seeds,
+)
+def test_affine_gradients(batch, sample, out, seed):
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((batch, *sample))  # extra sample dims are flattened
+    W = rng.standard_normal((int(np.prod(sample)), out))
+    b = rng.standard_normal(out)
+    layer = Affine(W, b)
+    upstream = rng.standard_normal((batch, out))
+    layer.forward(x)
+    dx = layer.backward(upstream)
+    assert dx.shape == x.shape
+    # The layer holds W and b by reference, so perturbing them in place changes its output.
+    f = lambda _: float(np.sum(layer.forward(x) * upstream))  # noqa: E731
+    np.testing.assert_allclose(dx, numerical_gradient(f, x), **TOL)
+    np.testing.assert_allclose(layer.dW, numerical_gradient(f, W), **TOL)
+    np.testing.assert_allclose(layer.db, numerical_gradient(f, b), **TOL)
+
+
+def test_affine_matches_matrix_formula_and_one_sample():
+    rng = np.random.default_rng(0)
+    W, b = rng.standard_normal((4, 3)), rng.standard_normal(3)
+    x = rng.standard_normal(4)
+    layer = Affine(W, b)
+    by_hand = [sum(x[i] * W[i, j] for i in range(4)) + b[j] for j in range(3)]
+    np.testing.assert_allclose(layer.forward(x), [by_hand])
+    assert layer.backward(np.ones((1, 3))).shape == (4,)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    batch=small_dims, classes=st.integers(2, 6), seed=seeds, one_hot=st.booleans(),
+    dout=st.floats(0.1, 3),
+)
+def test_softmax_with_loss_gradient(batch, classes, seed, one_hot, dout):
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, classes, batch)
+    x = rng.standard_normal((batch, classes))
+    # y - t is the exact gradient of -log y_t; the book's delta inside the log, log(y_t + 1e-7),
+    # changes it by about 1e-7 / y_t, so keep y_t well above 0 for a tight comparison.
+    x[np.arange(batch), labels] += 2.0
+    t = np.eye(classes)[labels] if one_hot else labels
+    layer = SoftmaxWithLoss()
+    layer.forward(x, t)
+    analytic = layer.backward(dout)
+    numeric = numerical_gradient(lambda _: dout * layer.forward(x, t), x)
+    np.testing.assert_allclose(analytic, numeric, rtol=1e-5, atol=1e-7)
+
+
+def test_softmax_with_loss_matches_log_sum_exp():
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((6, 4))
+    t = np.array([0, 1, 2, 3, 0, 1])
+    # -log softmax(x)[t] = logsumexp(x) - x[t], computed directly (no softmax, no delta).
+    expected = np.mean(np.log(np.exp(x).sum(axis=1)) - x[np.arange(6), t])
+    assert SoftmaxWithLoss().forward(x, t) == pytest.approx(expected, rel=1e-6)
+    layer = SoftmaxWithLoss()
+    layer.forward(x, t)
+    probabilities = np.exp(x) / np.exp(x).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(layer.backward(), (probabilities - np.eye(4)[t]) / 6)
+
+
+@pytest.mark.parametrize("scale", [1e3, 1e30, 1e300])
+def test_softmax_with_loss_is_stable_for_huge_logits(scale):
+    x = np.array([[scale, 0.0, -scale], [-scale, scale, 0.0]])
+    layer = SoftmaxWithLoss()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loss = layer.forward(x, np.array([0, 0]))
+        dx = layer.backward()
+    # Row 1 is right with certainty (cost 0); row 2 is wrong with certainty (cost -log 1e-7).
+    assert loss == pytest.approx(-np.log(1e-7) / 2, rel=1e-6)
+    assert np.all(np.isfinite(dx))
+
+
+def test_softmax_with_loss_nan_for_non_finite_logits():
+    layer = SoftmaxWithLoss()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.isnan(layer.forward(np.array([[np.inf, 0.0]]), np.array([1])))
+
+
+def test_float32_stays_float32():
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((3, 4)).astype(np.float32)
+    W, b = np.ones((4, 2), np.float32), np.zeros(2, np.float32)
+    affine, relu = Affine(W, b), Relu()
+    out = relu.forward(affine.forward(x))
+    assert out.dtype == np.float32
+    dx = affine.backward(relu.backward(np.ones_like(out)))
+    assert (dx.dtype, affine.dW.dtype, affine.db.dtype) == (np.float32,) * 3
+
+
+def test_layers_do_not_mutate_inputs():
+    x = np.array([[-1.0, 2.0]])
+    before = x.copy()
+    Relu().forward(x)
+    Sigmoid().forward(x)
+    Affine(np.ones((2, 2)), np.zeros(2)).forward(x)
+    layer = SoftmaxWithLoss()
+    layer.forward(x, np.array([1]))
+    layer.backward()
+    np.testing.assert_array_equal(x, before)
+
+
+# --- clear errors -------------------------------------------------------------------------------
+
+
+def test_affine_rejects_integer_weights_and_bad_shapes():
+    with pytest.raises(TypeError, match="float"):
+        Affine(np.ones((2, 3), dtype=int), np.zeros(3))
+    with pytest.raises(ValueError, match="b must have shape"):
+        Affine(np.ones((2, 3)), np.zeros(2))
+    with pytest.raises(ValueError, match="2-D"):
+        Affine(np.ones(3), np.zeros(3))
+    layer = Affine(np.ones((4, 3)), np.zeros(3))
+    with pytest.raises(ValueError, match="expects 4"):
+        layer.forward(np.ones((2, 5)))
+    with pytest.raises(TypeError, match="dtype"):
+        layer.forward(np.array([["a", "b", "c", "d"]]))
+    layer.forward(np.ones((2, 4)))
+    with pytest.raises(ValueError, match="dout"):
+        layer.backward(np.ones((2, 4)))
+
+
+def test_activation_layers_check_dout_shape():
+    for layer in (Relu(), Sigmoid()):
+        layer.forward(np.ones((2, 3)))
+        with pytest.raises(ValueError, match="dout"):
+            layer.backward(np.ones(3))
+
+
+@pytest.mark.parametrize(
+    ("labels", "error", "word"),
+    [
+        (np.array([0, 3]), ValueError, "0..2"),
+        (np.array([0, -1]), ValueError, "0..2"),
+        (np.array([0.0, 1.0]), TypeError, "integer"),
+        (np.array([0, 1, 2]), ValueError, "shapes"),
+        (np.array([[1, 1, 0], [0, 0, 1]]), ValueError, "one-hot"),
+        (np.array(["a", "b"]), TypeError, "dtype"),
+    ],
+)
+def test_softmax_with_loss_rejects_bad_labels(labels, error, word):
+    with pytest.raises(error, match=word):
+        SoftmaxWithLoss().forward(np.zeros((2, 3)), labels)
+
+
+def test_softmax_with_loss_rejects_bad_logits_and_dout():
+    layer = SoftmaxWithLoss()
+    with pytest.raises(ValueError, match="1-D"):
+        layer.forward(np.zeros((2, 3, 4)), np.zeros((2, 3), dtype=int))
+    layer.forward(np.zeros((2, 3)), np.array([0, 1]))
+    with pytest.raises(ValueError, match="scalar"):
+        layer.backward(np.ones(2))
+
+
+def test_mul_layer_rejects_strings():
+    with pytest.raises(TypeError, match="real number"):
+        MulLayer().forward("apple", 2)

@@ -30,6 +30,7 @@ __all__ = [
     "NAND",
     "OR",
     "XOR",
+    "clip_polygon",
     "half_plane_polygon",
     "init_network",
     "forward",
@@ -138,28 +139,37 @@ def XOR(x1: ArrayLike, x2: ArrayLike) -> NDArray[np.int64]:
     return AND(NAND(x1, x2), OR(x1, x2))
 
 
+def clip_polygon(corners: ArrayLike, w1: float, w2: float, b: float) -> NDArray[np.float64]:
+    """The part of a convex polygon where w1*x1 + w2*x2 + b > 0 (one Sutherland-Hodgman step).
+
+    ``corners`` is a (k, 2) array in order around the polygon. Returns the clipped
+    polygon's corners, an empty (0, 2) array when no part of it lies on the 1-side.
+    """
+    w1, w2, b = _weights(w1, w2, b)
+    corners = as_float_array(corners, "corners", allow_empty=True).reshape(-1, 2)
+    side = corners @ np.array([w1, w2]) + b
+    clipped = []
+    for i in range(len(corners)):
+        j = (i + 1) % len(corners)
+        if side[i] > 0:
+            clipped.append(corners[i])
+        if (side[i] > 0) != (side[j] > 0):  # the line crosses this edge
+            t = side[i] / (side[i] - side[j])
+            clipped.append(corners[i] + t * (corners[j] - corners[i]))
+    return np.array(clipped, dtype=np.float64).reshape(-1, 2)
+
+
 def half_plane_polygon(
     w1: float, w2: float, b: float, box: tuple[float, float, float, float] = (-0.5, 1.5, -0.5, 1.5)
 ) -> NDArray[np.float64]:
     """Corners of the region of ``box`` where w1*x1 + w2*x2 + b > 0 (where the output is 1).
 
-    ``box`` is (x1_min, x1_max, x2_min, x2_max). The rectangle is clipped by the line
-    w1*x1 + w2*x2 + b = 0 (one Sutherland-Hodgman step). Returns a (k, 2) array, k = 0
-    when the whole box outputs 0; it also handles w1 = w2 = 0 (no line at all).
+    ``box`` is (x1_min, x1_max, x2_min, x2_max). Returns a (k, 2) array, k = 0 when the
+    whole box outputs 0; with w1 = w2 = 0 (no line at all) it is all or nothing.
     """
-    w1, w2, b = _weights(w1, w2, b)
     x_lo, x_hi, y_lo, y_hi = (float(v) for v in box)
     corners = np.array([[x_lo, y_lo], [x_hi, y_lo], [x_hi, y_hi], [x_lo, y_hi]])
-    side = corners @ np.array([w1, w2]) + b
-    polygon = []
-    for i in range(4):
-        j = (i + 1) % 4
-        if side[i] > 0:
-            polygon.append(corners[i])
-        if (side[i] > 0) != (side[j] > 0):  # the line crosses this edge
-            t = side[i] / (side[i] - side[j])
-            polygon.append(corners[i] + t * (corners[j] - corners[i]))
-    return np.array(polygon, dtype=np.float64).reshape(-1, 2)
+    return clip_polygon(corners, w1, w2, b)
 
 
 def init_network() -> dict[str, NDArray[np.float64]]:

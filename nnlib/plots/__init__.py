@@ -5,6 +5,7 @@ These use pyplot, so in a notebook the figure shows inline at the end of the cel
 """
 
 # One import line per chapter's plots (kept in reading order).
+from nnlib.plots.mnist import plot_digits
 from nnlib.plots.perceptron import plot_book_network, plot_gates, plot_perceptron, plot_xor_network
 from nnlib.plots.activations import plot_activations, plot_curve_fits, plot_one_minus_exp
 from nnlib.plots.graph import plot_computational_graph

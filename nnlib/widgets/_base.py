@@ -48,6 +48,10 @@ class FigureImage:
         if not self._laid_out:
             self.figure.set_layout_engine("none")
             self._laid_out = True
+        self.send()
+
+    def send(self) -> None:
+        """Encode the canvas as it stands (already drawn) to PNG and show it."""
         pixels = np.asarray(self.figure.canvas.buffer_rgba())
         buffer = io.BytesIO()
         PIL.Image.fromarray(pixels[..., :3]).save(buffer, format="png", compress_level=1)

@@ -1,0 +1,156 @@
+"""Where floating point runs out, and what that does to softmax (book chapter 3).
+
+The numbers here are measured from ``np.finfo`` and from running the formulas, never
+typed in: the largest x whose exp is still finite, the scale of the logits at which the
+textbook softmax breaks, and the warnings numpy raised along the way.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+import numpy as np
+from numpy.typing import ArrayLike, DTypeLike, NDArray
+
+from nnlib._checks import as_float_array, check_positive_finite
+from nnlib.functions import softmax, softmax_naive
+
+__all__ = [
+    "SUPPORTED_DTYPES",
+    "CapturedCall",
+    "call_capturing_warnings",
+    "exp_overflow_threshold",
+    "naive_softmax_breaks",
+    "naive_break_scale",
+    "compare_softmax",
+]
+
+#: The float types nnlib.functions computes in (float32 stays float32, the rest becomes float64).
+SUPPORTED_DTYPES = (np.float32, np.float64)
+
+
+def _check_dtype(dtype: DTypeLike) -> np.dtype:
+    try:
+        dt = np.dtype(dtype)
+    except TypeError as error:
+        raise TypeError(f"dtype must be float32 or float64, got {dtype!r}") from error
+    if dt not in [np.dtype(d) for d in SUPPORTED_DTYPES]:
+        raise TypeError(f"dtype must be float32 or float64, got {dt}")
+    return dt
+
+
+class CapturedCall(NamedTuple):
+    """What :func:`call_capturing_warnings` returns: the result and each warning as text."""
+
+    result: Any
+    warnings: list[str]
+
+    def report(self) -> str:
+        """One line per warning, ``Category: message``, or a line saying there were none."""
+        return "\n".join(self.warnings) if self.warnings else "(no warnings)"
+
+
+def call_capturing_warnings(func: Callable[..., Any], *args: Any, **kwargs: Any) -> CapturedCall:
+    """Call ``func(*args, **kwargs)`` and record every warning it raises instead of showing it.
+
+    Each warning becomes ``"RuntimeWarning: overflow encountered in exp"``-style text, in
+    the order raised, so a notebook can print them into its own output (deterministic)
+    rather than letting them spill to stderr.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = func(*args, **kwargs)
+    return CapturedCall(result, [f"{w.category.__name__}: {w.message}" for w in caught])
+
+
+def exp_overflow_threshold(dtype: DTypeLike = np.float64) -> float:
+    """The largest x for which exp(x) is finite in ``dtype``: x_max = log(finfo(dtype).max).
+
+    About 709.78 for float64 and 88.72 for float32. Any exp(x) with x above it is inf.
+    """
+    dt = _check_dtype(dtype)
+    return float(np.log(np.float64(np.finfo(dt).max)))
+
+
+def _scaled(logits: NDArray, scale: float, dt: np.dtype) -> NDArray:
+    return (logits.astype(np.float64) * scale).astype(dt)
+
+
+def naive_softmax_breaks(a: ArrayLike, dtype: DTypeLike = np.float64) -> bool:
+    """True if the textbook softmax of ``a`` computed in ``dtype`` is not a probability vector.
+
+    Broken means a non-finite entry (exp overflowed to inf, and inf / inf is NaN; or every
+    exp underflowed to 0, and 0 / 0 is NaN), or entries that no longer sum to 1 (the sum
+    overflowed while each term did not). The expected overflow warnings are silenced.
+    """
+    dt = _check_dtype(dtype)
+    a = as_float_array(a, "a").astype(dt)
+    with np.errstate(all="ignore"):
+        y = softmax_naive(a)
+        total = np.sum(y, axis=-1, dtype=np.float64)
+    return bool(not np.all(np.isfinite(y)) or np.any(np.abs(total - 1.0) > 1e-3))
+
+
+def _breaks_at(logits: NDArray, scale: float, dt: np.dtype) -> bool:
+    with np.errstate(over="ignore"):
+        scaled = _scaled(logits, scale, dt)
+    return not np.all(np.isfinite(scaled)) or naive_softmax_breaks(scaled, dt)
+
+
+def naive_break_scale(logits: ArrayLike, dtype: DTypeLike = np.float64) -> float:
+    """The smallest scale s > 0 at which ``softmax_naive(s * logits)`` in ``dtype`` breaks.
+
+    Found by bisection on the real computation (see :func:`naive_softmax_breaks`), so it is
+    measured rather than derived; for logits whose largest entry m is positive it lands
+    where the sum of the exps reaches exp(exp_overflow_threshold(dtype)), a little below
+    threshold / m. Returns ``inf`` if no scale breaks it (the largest logit is 0, so exp
+    of it is always 1).
+    """
+    dt = _check_dtype(dtype)
+    logits = as_float_array(logits, "logits").astype(np.float64)
+    if logits.ndim != 1:
+        raise ValueError(f"logits must be one vector (1-D), got shape {logits.shape}")
+    top = float(np.max(logits))
+    if top == 0.0:
+        return float("inf")
+    # Everything hinges on exp of the largest logit: it is inf above ~710 and 0 below
+    # ~-746 in float64 (fewer in float32), so by |scale * top| = 2000 the formula has broken.
+    high = 2000.0 / abs(top)
+    if not _breaks_at(logits, high, dt):
+        return float("inf")
+    low = 0.0  # scale 0 gives the uniform distribution, always fine
+    for _ in range(200):
+        middle = 0.5 * (low + high)
+        if middle in (low, high):
+            break
+        if _breaks_at(logits, middle, dt):
+            high = middle
+        else:
+            low = middle
+    return high
+
+
+def compare_softmax(logits: ArrayLike, scale: float, dtype: DTypeLike) -> dict[str, Any]:
+    """Naive and stable softmax of ``scale * logits`` in ``dtype``, with no warnings shown.
+
+    Returns a dict: ``scaled`` (the logits actually fed in), ``naive`` and ``stable`` (as
+    float64 for display; ``naive`` may hold NaN), ``broken`` (bool), and ``overflowed``
+    (True if some exp(scaled) was inf, i.e. a scaled logit beyond the overflow threshold).
+    """
+    dt = _check_dtype(dtype)
+    scale = check_positive_finite(scale, "scale")
+    logits = as_float_array(logits, "logits")
+    scaled = _scaled(logits, scale, dt)
+    if not np.all(np.isfinite(scaled)):
+        raise ValueError(f"scale {scale:g} times the logits does not fit in {dt}")
+    with np.errstate(all="ignore"):
+        naive = softmax_naive(scaled)
+    return {
+        "scaled": scaled.astype(np.float64),
+        "naive": naive.astype(np.float64),
+        "stable": softmax(scaled).astype(np.float64),
+        "broken": naive_softmax_breaks(scaled, dt),
+        "overflowed": bool(np.max(scaled) > exp_overflow_threshold(dt)),
+    }

@@ -1,0 +1,78 @@
+"""Figures for chapter 4: the -log y curve, and accuracy against cross-entropy in a weight sweep."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+from numpy.typing import ArrayLike
+
+from nnlib.functions import CROSS_ENTROPY_DELTA, cross_entropy_error
+
+__all__ = ["plot_neg_log", "plot_accuracy_vs_loss"]
+
+
+def plot_neg_log(marked: ArrayLike = (0.6, 0.1)) -> Figure:
+    """E = -log y for the probability y of the correct class, with a few values marked."""
+    ys = np.linspace(0.005, 1.0, 400)
+    fig, ax = plt.subplots(figsize=(6.0, 3.4), layout="constrained")
+    ax.plot(ys, -np.log(ys), color="tab:red", label=r"$-\log y$")
+    for y in np.atleast_1d(np.asarray(marked, dtype=float)):
+        loss = cross_entropy_error([y, 1.0 - y], 0)
+        ax.plot([y], [loss], "o", color="black")
+        ax.annotate(f"y={y:g}: E={loss:.2f}", (y, loss), xytext=(8, 6), textcoords="offset points")
+    ax.set(
+        xlabel="y, the probability given to the correct class",
+        ylabel="cross-entropy E",
+        xlim=(0, 1.02),
+        ylim=(0, 5.5),
+        title=(
+            "-log y: 0 when sure and right, unbounded as y -> 0 "
+            f"(capped at {-np.log(CROSS_ENTROPY_DELTA):.1f} by delta)"
+        ),
+    )
+    ax.title.set_fontsize(9)
+    ax.grid(alpha=0.3)
+    return fig
+
+
+def plot_accuracy_vs_loss(
+    weights: ArrayLike,
+    accuracies: ArrayLike,
+    losses: ArrayLike,
+    slope_points: ArrayLike = (),
+    loss_slopes: ArrayLike = (),
+) -> Figure:
+    """Accuracy (top) and cross-entropy (bottom) over the same sweep of one weight.
+
+    Optional ``slope_points`` with their ``loss_slopes`` draw short tangents on the loss
+    curve; the accuracy panel gets flat tangents there, its slope at almost every weight.
+    """
+    weights = np.asarray(weights, dtype=float)
+    accuracies = np.asarray(accuracies, dtype=float)
+    losses = np.asarray(losses, dtype=float)
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(7.0, 5.0), sharex=True, layout="constrained")
+    top.step(weights, accuracies, where="mid", color="tab:blue")
+    top.set(
+        ylabel="accuracy", ylim=(-0.02, 1.02), title="accuracy: flat steps, slope 0 between them"
+    )
+    bottom.plot(weights, losses, color="tab:red")
+    bottom.set(
+        xlabel="the one weight being swept",
+        ylabel="cross-entropy",
+        title="cross-entropy: smooth, its slope says which way to move",
+    )
+    half = 0.04 * (weights[-1] - weights[0])
+    for w, slope in zip(np.atleast_1d(slope_points), np.atleast_1d(loss_slopes), strict=True):
+        level = np.interp(w, weights, losses)
+        bottom.plot(
+            [w - half, w + half], [level - slope * half, level + slope * half], color="black"
+        )
+        bottom.plot([w], [level], "o", color="black", markersize=4)
+        acc = accuracies[np.argmin(np.abs(weights - w))]
+        top.plot([w - half, w + half], [acc, acc], color="black")
+        top.plot([w], [acc], "o", color="black", markersize=4)
+    for ax in (top, bottom):
+        ax.grid(alpha=0.3)
+        ax.title.set_fontsize(10)
+    return fig

@@ -9,3 +9,5 @@ from nnlib.plots.mnist import plot_digits
 from nnlib.plots.perceptron import plot_book_network, plot_gates, plot_perceptron, plot_xor_network
 from nnlib.plots.activations import plot_activations, plot_curve_fits, plot_one_minus_exp
 from nnlib.plots.graph import plot_computational_graph
+from nnlib.plots.softmax import plot_output_functions, plot_softmax_by_scale
+from nnlib.plots.losses import plot_accuracy_vs_loss, plot_neg_log

@@ -9,3 +9,4 @@ from nnlib.widgets._base import Explorer as Explorer
 from nnlib.widgets._base import FigureImage as FigureImage
 
 # One import line per chapter's explorers (kept in reading order).
+from nnlib.widgets.softmax import softmax_overflow_explorer

@@ -8,10 +8,6 @@ on top, before the PNG goes to the image widget as usual.
 
 from __future__ import annotations
 
-import io
-
-import numpy as np
-import PIL.Image
 from matplotlib.artist import Artist
 
 from nnlib.widgets._base import FigureImage
@@ -49,7 +45,4 @@ class BlitFigureImage(FigureImage):
             canvas.restore_region(self._background)
         for artist in self._moving:
             self.figure.draw_artist(artist)
-        pixels = np.asarray(canvas.buffer_rgba())
-        buffer = io.BytesIO()
-        PIL.Image.fromarray(pixels[..., :3]).save(buffer, format="png", compress_level=1)
-        self.image.value = buffer.getvalue()
+        self.send()

@@ -11,3 +11,10 @@ from nnlib.plots.activations import plot_activations, plot_curve_fits, plot_one_
 from nnlib.plots.graph import plot_computational_graph
 from nnlib.plots.softmax import plot_output_functions, plot_softmax_by_scale
 from nnlib.plots.losses import plot_accuracy_vs_loss, plot_neg_log
+from nnlib.plots.descent import (
+    plot_descent_paths,
+    plot_difference_errors,
+    plot_gradient_field,
+    plot_gradient_timing,
+    plot_tangent_lines,
+)

@@ -1,0 +1,123 @@
+"""Figures for chapter 05: finite differences, gradients, descent paths, and their cost."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from numpy.typing import ArrayLike, NDArray
+
+from nnlib.gradient import numerical_diff, numerical_gradient
+from nnlib.surfaces import Surface
+
+__all__ = [
+    "plot_difference_errors",
+    "plot_tangent_lines",
+    "plot_gradient_field",
+    "plot_descent_paths",
+    "plot_gradient_timing",
+    "draw_contours",
+]
+
+
+def plot_difference_errors(
+    hs: ArrayLike, forward: ArrayLike, central: ArrayLike, marked_h: float = 1e-4
+) -> Figure:
+    """Error of forward and central differences against h, both axes logarithmic."""
+    fig, ax = plt.subplots(figsize=(7.0, 3.6), layout="constrained")
+    floor = 1e-17  # an error of exactly 0 cannot sit on a log axis
+    ax.loglog(hs, np.maximum(forward, floor), "o-", ms=3, label="forward  (f(x+h) - f(x)) / h")
+    ax.loglog(hs, np.maximum(central, floor), "s-", ms=3, label="central  (f(x+h) - f(x-h)) / 2h")
+    ax.axvline(marked_h, color="0.5", ls=":", lw=1.2)
+    ax.annotate(f"h = {marked_h:g}", (marked_h, 1.0), xytext=(4, 0), textcoords="offset points")
+    ax.text(0.03, 0.06, "rounding error\ngrows as h shrinks", transform=ax.transAxes, fontsize=8)
+    ax.text(0.97, 0.06, "truncation error\ngrows with h", transform=ax.transAxes, fontsize=8,
+            ha="right")  # fmt: skip
+    ax.set_xlabel("step h")
+    ax.set_ylabel("|estimate - true derivative|")
+    ax.legend(loc="upper center", fontsize=8)
+    return fig
+
+
+def plot_tangent_lines(
+    f: Callable[[float], float], points: Sequence[float], x_range: tuple[float, float] = (0, 20)
+) -> Figure:
+    """f(x) with its tangent line at each point, slopes by :func:`numerical_diff`."""
+    x = np.linspace(*x_range, 200)
+    fig, ax = plt.subplots(figsize=(6.0, 3.6), layout="constrained")
+    ax.plot(x, [f(v) for v in x], lw=2, color="k", label="f(x)")
+    for a in points:
+        slope = numerical_diff(f, a)
+        ax.plot(x, f(a) + slope * (x - a), "--", label=f"tangent at x = {a:g} (slope {slope:.4f})")
+        ax.plot([a], [f(a)], "o", color="0.3")
+    ax.set_xlabel("x")
+    ax.set_ylabel("f(x)")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def draw_contours(ax: Axes, surface: Surface, levels: int = 20, points: int = 81):
+    """Filled-line contours of ``surface`` on ``ax``, its minima marked; returns the contour set."""
+    x0, x1, z = surface.mesh(points)
+    contours = ax.contour(x0, x1, z, levels=levels, cmap="viridis", linewidths=0.8)
+    minima = np.array(surface.minima)
+    ax.plot(minima[:, 0], minima[:, 1], "*", color="goldenrod", ms=10, mec="k", mew=0.5)
+    ax.set_xlim(surface.extent[:2])
+    ax.set_ylim(surface.extent[2:])
+    ax.set_xlabel(surface.axis_labels[0])
+    ax.set_ylabel(surface.axis_labels[1])
+    ax.set_aspect("equal")
+    return contours
+
+
+def plot_gradient_field(
+    surface: Surface, paths: Mapping[str, NDArray] | None = None, arrows: int = 15
+) -> Figure:
+    """Arrows of the negative gradient -grad f (by ``numerical_gradient``) over the contours,
+    with optional descent paths drawn on top."""
+    fig, ax = plt.subplots(figsize=(5.2, 4.6), layout="constrained")
+    draw_contours(ax, surface)
+    x0min, x0max, x1min, x1max = surface.extent
+    g0, g1 = np.meshgrid(np.linspace(x0min, x0max, arrows), np.linspace(x1min, x1max, arrows))
+    points = np.stack([g0.ravel(), g1.ravel()], axis=1)
+    downhill = -np.array([numerical_gradient(surface.f, p.copy()) for p in points])
+    ax.quiver(points[:, 0], points[:, 1], downhill[:, 0], downhill[:, 1], color="0.35",
+              angles="xy", width=0.004)  # fmt: skip
+    for label, path in (paths or {}).items():
+        ax.plot(path[:, 0], path[:, 1], "o-", ms=2.5, lw=1.5, label=label)
+    if paths:
+        ax.legend(fontsize=8, loc="upper right")
+    ax.set_title(f"-gradient of {surface.label}", fontsize=10)
+    return fig
+
+
+def plot_descent_paths(surface: Surface, paths: Mapping[str, NDArray]) -> Figure:
+    """Each gradient-descent path over the contours of ``surface``, start circled."""
+    fig, ax = plt.subplots(figsize=(5.2, 4.6), layout="constrained")
+    draw_contours(ax, surface)
+    for label, path in paths.items():
+        ax.plot(path[:, 0], path[:, 1], "o-", ms=3, lw=1.2, label=label)
+    start = next(iter(paths.values()))[0]
+    ax.plot([start[0]], [start[1]], "o", ms=12, mfc="none", mec="k")
+    ax.legend(fontsize=8, loc="lower left")
+    return fig
+
+
+def plot_gradient_timing(
+    counts: ArrayLike, seconds: ArrayLike, fitted: Callable[[NDArray], NDArray]
+) -> Figure:
+    """Measured time of one numerical gradient against parameter count, with the fitted line."""
+    counts, seconds = np.asarray(counts, dtype=float), np.asarray(seconds, dtype=float)
+    fig, ax = plt.subplots(figsize=(6.0, 3.4), layout="constrained")
+    ax.plot(counts, seconds * 1000, "o", label="measured (best of 3)")
+    line = np.linspace(0, counts.max(), 50)
+    ax.plot(line, fitted(line) * 1000, "--", label="straight-line fit")
+    ax.set_xlabel("number of parameters")
+    ax.set_ylabel("ms per numerical gradient")
+    ax.set_xlim(0, None)
+    ax.set_ylim(0, None)
+    ax.legend(fontsize=8)
+    return fig

@@ -11,3 +11,4 @@ from nnlib.widgets._base import FigureImage as FigureImage
 # One import line per chapter's explorers (kept in reading order).
 from nnlib.widgets.softmax import softmax_overflow_explorer
 from nnlib.widgets.descent import descent_explorer
+from nnlib.widgets.losses import loss_explorer

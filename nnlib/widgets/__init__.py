@@ -12,3 +12,5 @@ from nnlib.widgets._base import FigureImage as FigureImage
 from nnlib.widgets.softmax import softmax_overflow_explorer
 from nnlib.widgets.descent import descent_explorer
 from nnlib.widgets.losses import loss_explorer
+from nnlib.widgets.perceptron import perceptron_explorer
+from nnlib.widgets.activations import activation_explorer

@@ -5,8 +5,7 @@ Every ``*_explorer`` function builds and returns an :class:`~nnlib.widgets._base
 ``explorer.state`` and ``explorer.readout.value``.
 """
 
-from nnlib.widgets._base import Explorer as Explorer
-from nnlib.widgets._base import FigureImage as FigureImage
+from nnlib.widgets._base import Explorer, FigureImage
 
 # One import line per chapter's explorers (kept in reading order).
 from nnlib.widgets.softmax import softmax_overflow_explorer

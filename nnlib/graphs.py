@@ -296,14 +296,25 @@ def gradient_errors(
     return rows
 
 
-def format_gradient_table(rows: list[GradientError], digits: int = 1) -> str:
-    """A plain-text table of :func:`gradient_errors`, errors with ``digits`` significant digits."""
-    check_count(digits, "digits", minimum=1)
+def format_gradient_table(rows: list[GradientError], digits: int | None = None) -> str:
+    """A plain-text table of :func:`gradient_errors`.
+
+    With ``digits=None`` each error is shown as its nearest power of ten,
+    10^round(log10(error)), e.g. ``1e-06``: the part of a gradient-check result that
+    does not change between machines. Otherwise with ``digits`` significant digits.
+    """
+    if digits is not None:
+        check_count(digits, "digits", minimum=1)
+
+    def show(error: float) -> str:
+        if digits is not None:
+            return f"{error:.{digits - 1}e}"
+        return "0" if error == 0 else f"{10.0 ** round(math.log10(error)):.0e}"
+
     lines = [f"{'param':<6} {'shape':<12} {'max abs error':>14} {'max rel error':>14}"]
-    spec = f">14.{digits - 1}e"
     for row in rows:
         shape = str(row.shape)
-        lines.append(f"{row.name:<6} {shape:<12} {row.max_abs:{spec}} {row.max_rel:{spec}}")
+        lines.append(f"{row.name:<6} {shape:<12} {show(row.max_abs):>14} {show(row.max_rel):>14}")
     return "\n".join(lines)
 
 

@@ -245,9 +245,20 @@ def test_gradient_errors_reject_mismatches():
 def test_format_gradient_table_has_one_row_per_parameter():
     rows = gradient_errors({"W1": np.ones((2, 2)), "b1": np.ones(2)},
                            {"W1": np.ones((2, 2)) + 1e-9, "b1": np.ones(2)})
-    table = format_gradient_table(rows).splitlines()
+    table = format_gradient_table(rows, digits=2).splitlines()
     assert len(table) == 3
-    assert table[1].split()[0] == "W1" and "1e-09" in table[1]
+    assert table[1].split()[0] == "W1" and "1.0e-09" in table[1]
+    assert table[2].split()[-2:] == ["0.0e+00", "0.0e+00"]
+
+
+def test_format_gradient_table_rounds_to_the_nearest_power_of_ten():
+    rows = gradient_errors({"W": np.array([4.0])}, {"W": np.array([4.0 + 3e-7])})
+    # abs error 3e-7 is nearer 1e-7 than 1e-6 on a log scale; relative 7.5e-8 nearer 1e-7
+    assert format_gradient_table(rows).splitlines()[1].split()[-2:] == ["1e-07", "1e-07"]
+    rows = gradient_errors({"W": np.array([1.0])}, {"W": np.array([1.0 + 4e-7])})
+    assert format_gradient_table(rows).splitlines()[1].split()[-2:] == ["1e-06", "1e-06"]
+    zeros = gradient_errors({"b": np.zeros(2)}, {"b": np.zeros(2)})
+    assert format_gradient_table(zeros).splitlines()[1].split()[-2:] == ["0", "0"]
     with pytest.raises(ValueError, match="digits"):
         format_gradient_table(rows, digits=0)
 

@@ -1,0 +1,134 @@
+"""What the browser check needs to know about Chromium, the chapters and the JupyterLab DOM.
+
+Selectors were measured against JupyterLab 4.6 with jupyterlab_widgets 3 (see
+``design.md``, "Real browser"). Explorers carry stable CSS classes set in
+``nnlib.widgets._base.Explorer``: ``nnlib-explorer`` on the box, ``nnlib-explorer-image``
+on the ``<img>`` the figure is drawn into, ``nnlib-explorer-readout`` on the readout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = Path(os.environ.get("NNLIB_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+EXPLORER = ".nnlib-explorer"
+EXPLORER_IMAGE = ".nnlib-explorer-image"
+EXPLORER_READOUT = ".nnlib-explorer-readout"
+SLIDER_HANDLE = ".widget-slider .noUi-handle"
+SLIDER_TRACK = ".widget-slider .noUi-base"
+EXECUTION_IDLE = ".jp-Notebook-ExecutionIndicator[data-status='idle']"
+
+
+def chapters_dir() -> Path:
+    return Path(os.environ.get("NNLIB_BROWSER_CHAPTERS", REPO / "chapters"))
+
+
+def notebooks() -> list[Path]:
+    """Every chapter notebook present when pytest collects (solutions/ subfolders excluded)."""
+    return sorted(chapters_dir().glob("*.ipynb"))
+
+
+def skip_reason() -> str | None:
+    """Why this machine cannot run the browser check, in one line; None if it can."""
+    if not CHROMIUM.exists():
+        return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError as error:
+        return f"the playwright package does not import: {error}"
+    return None
+
+
+def saved_widget_counts(path: Path) -> tuple[int, int | None]:
+    """(widget views, explorers) in the notebook's saved outputs.
+
+    Explorers are counted from the saved widget state (their ``_dom_classes``); None if the
+    notebook was saved without widget state, so the explorer count cannot be known.
+    """
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    model_ids = [
+        output["data"][WIDGET_VIEW]["model_id"]
+        for cell in notebook["cells"] if cell["cell_type"] == "code"
+        for output in cell.get("outputs", [])
+        if WIDGET_VIEW in output.get("data", {})
+    ]
+    state = notebook.get("metadata", {}).get("widgets", {}).get(WIDGET_STATE, {}).get("state")
+    if state is None:
+        return len(model_ids), None
+    explorers = sum(
+        "nnlib-explorer" in state.get(model_id, {}).get("state", {}).get("_dom_classes", [])
+        for model_id in model_ids
+    )
+    return len(model_ids), explorers
+
+
+# --- JavaScript run in the page -------------------------------------------------------
+
+# True when every code cell with source has an execution count and none is queued.
+JS_ALL_CELLS_RAN = """() => {
+  const cells = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell')];
+  return cells.length > 0 && cells.every(cell => {
+    const prompt = cell.querySelector('.jp-InputArea-prompt')?.textContent ?? '';
+    const source = cell.querySelector('.jp-InputArea-editor')?.textContent ?? '';
+    return /^\\[\\d+\\]:$/.test(prompt.trim()) || source.trim() === '';
+  });
+}"""
+
+# Counts of what the outputs show, to check after Run All.
+JS_OUTPUT_SUMMARY = """() => {
+  const outputs = [...document.querySelectorAll('.jp-Notebook .jp-OutputArea-output')];
+  const text = el => (el.innerText || '').trim();
+  return {
+    errors: [...document.querySelectorAll(
+      '.jp-Notebook [data-mime-type="application/vnd.jupyter.error"]')]
+      .map(e => text(e).slice(0, 400)),
+    loading: outputs.filter(o => text(o).startsWith('Loading widget')).length,
+    broken: outputs.filter(o => text(o).startsWith('Error displaying widget')).map(text),
+    widgetViews: document.querySelectorAll(
+      '.jp-Notebook .jp-OutputArea-output > .jupyter-widgets,' +
+      '.jp-Notebook .jp-OutputArea-output.jupyter-widgets').length,
+    explorers: document.querySelectorAll('.jp-Notebook .nnlib-explorer').length,
+  };
+}"""
+
+# Arm a probe on one explorer: note when its first slider's handle sees a keydown and when
+# its image shows a new PNG. ipywidgets gives every new PNG a new blob URL, and the kernel
+# only sends the image when its bytes changed, so a new `src` means a redrawn plot.
+JS_ARM_PROBE = """explorer => {
+  const img = explorer.querySelector('.nnlib-explorer-image');
+  const handle = explorer.querySelector('.widget-slider .noUi-handle');
+  const probe = {keydown: null, redrawn: null, src: img.src};
+  handle.addEventListener('keydown', () => { probe.keydown ??= performance.now(); },
+                          {once: true, capture: true});
+  const observer = new MutationObserver(() => {
+    if (img.src !== probe.src) { probe.redrawn = performance.now(); observer.disconnect(); }
+  });
+  observer.observe(img, {attributes: true, attributeFilter: ['src']});
+  explorer.__nnlibProbe = probe;
+}"""
+
+JS_PROBE_DONE = "explorer => explorer.__nnlibProbe.redrawn !== null"
+JS_PROBE_MS = "explorer => explorer.__nnlibProbe.redrawn - explorer.__nnlibProbe.keydown"
+
+# What a reader sees of one explorer: image URL, readout text, main slider position.
+JS_EXPLORER_VIEW = """explorer => {
+  const handle = explorer.querySelector('.widget-slider .noUi-handle');
+  return {
+    src: explorer.querySelector('.nnlib-explorer-image')?.src ?? null,
+    readout: (explorer.querySelector('.nnlib-explorer-readout')?.innerText ?? '').trim(),
+    hasSlider: handle !== null,
+    now: handle ? Number(handle.getAttribute('aria-valuenow')) : null,
+    min: handle ? Number(handle.getAttribute('aria-valuemin')) : null,
+    max: handle ? Number(handle.getAttribute('aria-valuemax')) : null,
+  };
+}"""

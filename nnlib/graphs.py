@@ -344,12 +344,18 @@ def time_call(fn: Callable[[], object], *, repeat: int = 5) -> float:
 @dataclass(frozen=True)
 class GradientTiming:
     """Seconds for one numerical gradient, one backprop gradient and one loss evaluation
-    of the same net on the same batch, and the parameter count."""
+    of the same net on the same batch, and the parameter count.
+
+    ``numerical_measured`` is False when the numerical gradient was not run but
+    estimated as 2 loss evaluations per parameter (a slight underestimate: the loop
+    over parameters adds its own time).
+    """
 
     numerical: float
     backprop: float
     loss: float
     parameters: int
+    numerical_measured: bool = True
 
     @property
     def speedup(self) -> float:
@@ -369,16 +375,27 @@ class _Net(_HasParams, Protocol):
 
 
 def time_gradients(
-    net: _Net, x: NDArray, t: NDArray, *, repeat_numerical: int = 1, repeat_backprop: int = 20
+    net: _Net,
+    x: NDArray,
+    t: NDArray,
+    *,
+    measure_numerical: bool = True,
+    repeat_numerical: int = 1,
+    repeat: int = 20,
 ) -> GradientTiming:
     """Time ``net.numerical_gradient(x, t)`` against ``net.gradient(x, t)`` (and ``net.loss``).
 
-    Each time is the fastest of its repeats (see :func:`time_call`). The numerical gradient
-    costs 2 loss evaluations per parameter; backprop about one forward and one backward pass.
+    Each time is the fastest of its repeats (see :func:`time_call`): ``repeat_numerical``
+    for the numerical gradient, ``repeat`` for backprop and the loss. The numerical
+    gradient costs 2 loss evaluations per parameter, so for a big net, where running it
+    would take minutes, ``measure_numerical=False`` estimates it as
+    2 * parameters * (seconds per loss): chapter 05's straight line in the parameter count.
     """
-    return GradientTiming(
-        numerical=time_call(lambda: net.numerical_gradient(x, t), repeat=repeat_numerical),
-        backprop=time_call(lambda: net.gradient(x, t), repeat=repeat_backprop),
-        loss=time_call(lambda: net.loss(x, t), repeat=repeat_backprop),
-        parameters=parameter_count(net),
-    )
+    parameters = parameter_count(net)
+    backprop = time_call(lambda: net.gradient(x, t), repeat=repeat)
+    loss = time_call(lambda: net.loss(x, t), repeat=repeat)
+    if measure_numerical:
+        numerical = time_call(lambda: net.numerical_gradient(x, t), repeat=repeat_numerical)
+    else:
+        numerical = 2 * parameters * loss
+    return GradientTiming(numerical, backprop, loss, parameters, measure_numerical)

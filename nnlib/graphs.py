@@ -39,6 +39,7 @@ __all__ = [
     "format_gradient_table",
     "parameter_count",
     "time_call",
+    "time_calls",
     "GradientTiming",
     "time_gradients",
 ]
@@ -327,18 +328,26 @@ def parameter_count(net: _HasParams) -> int:
     return int(sum(np.size(p) for p in net.params.values()))
 
 
-def time_call(fn: Callable[[], object], *, repeat: int = 5) -> float:
-    """Seconds one call of ``fn()`` takes: the fastest of ``repeat`` runs.
+def time_calls(*fns: Callable[[], object], repeat: int = 5) -> list[float]:
+    """Seconds one call of each ``fn()`` takes: the fastest of ``repeat`` runs of each.
 
-    The minimum, not the mean, because on a shared machine other work only ever adds time.
+    The minimum, not the mean, because on a shared machine other work only ever adds
+    time. The functions take turns (f, g, f, g, ...), so that a busy spell of the machine
+    slows them alike and their ratio stays fair.
     """
     repeat = check_count(repeat, "repeat", minimum=1)
-    best = math.inf
+    best = [math.inf] * len(fns)
     for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
+        for i, fn in enumerate(fns):
+            start = time.perf_counter()
+            fn()
+            best[i] = min(best[i], time.perf_counter() - start)
     return best
+
+
+def time_call(fn: Callable[[], object], *, repeat: int = 5) -> float:
+    """Seconds one call of ``fn()`` takes: the fastest of ``repeat`` runs."""
+    return time_calls(fn, repeat=repeat)[0]
 
 
 @dataclass(frozen=True)
@@ -385,15 +394,14 @@ def time_gradients(
 ) -> GradientTiming:
     """Time ``net.numerical_gradient(x, t)`` against ``net.gradient(x, t)`` (and ``net.loss``).
 
-    Each time is the fastest of its repeats (see :func:`time_call`): ``repeat_numerical``
-    for the numerical gradient, ``repeat`` for backprop and the loss. The numerical
-    gradient costs 2 loss evaluations per parameter, so for a big net, where running it
-    would take minutes, ``measure_numerical=False`` estimates it as
+    Each time is the fastest of its repeats (see :func:`time_calls`): ``repeat_numerical``
+    for the numerical gradient, ``repeat`` for backprop and the loss, which take turns.
+    The numerical gradient costs 2 loss evaluations per parameter, so for a big net, where
+    running it would take minutes, ``measure_numerical=False`` estimates it as
     2 * parameters * (seconds per loss): chapter 05's straight line in the parameter count.
     """
     parameters = parameter_count(net)
-    backprop = time_call(lambda: net.gradient(x, t), repeat=repeat)
-    loss = time_call(lambda: net.loss(x, t), repeat=repeat)
+    backprop, loss = time_calls(lambda: net.gradient(x, t), lambda: net.loss(x, t), repeat=repeat)
     if measure_numerical:
         numerical = time_call(lambda: net.numerical_gradient(x, t), repeat=repeat_numerical)
     else:

@@ -28,6 +28,7 @@ from nnlib.graphs import (  # noqa: E402
     shopping_apple,
     shopping_apple_orange,
     time_call,
+    time_calls,
     time_gradients,
 )
 from nnlib.plots.graph import BACKWARD_COLOR, layout_graph, plot_computational_graph  # noqa: E402
@@ -292,7 +293,7 @@ def test_time_gradients_times_each_method_and_counts_parameters():
     timing = time_gradients(net, x, t, repeat_numerical=1, repeat=3)
     assert timing.parameters == parameter_count(net) == 9
     assert timing.loss_evaluations == 18
-    assert net.calls["loss"] == 18 + 3  # one numerical gradient, then 3 timed losses
+    assert net.calls["loss"] == 3 + 18  # 3 timed losses, then one numerical gradient
     assert net.calls["gradient"] == 3
     assert timing.numerical > 0 and timing.backprop > 0 and timing.speedup > 0
     assert timing.numerical_measured
@@ -307,7 +308,12 @@ def test_time_gradients_can_estimate_the_numerical_gradient_without_running_it()
     assert timing.numerical == 18 * timing.loss
 
 
-def test_time_call_rejects_zero_repeats():
+def test_time_calls_take_turns_and_reject_zero_repeats():
+    order = []
+    seconds = time_calls(lambda: order.append("f"), lambda: order.append("g"), repeat=3)
+    assert order == ["f", "g"] * 3
+    assert len(seconds) == 2 and all(s >= 0 for s in seconds)
+    assert time_call(lambda: None, repeat=1) >= 0
     with pytest.raises(ValueError, match="repeat"):
         time_call(lambda: None, repeat=0)
 

@@ -1,0 +1,217 @@
+"""Mini-batch training (book chapter 4.5): the four-step loop behind a small trainer.
+
+1. sample a random mini-batch ミニバッチ of the training data;
+2. compute the gradient of the loss on it (backprop);
+3. update every parameter a small step against its gradient (SGD);
+4. repeat.
+
+:class:`Trainer` runs that loop with a progress bar, records the loss of every
+iteration and the train/test accuracy of every epoch in a :class:`History`, and stops
+with a message (``history.status == "diverged"``) when the loss becomes NaN or inf.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Mapping, MutableMapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from nnlib._checks import check_count, check_positive_finite
+
+__all__ = ["SGD", "Trainer", "History", "Network", "diagnose"]
+
+
+class SGD:
+    """確率的勾配降下法 stochastic gradient descent: W <- W - lr * dL/dW for every parameter."""
+
+    def __init__(self, lr: float = 0.01) -> None:
+        self.lr = check_positive_finite(lr, "lr (learning rate)")
+
+    def update(self, params: MutableMapping[str, NDArray], grads: Mapping[str, NDArray]) -> None:
+        """Update ``params`` *in place* (the layers holding them see the new values)."""
+        for name, grad in grads.items():
+            param = params[name]
+            if param.shape != grad.shape:
+                raise ValueError(f"grads[{name!r}] has shape {grad.shape}, params {param.shape}")
+            param -= self.lr * grad
+
+    def __repr__(self) -> str:
+        return f"SGD(lr={self.lr:g})"
+
+
+class Network(Protocol):
+    """What the trainer needs of a network (``TwoLayerNet`` has it all)."""
+
+    params: dict[str, NDArray]
+    last_loss: float
+
+    def gradient(self, x: NDArray, t: NDArray) -> dict[str, NDArray]: ...
+
+    def accuracy(self, x: NDArray, t: NDArray) -> float: ...
+
+
+@dataclass
+class History:
+    """What one training run recorded.
+
+    ``loss[i]`` is the mini-batch loss of iteration i (from its forward pass, before its
+    update). ``train_acc[e]`` and ``test_acc[e]`` are the accuracies after e epochs,
+    e = 0 being the untrained network. ``status`` is "running", "finished" or "diverged".
+    """
+
+    loss: list[float] = field(default_factory=list)
+    train_acc: list[float] = field(default_factory=list)
+    test_acc: list[float] = field(default_factory=list)
+    iterations_per_epoch: int = 1
+    status: str = "running"
+    message: str = ""
+    seconds: float = 0.0
+
+    @property
+    def epochs_done(self) -> int:
+        return max(len(self.train_acc) - 1, 0)
+
+    @property
+    def diverged(self) -> bool:
+        return self.status == "diverged"
+
+
+def diagnose(history: History, *, min_accuracy_gain: float = 0.02) -> str:
+    """Sum a run up in one word: "diverged", "did not move" or "learned".
+
+    - "diverged": the loss became NaN or inf, or the loss at the end (the median of the
+      last tenth of the iterations) is higher than the untrained network's first loss:
+      the steps overshoot (a learning rate far too large). Cross-entropy with the book's
+      delta is capped at -log(1e-7), about 16.1, so with plain SGD an overshooting run
+      usually bounces around (or kills its ReLUs) rather than reaching NaN.
+    - "did not move": training accuracy rose by less than ``min_accuracy_gain`` (2
+      percentage points) from the untrained network: a learning rate or an initial
+      weight scale far too small.
+    - "learned": otherwise.
+    """
+    if history.diverged:
+        return "diverged"
+    losses, accuracy = history.loss, history.train_acc
+    if losses and np.median(losses[-max(len(losses) // 10, 1) :]) > losses[0]:
+        return "diverged"
+    if len(accuracy) < 2 or accuracy[-1] - accuracy[0] < min_accuracy_gain:
+        return "did not move"
+    return "learned"
+
+
+class Trainer:
+    """Train ``network`` by mini-batch SGD for ``epochs`` passes' worth of iterations.
+
+    An epoch is ``max(len(x_train) // batch_size, 1)`` iterations; each iteration draws
+    ``batch_size`` training samples at random (with replacement, as the book does) from
+    ``np.random.default_rng(seed)``, so a run is reproducible. ``progress=False`` hides
+    the progress bar (``tqdm.auto``: a widget in Jupyter, text in a terminal).
+    ``callback(history)``, if given, is called after the untrained evaluation and after
+    every epoch, e.g. to redraw the curves while training goes on.
+    """
+
+    def __init__(
+        self,
+        network: Network,
+        x_train: ArrayLike,
+        t_train: ArrayLike,
+        x_test: ArrayLike | None = None,
+        t_test: ArrayLike | None = None,
+        *,
+        optimizer: SGD | None = None,
+        epochs: int = 1,
+        batch_size: int = 100,
+        seed: int | None = 0,
+        progress: bool = True,
+        callback: Callable[[History], Any] | None = None,
+    ) -> None:
+        self.network = network
+        self.optimizer = optimizer if optimizer is not None else SGD(0.1)
+        self.epochs = check_count(epochs, "epochs", minimum=1)
+        self.batch_size = check_count(batch_size, "batch_size", minimum=1)
+        dtype = next(iter(network.params.values())).dtype
+        self.x_train, self.t_train = _dataset(x_train, t_train, dtype, "train")
+        if (x_test is None) != (t_test is None):
+            raise ValueError("give both x_test and t_test, or neither")
+        self.x_test, self.t_test = (
+            (None, None) if x_test is None else _dataset(x_test, t_test, dtype, "test")
+        )
+        self.seed = seed
+        self.progress = progress
+        self.callback = callback
+        self.history = History()
+
+    @property
+    def iterations_per_epoch(self) -> int:
+        return max(len(self.x_train) // self.batch_size, 1)
+
+    def _evaluate(self) -> None:
+        history, network = self.history, self.network
+        with np.errstate(all="ignore"):  # a diverged net's NaN scores simply count as wrong
+            history.train_acc.append(network.accuracy(self.x_train, self.t_train))
+            if self.x_test is not None:
+                history.test_acc.append(network.accuracy(self.x_test, self.t_test))
+        if self.callback is not None:
+            self.callback(history)
+
+    def train(self) -> History:
+        """Run the loop and return the :class:`History` (also kept as ``self.history``)."""
+        from tqdm.auto import tqdm  # imported here: only training needs it
+
+        per_epoch = self.iterations_per_epoch
+        self.history = history = History(iterations_per_epoch=per_epoch)
+        rng = np.random.default_rng(self.seed)
+        network, update, losses = self.network, self.optimizer.update, history.loss
+        x, t, n, batch = self.x_train, self.t_train, len(self.x_train), self.batch_size
+        start = time.perf_counter()
+        self._evaluate()
+        bar = tqdm(total=self.epochs * per_epoch, disable=not self.progress, desc="training")
+        try:
+            for epoch in range(1, self.epochs + 1):
+                with np.errstate(all="ignore"):  # overflow shows up below as a non-finite loss
+                    for _ in range(per_epoch):
+                        index = rng.integers(0, n, batch)
+                        grads = network.gradient(x[index], t[index])
+                        loss = network.last_loss
+                        losses.append(loss)
+                        if not math.isfinite(loss):
+                            break
+                        update(network.params, grads)
+                    bar.update(per_epoch)
+                if not math.isfinite(loss):
+                    history.status = "diverged"
+                    history.message = (
+                        f"diverged: the loss became {loss} at iteration {len(losses)} "
+                        f"(epoch {epoch}) with {self.optimizer!r}; stopped there. "
+                        "Try a smaller learning rate or a smaller weight_init_std."
+                    )
+                    break
+                self._evaluate()
+        finally:
+            bar.close()
+        history.seconds = time.perf_counter() - start
+        if history.status == "running":
+            history.status = "finished"
+            history.message = (
+                f"finished {self.epochs} epochs ({len(losses)} iterations) with {self.optimizer!r}"
+            )
+        return history
+
+
+def _dataset(x: ArrayLike, t: ArrayLike, dtype: np.dtype, name: str) -> tuple[NDArray, NDArray]:
+    """Check a data set once, before the loop, and convert x to the network's dtype."""
+    x, t = np.asarray(x), np.asarray(t)
+    if x.dtype.kind not in "biuf":
+        raise TypeError(f"x_{name} must be a real numeric array, got dtype {x.dtype}")
+    if t.dtype.kind not in "biuf":
+        raise TypeError(f"t_{name} must hold integer labels or one-hot rows, got dtype {t.dtype}")
+    if x.ndim < 2 or len(x) == 0:
+        raise ValueError(f"x_{name} must be a non-empty batch of samples, got shape {x.shape}")
+    if len(t) != len(x):
+        raise ValueError(f"x_{name} has {len(x)} samples but t_{name} has {len(t)} labels")
+    return np.ascontiguousarray(x, dtype=dtype), t

@@ -74,24 +74,32 @@ def saved_widget_counts(path: Path) -> tuple[int, int | None]:
 
 # --- JavaScript run in the page -------------------------------------------------------
 
-# True when every code cell with source has an execution count and none is queued.
-JS_ALL_CELLS_RAN = """() => {
-  const cells = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell')];
-  return cells.length > 0 && cells.every(cell => {
-    const prompt = cell.querySelector('.jp-InputArea-prompt')?.textContent ?? '';
-    const source = cell.querySelector('.jp-InputArea-editor')?.textContent ?? '';
-    return /^\\[\\d+\\]:$/.test(prompt.trim()) || source.trim() === '';
+# Watch for Run All to start: JupyterLab marks every queued cell's prompt "[*]:".
+JS_WATCH_RUN = """() => {
+  const notebook = document.querySelector('.jp-Notebook');
+  const queued = () => [...notebook.querySelectorAll('.jp-InputArea-prompt')]
+    .some(prompt => prompt.textContent.trim() === '[*]:');
+  const observer = new MutationObserver(() => {
+    if (queued()) { notebook.__nnlibRunStarted = true; observer.disconnect(); }
   });
+  notebook.__nnlibRunStarted = false;
+  observer.observe(notebook, {childList: true, subtree: true, characterData: true});
 }"""
 
-# Counts of what the outputs show, to check after Run All.
+# Run All is over once it started and no cell is queued any more (all ran, or one failed
+# and JupyterLab dropped the rest).
+JS_RUN_ALL_OVER = """() => {
+  const notebook = document.querySelector('.jp-Notebook');
+  return notebook.__nnlibRunStarted && ![...notebook.querySelectorAll('.jp-InputArea-prompt')]
+    .some(prompt => prompt.textContent.trim() === '[*]:');
+}"""
+
+# What the outputs show after Run All (errors are read from the saved file instead:
+# in the page a traceback looks like any other stderr text).
 JS_OUTPUT_SUMMARY = """() => {
   const outputs = [...document.querySelectorAll('.jp-Notebook .jp-OutputArea-output')];
   const text = el => (el.innerText || '').trim();
   return {
-    errors: [...document.querySelectorAll(
-      '.jp-Notebook [data-mime-type="application/vnd.jupyter.error"]')]
-      .map(e => text(e).slice(0, 400)),
     loading: outputs.filter(o => text(o).startsWith('Loading widget')).length,
     broken: outputs.filter(o => text(o).startsWith('Error displaying widget')).map(text),
     widgetViews: document.querySelectorAll(
@@ -132,3 +140,18 @@ JS_EXPLORER_VIEW = """explorer => {
     max: handle ? Number(handle.getAttribute('aria-valuemax')) : null,
   };
 }"""
+
+
+def run_problems(notebook: dict) -> list[str]:
+    """Errors and cells left unrun, read from a notebook as the browser saved it."""
+    problems = []
+    for number, cell in enumerate(notebook["cells"], start=1):
+        if cell["cell_type"] != "code" or not "".join(cell["source"]).strip():
+            continue
+        for output in cell.get("outputs", []):
+            if output["output_type"] == "error":
+                problems.append(f"cell {number} shows an error: "
+                                f"{output['ename']}: {output['evalue']}"[:400])
+        if cell.get("execution_count") is None:
+            problems.append(f"cell {number} did not run")
+    return problems

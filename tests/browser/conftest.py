@@ -137,19 +137,21 @@ def _wait_until_serving(lab: Lab) -> None:
     raise TimeoutError(f"JupyterLab gave no answer in {waited} s:\n{lab.log_tail()}")
 
 
-def _stop_process_group(process: subprocess.Popen) -> None:
-    """Stop the server, then anything left in its process group (its kernels)."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            pass
+def _stop_server(lab: Lab) -> None:
+    """Stop the kernels, then the server. Kernels also exit by themselves if the server dies
+    (ipykernel watches its parent), and the server shares pytest's process group, so a
+    Ctrl-C or `timeout` reaches it too."""
     try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
+        lab.shut_down_sessions()
+    except (OSError, ValueError):
         pass
-    process.wait(timeout=5)
+    if lab.process.poll() is None:
+        lab.process.terminate()
+        try:
+            lab.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            lab.process.kill()
+            lab.process.wait(timeout=5)
 
 
 @pytest.fixture(scope="session")
@@ -172,9 +174,9 @@ def lab(tmp_path_factory: pytest.TempPathFactory):
     log_path = workdir / "jupyterlab.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(command, cwd=root, env=env, stdout=log,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+                                   stderr=subprocess.STDOUT)
     server = Lab(f"http://127.0.0.1:{port}", token, root, log_path, process)
-    watchdog = threading.Timer(SESSION_WATCHDOG_S, _stop_process_group, [process])
+    watchdog = threading.Timer(SESSION_WATCHDOG_S, _stop_server, [server])
     watchdog.daemon = True
     watchdog.start()
     try:
@@ -182,7 +184,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory):
         yield server
     finally:
         watchdog.cancel()
-        _stop_process_group(process)
+        _stop_server(server)
 
 
 def _child_pids() -> set[int]:

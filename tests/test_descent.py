@@ -25,6 +25,7 @@ from nnlib.descent import (
 )
 from nnlib.functions import sigmoid
 from nnlib.gradient import DescentResult, gradient_descent
+from nnlib.plots.descent import DRAW_LIMIT, drawable_path
 from nnlib.surfaces import bowl, get_surface, many_valleys
 from nnlib.widgets import descent_explorer
 
@@ -197,7 +198,11 @@ def test_explorer_verdict_and_drawn_path(settings_, verdict):
     expected = gradient_descent(surface.f, [values["x0"], values["x1"]], lr=values["lr"],
                                 step_num=values["steps"], warn=False)  # fmt: skip
     assert explorer.state["verdict"].name == verdict
-    np.testing.assert_array_equal(drawn_path(explorer), expected.path)
+    np.testing.assert_array_equal(explorer.state["path"], expected.path)
+    drawn = drawn_path(explorer)
+    np.testing.assert_array_equal(drawn, expected.path[: len(drawn)])
+    if len(drawn) < len(expected.path):  # cut only after the path is far out of view
+        assert verdict == "diverged" and np.max(np.abs(drawn[-1])) > DRAW_LIMIT
     loss_x, loss_y = explorer.loss_line.get_data()
     np.testing.assert_array_equal(loss_x, np.arange(len(expected.path)))
     assert len(loss_y) == len(expected.path)
@@ -269,6 +274,20 @@ def test_explorer_repr_is_stable():
 def test_explorer_bad_surface():
     with pytest.raises(ValueError, match="unknown surface"):
         descent_explorer(surface="saddle")
+
+
+def test_drawable_path_stops_after_leaving():
+    path = run(10.0).path
+    shown = drawable_path(path)
+    np.testing.assert_array_equal(shown, path[:3])  # (-3, 4), (57, -76), (-1083, 1444)
+    calm = run(0.1).path
+    assert drawable_path(calm) is calm
+
+
+def test_explorer_draws_every_point_of_a_calm_path():
+    explorer = descent_explorer(lr=0.3)
+    np.testing.assert_array_equal(drawn_path(explorer), explorer.state["path"])
+    assert len(drawn_path(explorer)) == 101
 
 
 def test_result_type_is_the_one_gradient_descent_returns():

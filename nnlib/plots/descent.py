@@ -10,6 +10,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from numpy.typing import ArrayLike, NDArray
 
+from nnlib.descent import extrapolate_linear
 from nnlib.gradient import numerical_diff, numerical_gradient
 from nnlib.surfaces import Surface
 
@@ -20,7 +21,24 @@ __all__ = [
     "plot_descent_paths",
     "plot_gradient_timing",
     "draw_contours",
+    "drawable_path",
 ]
+
+#: Path colours that stand out on the blue contour bands.
+PATH_COLOURS = ("crimson", "darkorange", "black", "magenta")
+#: Paths are drawn up to their first point beyond this size; see :func:`drawable_path`.
+DRAW_LIMIT = 1e3
+
+
+def drawable_path(path: NDArray, limit: float = DRAW_LIMIT) -> NDArray:
+    """``path`` up to and including its first point with a coordinate beyond ``limit``.
+
+    A diverging run reaches 1e9 and more. Agg draws segments between such far-away points
+    visibly off their true line, so the drawn path stops at the first point that is
+    already far outside any view; its last segment still leaves the picture.
+    """
+    beyond = np.flatnonzero(np.max(np.abs(path), axis=1) > limit)
+    return path if beyond.size == 0 else path[: beyond[0] + 1]
 
 
 def plot_difference_errors(
@@ -59,10 +77,14 @@ def plot_tangent_lines(
     return fig
 
 
-def draw_contours(ax: Axes, surface: Surface, levels: int = 20, points: int = 81):
-    """Filled-line contours of ``surface`` on ``ax``, its minima marked; returns the contour set."""
+def draw_contours(ax: Axes, surface: Surface, levels: int = 15, points: int = 81):
+    """Filled contours of ``surface`` on ``ax`` (light = low), minima as gold stars.
+
+    Filled bands rather than coloured lines: as readable, and a tenth of the PNG size.
+    Returns the contour set.
+    """
     x0, x1, z = surface.mesh(points)
-    contours = ax.contour(x0, x1, z, levels=levels, cmap="viridis", linewidths=0.8)
+    contours = ax.contourf(x0, x1, z, levels=levels, cmap="Blues")
     minima = np.array(surface.minima)
     ax.plot(minima[:, 0], minima[:, 1], "*", color="goldenrod", ms=10, mec="k", mew=0.5)
     ax.set_xlim(surface.extent[:2])
@@ -84,10 +106,11 @@ def plot_gradient_field(
     g0, g1 = np.meshgrid(np.linspace(x0min, x0max, arrows), np.linspace(x1min, x1max, arrows))
     points = np.stack([g0.ravel(), g1.ravel()], axis=1)
     downhill = -np.array([numerical_gradient(surface.f, p.copy()) for p in points])
-    ax.quiver(points[:, 0], points[:, 1], downhill[:, 0], downhill[:, 1], color="0.35",
+    ax.quiver(points[:, 0], points[:, 1], downhill[:, 0], downhill[:, 1], color="0.15",
               angles="xy", width=0.004)  # fmt: skip
-    for label, path in (paths or {}).items():
-        ax.plot(path[:, 0], path[:, 1], "o-", ms=2.5, lw=1.5, label=label)
+    for (label, path), colour in zip((paths or {}).items(), PATH_COLOURS, strict=False):
+        shown = drawable_path(path)
+        ax.plot(shown[:, 0], shown[:, 1], "o-", ms=2.5, lw=1.5, color=colour, label=label)
     if paths:
         ax.legend(fontsize=8, loc="upper right")
     ax.set_title(f"-gradient of {surface.label}", fontsize=10)
@@ -95,26 +118,28 @@ def plot_gradient_field(
 
 
 def plot_descent_paths(surface: Surface, paths: Mapping[str, NDArray]) -> Figure:
-    """Each gradient-descent path over the contours of ``surface``, start circled."""
-    fig, ax = plt.subplots(figsize=(5.2, 4.6), layout="constrained")
-    draw_contours(ax, surface)
-    for label, path in paths.items():
-        ax.plot(path[:, 0], path[:, 1], "o-", ms=3, lw=1.2, label=label)
-    start = next(iter(paths.values()))[0]
-    ax.plot([start[0]], [start[1]], "o", ms=12, mfc="none", mec="k")
-    ax.legend(fontsize=8, loc="lower left")
+    """One panel per gradient-descent path over the contours of ``surface``, start circled,
+    each titled with its label. A path that leaves the panel is clipped at its edge."""
+    if not paths:
+        raise ValueError("paths is empty; pass at least one {label: path}")
+    fig, axes = plt.subplots(1, len(paths), figsize=(3.3 * len(paths), 3.5), layout="constrained")
+    for ax, (label, path), colour in zip(np.atleast_1d(axes), paths.items(), PATH_COLOURS,
+                                         strict=False):  # fmt: skip
+        draw_contours(ax, surface)
+        shown = drawable_path(path)
+        ax.plot(shown[:, 0], shown[:, 1], "o-", ms=3, lw=1.2, color=colour)
+        ax.plot(path[:1, 0], path[:1, 1], "o", ms=12, mfc="none", mec="k")
+        ax.set_title(label, fontsize=10)
     return fig
 
 
-def plot_gradient_timing(
-    counts: ArrayLike, seconds: ArrayLike, fitted: Callable[[NDArray], NDArray]
-) -> Figure:
-    """Measured time of one numerical gradient against parameter count, with the fitted line."""
+def plot_gradient_timing(counts: ArrayLike, seconds: ArrayLike) -> Figure:
+    """Measured time of one numerical gradient against parameter count, with a fitted line."""
     counts, seconds = np.asarray(counts, dtype=float), np.asarray(seconds, dtype=float)
     fig, ax = plt.subplots(figsize=(6.0, 3.4), layout="constrained")
-    ax.plot(counts, seconds * 1000, "o", label="measured (best of 3)")
+    ax.plot(counts, seconds * 1000, "o", label="measured (best of several runs)")
     line = np.linspace(0, counts.max(), 50)
-    ax.plot(line, fitted(line) * 1000, "--", label="straight-line fit")
+    ax.plot(line, extrapolate_linear(counts, seconds, line) * 1000, "--", label="straight-line fit")
     ax.set_xlabel("number of parameters")
     ax.set_ylabel("ms per numerical gradient")
     ax.set_xlim(0, None)

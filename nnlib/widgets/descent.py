@@ -16,6 +16,7 @@ import numpy as np
 from nnlib.descent import classify_run
 from nnlib.functions import sigmoid
 from nnlib.gradient import gradient_descent
+from nnlib.plots.descent import drawable_path
 from nnlib.surfaces import SURFACES, Surface, get_surface
 from nnlib.widgets._base import Explorer, FigureImage
 
@@ -145,7 +146,8 @@ class DescentExplorer(Explorer):
         if surface.name != self._drawn_surface:
             self._draw_surface(surface)
         path = state["path"]
-        self.path_line.set_data(path[:, 0], path[:, 1])
+        shown = drawable_path(path)  # a diverging path, only up to where it leaves the view
+        self.path_line.set_data(shown[:, 0], shown[:, 1])
         self.start_marker.set_data(path[:1, 0], path[:1, 1])
         gap = np.maximum(state["losses"] - surface.lowest, GAP_FLOOR)
         self.loss_line.set_data(np.arange(len(gap)), gap)
@@ -162,8 +164,7 @@ class DescentExplorer(Explorer):
         if self._contours is not None:
             self._contours.remove()
         x0, x1, z = self._meshes[surface.name]
-        self._contours = self.ax_path.contour(x0, x1, z, levels=18, cmap="viridis",
-                                              linewidths=0.7, zorder=1)  # fmt: skip
+        self._contours = self.ax_path.contourf(x0, x1, z, levels=15, cmap="Blues", zorder=1)
         minima = np.array(surface.minima)
         self.minima_marker.set_data(minima[:, 0], minima[:, 1])
         self.ax_path.set_xlim(surface.extent[:2])

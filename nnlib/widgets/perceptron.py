@@ -9,7 +9,8 @@ import numpy as np
 
 from nnlib.perceptron import INPUTS, gate_name, truth_table
 from nnlib.plots.perceptron import draw_gate, update_gate
-from nnlib.widgets._base import Explorer, FigureImage
+from nnlib.widgets._base import Explorer
+from nnlib.widgets._blit import BlitFigureImage
 
 __all__ = ["PerceptronExplorer", "perceptron_explorer"]
 
@@ -34,13 +35,16 @@ class PerceptronExplorer(Explorer):
 
     def __init__(self, w1: float = 0.5, w2: float = 0.5, b: float = -0.75) -> None:
         controls = {"w1": _slider("w1", w1), "w2": _slider("w2", w2), "b": _slider("b", b)}
-        canvas = FigureImage(figsize=(4.6, 4.0))
+        canvas = BlitFigureImage(figsize=(4.6, 4.0))
         ax = canvas.figure.add_subplot()
         self._gate = draw_gate(ax, w1, w2, b)
         self._sums = [
             ax.text(x1 + 0.08, x2 + 0.1, "", fontsize=9, color="0.3") for x1, x2 in INPUTS
         ]
         self._title = ax.set_title("")
+        # The axes never change, so only the moving parts are redrawn (blitting).
+        gate = self._gate
+        canvas.animate(gate.region, gate.line, gate.points, self._title, *self._sums)
         super().__init__(controls, canvas, title="Perceptron: y = step(w1·x1 + w2·x2 + b)")
 
     def __repr__(self) -> str:

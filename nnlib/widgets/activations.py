@@ -6,7 +6,7 @@ from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FormatStrFormatter, MaxNLocator
 
 from nnlib.activations import ACTIVATIONS, describe_flat_regions, flat_regions
 from nnlib.widgets._base import Explorer
@@ -19,7 +19,7 @@ X_LIMIT = 6.0  # the plot shows -6 <= x <= 6
 #: the cached background is redrawn only when the activation changes, never on a drag.
 #: A steep ReLU leaves the top of its panel: it grows without bound, as the readout says.
 Y_LIMITS = {"step": (-0.1, 1.1), "sigmoid": (-0.1, 1.1), "relu": (-0.5, 8.5), "tanh": (-1.15, 1.15)}
-SLOPE_LIMITS = {"step": 1.0, "sigmoid": 2.2, "relu": 8.8, "tanh": 8.8}
+SLOPE_LIMITS = {"step": 2.2, "sigmoid": 2.2, "relu": 8.8, "tanh": 8.8}
 
 
 def _slider(name: str, value: float) -> widgets.FloatSlider:
@@ -67,6 +67,9 @@ class ActivationExplorer(Explorer):
             # Few ticks: tick labels are most of the cost of a redraw.
             ax.xaxis.set_major_locator(MaxNLocator(5))
             ax.yaxis.set_major_locator(MaxNLocator(5))
+            # One label format for every activation: the layout, fixed at the first draw,
+            # then fits the labels of all of them.
+            ax.yaxis.set_major_formatter(FormatStrFormatter("%.1f"))
         self._ax_slope.set_title("slope d/dx h(w·x+b) = w·h'(w·x+b)", fontsize=10)
         self._title = self._ax_y.set_title("", fontsize=10)
         self._limits: str | None = None  # the activation the axes are scaled for

@@ -84,11 +84,11 @@ class History:
 def diagnose(history: History, *, min_accuracy_gain: float = 0.02) -> str:
     """Sum a run up in one word: "diverged", "did not move" or "learned".
 
-    - "diverged": the loss became NaN or inf, or the loss at the end (the median of the
-      last tenth of the iterations) is higher than the untrained network's first loss:
-      the steps overshoot (a learning rate far too large). Cross-entropy with the book's
-      delta is capped at -log(1e-7), about 16.1, so with plain SGD an overshooting run
-      usually bounces around (or kills its ReLUs) rather than reaching NaN.
+    - "diverged": the loss became NaN or inf; or it overshot: at some iteration it rose
+      above twice the untrained network's first loss, and it ends (median of the last
+      tenth of the iterations) less than 10 % below where it started. Cross-entropy with
+      the book's delta is capped at -log(1e-7), about 16.1, so an SGD run with a learning
+      rate far too large usually bounces around (or kills its ReLUs) rather than reach NaN.
     - "did not move": training accuracy rose by less than ``min_accuracy_gain`` (2
       percentage points) from the untrained network: a learning rate or an initial
       weight scale far too small.
@@ -97,8 +97,10 @@ def diagnose(history: History, *, min_accuracy_gain: float = 0.02) -> str:
     if history.diverged:
         return "diverged"
     losses, accuracy = history.loss, history.train_acc
-    if losses and np.median(losses[-max(len(losses) // 10, 1) :]) > losses[0]:
-        return "diverged"
+    if losses:
+        first, end = losses[0], float(np.median(losses[-max(len(losses) // 10, 1) :]))
+        if max(losses) > 2 * first and end > 0.9 * first:
+            return "diverged"
     if len(accuracy) < 2 or accuracy[-1] - accuracy[0] < min_accuracy_gain:
         return "did not move"
     return "learned"
@@ -109,8 +111,10 @@ class Trainer:
 
     An epoch is ``max(len(x_train) // batch_size, 1)`` iterations; each iteration draws
     ``batch_size`` training samples at random (with replacement, as the book does) from
-    ``np.random.default_rng(seed)``, so a run is reproducible. ``progress=False`` hides
-    the progress bar (``tqdm.auto``: a widget in Jupyter, text in a terminal).
+    ``np.random.default_rng(seed)``, so a run is reproducible. ``progress=True`` shows a
+    ``tqdm.auto`` bar (a widget in Jupyter, text in a terminal), ``False`` none; or pass
+    a factory called like ``tqdm(total=..., desc=...)`` that returns an object with
+    ``update(n)`` and ``close()`` (an explorer uses this for its own bar).
     ``callback(history)``, if given, is called after the untrained evaluation and after
     every epoch, e.g. to redraw the curves while training goes on.
     """
@@ -127,7 +131,7 @@ class Trainer:
         epochs: int = 1,
         batch_size: int = 100,
         seed: int | None = 0,
-        progress: bool = True,
+        progress: bool | Callable[..., Any] = True,
         callback: Callable[[History], Any] | None = None,
     ) -> None:
         self.network = network
@@ -159,10 +163,15 @@ class Trainer:
         if self.callback is not None:
             self.callback(history)
 
+    def _progress_bar(self, total: int) -> Any:
+        if callable(self.progress):
+            return self.progress(total=total, desc="training")
+        from tqdm.auto import tqdm  # imported here: only a visible bar needs it
+
+        return tqdm(total=total, desc="training", disable=not self.progress)
+
     def train(self) -> History:
         """Run the loop and return the :class:`History` (also kept as ``self.history``)."""
-        from tqdm.auto import tqdm  # imported here: only training needs it
-
         per_epoch = self.iterations_per_epoch
         self.history = history = History(iterations_per_epoch=per_epoch)
         rng = np.random.default_rng(self.seed)
@@ -170,11 +179,13 @@ class Trainer:
         x, t, n, batch = self.x_train, self.t_train, len(self.x_train), self.batch_size
         start = time.perf_counter()
         self._evaluate()
-        bar = tqdm(total=self.epochs * per_epoch, disable=not self.progress, desc="training")
+        bar = self._progress_bar(total=self.epochs * per_epoch)
+        chunk = max(per_epoch // 20, 1)  # the bar moves in about 20 steps per epoch
+        loss = 0.0
         try:
             for epoch in range(1, self.epochs + 1):
                 with np.errstate(all="ignore"):  # overflow shows up below as a non-finite loss
-                    for _ in range(per_epoch):
+                    for i in range(per_epoch):
                         index = rng.integers(0, n, batch)
                         grads = network.gradient(x[index], t[index])
                         loss = network.last_loss
@@ -182,7 +193,8 @@ class Trainer:
                         if not math.isfinite(loss):
                             break
                         update(network.params, grads)
-                    bar.update(per_epoch)
+                        if (i + 1) % chunk == 0 or i + 1 == per_epoch:
+                            bar.update((i + 1) % chunk or chunk)
                 if not math.isfinite(loss):
                     history.status = "diverged"
                     history.message = (

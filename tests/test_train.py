@@ -83,7 +83,8 @@ def test_diagnose_overshoot_and_stall(mnist_subset):
 def test_diagnose_rules_on_hand_made_histories():
     assert diagnose(History(loss=[2.3, 1.0], train_acc=[0.1, 0.5])) == "learned"
     assert diagnose(History(loss=[2.3, 2.3], train_acc=[0.1, 0.11])) == "did not move"
-    assert diagnose(History(loss=[2.3, 5.0], train_acc=[0.1, 0.3])) == "diverged"
+    assert diagnose(History(loss=[2.3, 5.0, 2.2], train_acc=[0.1, 0.3])) == "diverged"
+    assert diagnose(History(loss=[14.0, 20.0, 4.0], train_acc=[0.1, 0.3])) == "learned"
     assert diagnose(History(loss=[2.3, math.nan], status="diverged")) == "diverged"
 
 

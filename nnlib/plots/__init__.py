@@ -18,3 +18,4 @@ from nnlib.plots.descent import (
     plot_gradient_timing,
     plot_tangent_lines,
 )
+from nnlib.plots.training import plot_accuracy_curves, plot_first_layer_weights, plot_loss_curve

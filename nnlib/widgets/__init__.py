@@ -13,3 +13,4 @@ from nnlib.widgets.descent import descent_explorer
 from nnlib.widgets.losses import loss_explorer
 from nnlib.widgets.perceptron import perceptron_explorer
 from nnlib.widgets.activations import activation_explorer
+from nnlib.widgets.training import training_explorer

@@ -134,23 +134,19 @@ def _neuron_surface(seed: int = 0) -> Surface:
     x, t = neuron_data(seed)
 
     def grid(w: ArrayLike, b: ArrayLike) -> FloatArray:
-        # The same loss as neuron_loss for many (w, b) at once: mean over samples of
-        # -log(probability of the correct class + delta); tested equal to neuron_loss.
+        # neuron_loss for many (w, b) at once: the mean over samples of -log(probability of
+        # the correct class + delta), cross_entropy_error's formula broadcast over a grid.
+        # Tested equal to neuron_loss; also used for single points, where it is about
+        # twice as fast, which keeps the explorer's 200-step runs within budget.
         w, b = np.asarray(w, dtype=float), np.asarray(b, dtype=float)
         y = sigmoid(w[..., None] * x + b[..., None])
         correct = np.where(t == 1, y, 1.0 - y)
         return -np.mean(np.log(correct + CROSS_ENTROPY_DELTA), axis=-1)
 
-    def f(params: NDArray) -> float:
-        params = np.asarray(params)
-        if params.shape != (2,):
-            raise ValueError(f"params must have shape (2,), (weight, bias); got {params.shape}")
-        return neuron_loss(params, x, t)
-
     return Surface(
         name="neuron",
         label="single sigmoid neuron loss",
-        f=f,
+        f=_point_function(grid),
         grid=grid,
         extent=(-4.5, 4.5, -4.5, 4.5),
         minima=((2.30580, -0.79507),),

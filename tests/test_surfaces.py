@@ -69,10 +69,14 @@ def test_numerical_gradient_matches_closed_form(name, x0, x1):
 @settings(max_examples=30, deadline=None)
 @given(name=st.sampled_from(sorted(SURFACES)), x0=coordinate, x1=coordinate)
 def test_grid_agrees_with_point_function(name, x0, x1):
+    """For the neuron this compares the broadcast formula with cross_entropy_error itself."""
     surface = get_surface(name)
     grid = surface.grid(np.array([[x0, 0.5]]), np.array([[x1, -0.5]]))
     assert grid.shape == (1, 2)
     assert grid[0, 0] == pytest.approx(surface.f(np.array([x0, x1])), rel=1e-12, abs=1e-12)
+    if name == "neuron":
+        x, t = neuron_data()
+        assert grid[0, 0] == pytest.approx(neuron_loss([x0, x1], x, t), rel=1e-12, abs=1e-12)
     assert grid[0, 1] == pytest.approx(surface.f(np.array([0.5, -0.5])), rel=1e-12, abs=1e-12)
 
 
@@ -83,7 +87,8 @@ def test_closed_form_values():
     p = 1 / (1 + np.exp(-(0.5 * x - 1.0)))
     by_hand = -np.mean(t * np.log(p) + (1 - t) * np.log(1 - p))
     assert neuron.f(np.array([0.5, -1.0])) == pytest.approx(by_hand, rel=1e-6)
-    assert neuron_loss(np.array([0.5, -1.0]), x, t) == neuron.f(np.array([0.5, -1.0]))
+    reference = neuron_loss([0.5, -1.0], x, t)  # through cross_entropy_error
+    assert neuron.f(np.array([0.5, -1.0])) == pytest.approx(reference, rel=1e-12)
 
 
 @pytest.mark.parametrize("name", sorted(SURFACES))

@@ -13,7 +13,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nnlib.activations import (
@@ -46,6 +46,7 @@ def no_nan(text: str) -> bool:
 # --- derivatives ---------------------------------------------------------------------
 
 
+@settings(deadline=None)
 @given(finite)
 def test_sigmoid_and_tanh_derivatives_match_numerical_ones(x):
     for name in ("sigmoid", "tanh"):
@@ -54,6 +55,7 @@ def test_sigmoid_and_tanh_derivatives_match_numerical_ones(x):
         assert float(grad(x)) == pytest.approx(numeric, abs=1e-7)
 
 
+@settings(deadline=None)
 @given(finite.filter(lambda v: abs(v) > 1e-3))
 def test_relu_and_step_derivatives_match_numerical_ones_away_from_the_kink(x):
     assert float(relu_grad(x)) == pytest.approx(numerical_diff(lambda v: float(relu(v)), x))
@@ -83,6 +85,7 @@ def test_float32_stays_float32():
 # --- 1 - exp(-x) ---------------------------------------------------------------------
 
 
+@settings(deadline=None)
 @given(st.floats(-700, 700, allow_nan=False))
 def test_one_minus_exp_matches_math(x):
     assert float(one_minus_exp(x)) == pytest.approx(1 - math.exp(-x), rel=1e-12, abs=1e-15)
@@ -99,6 +102,7 @@ def test_one_minus_exp_is_unbounded_below_without_a_warning():
 # --- flat regions --------------------------------------------------------------------
 
 
+@settings(deadline=None)
 @given(st.sampled_from(sorted(ACTIVATIONS)), slider, slider)
 def test_flat_regions_agree_with_evaluating_the_neuron(name, w, b):
     """Inside each region the output is (within tol of) its value; outside, it is not."""
@@ -165,6 +169,7 @@ def test_flat_regions_bad_input(call, error, word):
 # --- linear collapse and curve fits --------------------------------------------------
 
 
+@settings(deadline=None)
 @given(st.integers(0, 10_000), st.integers(1, 4))
 def test_stacked_linear_layers_equal_one_layer(seed, depth):
     rng = np.random.default_rng(seed)
@@ -286,6 +291,7 @@ def tanh_explorer():
     return activation_explorer("tanh")
 
 
+@settings(deadline=None, max_examples=40)
 @given(w=slider, b=slider)
 def test_explorer_readout_never_shows_nan(tanh_explorer, w, b):
     tanh_explorer.controls["w"].value = w

@@ -13,7 +13,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nnlib.perceptron import (
@@ -82,11 +82,13 @@ def test_book_weights_give_their_gates():
         assert identify_gate(w1, w2, b) == name
 
 
+@settings(deadline=None)
 @given(weights, weights, weights)
 def test_truth_table_matches_the_rule_by_hand(w1, w2, b):
     assert truth_table(w1, w2, b).tolist() == by_hand(w1, w2, b)
 
 
+@settings(deadline=None)
 @given(weights, weights, weights)
 def test_a_single_perceptron_never_computes_xor_or_xnor(w1, w2, b):
     assert identify_gate(w1, w2, b) not in ("XOR", "XNOR")
@@ -136,6 +138,7 @@ def shoelace_area(polygon: np.ndarray) -> float:
     return 0.5 * abs(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))
 
 
+@settings(deadline=None)
 @given(weights, weights, weights)
 def test_half_plane_area_matches_counting_grid_points(w1, w2, b):
     box = (-0.5, 1.5, -0.5, 1.5)

@@ -18,6 +18,8 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
+VIEWPORT = {"width": 1280, "height": 900}
+WAIT_MS = 20_000  # default for every Playwright wait
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
@@ -109,37 +111,45 @@ JS_OUTPUT_SUMMARY = """() => {
   };
 }"""
 
-# Arm a probe on one explorer: note when its first slider's handle sees a keydown and when
-# its image shows a new PNG. ipywidgets gives every new PNG a new blob URL, and the kernel
-# only sends the image when its bytes changed, so a new `src` means a redrawn plot.
-JS_ARM_PROBE = """explorer => {
+# Arm a probe on one explorer's slider number `index`: note when its handle sees a keydown,
+# when the image shows a new PNG and when the readout text changes. ipywidgets gives every
+# new PNG a new blob URL, and the kernel only sends the image when its bytes changed, so a
+# new `src` means a redrawn plot.
+JS_ARM_PROBE = """(explorer, index) => {
   const img = explorer.querySelector('.nnlib-explorer-image');
-  const handle = explorer.querySelector('.widget-slider .noUi-handle');
-  const probe = {keydown: null, redrawn: null, src: img.src};
+  const readout = explorer.querySelector('.nnlib-explorer-readout');
+  const handle = explorer.querySelectorAll('.widget-slider .noUi-handle')[index];
+  const probe = {keydown: null, redrawn: null, described: null, src: img.src,
+                 text: readout.innerText};
   handle.addEventListener('keydown', () => { probe.keydown ??= performance.now(); },
                           {once: true, capture: true});
-  const observer = new MutationObserver(() => {
-    if (img.src !== probe.src) { probe.redrawn = performance.now(); observer.disconnect(); }
-  });
-  observer.observe(img, {attributes: true, attributeFilter: ['src']});
+  const watch = (node, options, changed, key) => {
+    const observer = new MutationObserver(() => {
+      if (changed()) { probe[key] = performance.now(); observer.disconnect(); }
+    });
+    observer.observe(node, options);
+  };
+  watch(img, {attributes: true, attributeFilter: ['src']}, () => img.src !== probe.src, 'redrawn');
+  watch(readout, {childList: true, subtree: true, characterData: true},
+        () => readout.innerText !== probe.text, 'described');
   explorer.__nnlibProbe = probe;
 }"""
 
-JS_PROBE_DONE = "explorer => explorer.__nnlibProbe.redrawn !== null"
-JS_PROBE_MS = "explorer => explorer.__nnlibProbe.redrawn - explorer.__nnlibProbe.keydown"
+JS_PROBE = "explorer => explorer.__nnlibProbe"
 
-# What a reader sees of one explorer: image URL, readout text, main slider position.
-JS_EXPLORER_VIEW = """explorer => {
-  const handle = explorer.querySelector('.widget-slider .noUi-handle');
-  return {
-    src: explorer.querySelector('.nnlib-explorer-image')?.src ?? null,
-    readout: (explorer.querySelector('.nnlib-explorer-readout')?.innerText ?? '').trim(),
-    hasSlider: handle !== null,
-    now: handle ? Number(handle.getAttribute('aria-valuenow')) : null,
-    min: handle ? Number(handle.getAttribute('aria-valuemin')) : null,
-    max: handle ? Number(handle.getAttribute('aria-valuemax')) : null,
-  };
-}"""
+# What a reader sees of one explorer: image URL, readout text, and its sliders (label,
+# position, range).
+JS_EXPLORER_VIEW = """explorer => ({
+  src: explorer.querySelector('.nnlib-explorer-image')?.src ?? null,
+  readout: (explorer.querySelector('.nnlib-explorer-readout')?.innerText ?? '').trim(),
+  sliders: [...explorer.querySelectorAll('.widget-slider')].map(slider => {
+    const handle = slider.querySelector('.noUi-handle');
+    const value = name => Number(handle?.getAttribute(name));
+    return {label: slider.querySelector('.widget-label')?.innerText.trim() ?? '',
+            now: value('aria-valuenow'), min: value('aria-valuemin'),
+            max: value('aria-valuemax')};
+  }),
+})"""
 
 
 def run_problems(notebook: dict) -> list[str]:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from browser_support import CHROMIUM, CHROMIUM_ARGS, chapters_dir
+from browser_support import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, WAIT_MS, chapters_dir
 
 WIDGETS_EXTENSION = "@jupyter-widgets/jupyterlab-manager"
 SERVER_START_TIMEOUT_S = 60
@@ -222,6 +222,17 @@ def browser():
     finally:
         watchdog.cancel()
         playwright.stop()
+
+
+@pytest.fixture(scope="session")
+def browser_context(browser):
+    """One browser profile for every notebook, so JupyterLab's files are cached after the first."""
+    context = browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(WAIT_MS)
+    try:
+        yield context
+    finally:
+        context.close()
 
 
 _REPORTS: list[BrowserReport] = []

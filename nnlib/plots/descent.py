@@ -6,7 +6,9 @@ from collections.abc import Callable, Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib import colormaps
 from matplotlib.axes import Axes
+from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
 from numpy.typing import ArrayLike, NDArray
 
@@ -21,6 +23,9 @@ __all__ = [
     "plot_descent_paths",
     "plot_gradient_timing",
     "draw_contours",
+    "contour_levels",
+    "band_norm",
+    "BANDS",
     "drawable_path",
 ]
 
@@ -77,14 +82,33 @@ def plot_tangent_lines(
     return fig
 
 
-def draw_contours(ax: Axes, surface: Surface, levels: int = 15, points: int = 81):
+#: The lighter three quarters of "Blues", so that dark arrows and paths stay visible.
+BANDS = ListedColormap(colormaps["Blues"](np.linspace(0.0, 0.75, 256)), name="bands")
+
+
+def contour_levels(z: NDArray, lowest: float, count: int = 15) -> NDArray:
+    """``count`` levels spaced quadratically above ``lowest``: finer near the minimum,
+    where descent ends up, than on the high slopes (on a bowl, evenly spaced rings)."""
+    span = float(np.max(z)) - lowest
+    levels = lowest + span * np.linspace(0.0, 1.0, count) ** 2
+    levels[0] = min(float(np.min(z)), lowest)  # every grid value inside a band
+    return levels
+
+
+def band_norm(levels: NDArray) -> BoundaryNorm:
+    """One colour step per band, however unevenly the levels are spaced."""
+    return BoundaryNorm(levels, BANDS.N)
+
+
+def draw_contours(ax: Axes, surface: Surface, count: int = 15, points: int = 81):
     """Filled contours of ``surface`` on ``ax`` (light = low), minima as gold stars.
 
     Filled bands rather than coloured lines: as readable, and a tenth of the PNG size.
     Returns the contour set.
     """
     x0, x1, z = surface.mesh(points)
-    contours = ax.contourf(x0, x1, z, levels=levels, cmap="Blues")
+    levels = contour_levels(z, surface.lowest, count)
+    contours = ax.contourf(x0, x1, z, levels=levels, cmap=BANDS, norm=band_norm(levels))
     minima = np.array(surface.minima)
     ax.plot(minima[:, 0], minima[:, 1], "*", color="goldenrod", ms=10, mec="k", mew=0.5)
     ax.set_xlim(surface.extent[:2])

@@ -16,7 +16,7 @@ import numpy as np
 from nnlib.descent import classify_run
 from nnlib.functions import sigmoid
 from nnlib.gradient import gradient_descent
-from nnlib.plots.descent import drawable_path
+from nnlib.plots.descent import BANDS, band_norm, contour_levels, drawable_path
 from nnlib.surfaces import SURFACES, Surface, get_surface
 from nnlib.widgets._base import Explorer, FigureImage
 
@@ -164,7 +164,9 @@ class DescentExplorer(Explorer):
         if self._contours is not None:
             self._contours.remove()
         x0, x1, z = self._meshes[surface.name]
-        self._contours = self.ax_path.contourf(x0, x1, z, levels=15, cmap="Blues", zorder=1)
+        levels = contour_levels(z, surface.lowest)
+        self._contours = self.ax_path.contourf(x0, x1, z, levels=levels, cmap=BANDS, zorder=1,
+                                               norm=band_norm(levels))  # fmt: skip
         minima = np.array(surface.minima)
         self.minima_marker.set_data(minima[:, 0], minima[:, 1])
         self.ax_path.set_xlim(surface.extent[:2])

@@ -42,6 +42,7 @@ def plot_accuracy_vs_loss(
     losses: ArrayLike,
     slope_points: ArrayLike = (),
     loss_slopes: ArrayLike = (),
+    xlabel: str = "the one weight being swept",
 ) -> Figure:
     """Accuracy (top) and cross-entropy (bottom) over the same sweep of one weight.
 
@@ -58,7 +59,7 @@ def plot_accuracy_vs_loss(
     )
     bottom.plot(weights, losses, color="tab:red")
     bottom.set(
-        xlabel="the one weight being swept",
+        xlabel=xlabel,
         ylabel="cross-entropy",
         title="cross-entropy: smooth, its slope says which way to move",
     )

@@ -1,0 +1,15 @@
+"""Exercises the reader writes, checked on the spot.
+
+Each chapter ends with a few stubs to fill in (``def my_softmax(a): ...``) and a call such
+as ``check_softmax(my_softmax)``. The check runs your function on the book's numbers, on
+edge cases and on seeded random cases, compares it with nnlib's own implementation, and
+prints one line: passed, not attempted yet, or the first thing that is wrong, with the
+input that shows it and a hint aimed at the likely mistake. ``check_x.verdict(f)``
+returns that :class:`Verdict` instead of printing it.
+"""
+
+from nnlib.exercises._engine import Verdict
+
+# One import line per chapter's checks (kept in reading order).
+from nnlib.exercises.activations import check_relu, check_sigmoid, check_step_function
+from nnlib.exercises.softmax import check_softmax

@@ -14,3 +14,19 @@ from nnlib.exercises._engine import Verdict
 from nnlib.exercises.activations import check_relu, check_sigmoid, check_step_function
 from nnlib.exercises.softmax import check_softmax
 from nnlib.exercises.losses import check_cross_entropy_error, check_sum_squared_error
+from nnlib.exercises.gradients import (
+    check_gradient_descent_step, check_numerical_diff, check_numerical_gradient,
+)
+
+__all__ = [
+    "Verdict",
+    "check_step_function",
+    "check_sigmoid",
+    "check_relu",
+    "check_softmax",
+    "check_sum_squared_error",
+    "check_cross_entropy_error",
+    "check_numerical_diff",
+    "check_numerical_gradient",
+    "check_gradient_descent_step",
+]

@@ -13,9 +13,9 @@ reported, and a ``NotImplementedError`` means "not attempted yet".
 from __future__ import annotations
 
 import contextlib
-import re
 import functools
 import io
+import re
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -53,14 +53,14 @@ class _NotAttempted(Exception):
     pass
 
 
-def fmt(value: Any) -> str:
-    """A short, deterministic, one-line text for a number or an array (4 significant digits)."""
+def fmt(value: Any, digits: int = 4) -> str:
+    """A short, deterministic, one-line text for a number or an array (``digits`` significant)."""
     if isinstance(value, bool | np.bool_):
         return str(bool(value))
     if isinstance(value, int | np.integer):
         return str(int(value))
     if isinstance(value, float | np.floating):
-        return f"{float(value):.4g}"
+        return f"{float(value):.{digits}g}"
     try:
         arr = np.asarray(value)
     except Exception:  # a ragged list or an odd object: its repr will do
@@ -68,10 +68,10 @@ def fmt(value: Any) -> str:
     if arr.dtype.kind not in "biuf":
         return _shorten(repr(value))
     if arr.ndim == 0:
-        return fmt(arr.item())
+        return fmt(arr.item(), digits)
     text = np.array2string(
         arr, separator=", ", threshold=12, edgeitems=2, max_line_width=10_000,
-        formatter={"float_kind": lambda v: f"{v:.4g}"},
+        formatter={"float_kind": lambda v: f"{v:.{digits}g}"},
     )
     text = " ".join(text.split())
     return re.sub(r"\[ ", "[", re.sub(r" ([,\]])", r"\1", text))
@@ -172,10 +172,8 @@ class Session:
         for name, old in before.items():
             new = args[names.index(name)]
             if not _same(old, new):
-                raise Wrong(
-                    f"{name} was left changed {shows} (it was {fmt(_plain(old))}, now "
-                    f"{fmt(_plain(new))})" + (f": {on_change}" if on_change else "")
-                )
+                raise Wrong(f"{name} was left changed {shows} ({_change(old, new)})"
+                            + (f": {on_change}" if on_change else ""))
         return result
 
     def expect_array(
@@ -283,10 +281,14 @@ def _same(old: Any, new: Any) -> bool:
             and all(_same(v, new[k]) for k, v in old.items()))
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {k: fmt(v) for k, v in value.items()}
-    return value
+def _change(old: Any, new: Any) -> str:
+    """What changed, in a few words: the values, or the size of a tiny change."""
+    if isinstance(old, Mapping):
+        keys = [k for k, v in old.items() if not _same(v, new.get(k))]
+        return f"changed: {', '.join(map(str, keys))}" if keys else "its keys changed"
+    if isinstance(new, np.ndarray) and new.shape == old.shape and fmt(old) == fmt(new):
+        return f"some values moved by up to {fmt(float(np.max(np.abs(new - old))), 2)}"
+    return f"it was {fmt(old)}, now {fmt(new)}"
 
 
 def exercise(title: str, *, warning_hint: str = "", warnings_fail: bool = True):

@@ -58,7 +58,7 @@ def _run(session: Session, attempt: Callable, reference: Callable, cases: list[n
         expected = reference(x)
         session.expect_array(
             result, expected, shows,
-            diagnose=lambda r, x=x, e=expected: _shape_hint(x, r) or diagnose(x, r, e),
+            diagnose=lambda r, x=x, e=expected: diagnose(x, r, e) or _shape_hint(x, r),
         )
 
 

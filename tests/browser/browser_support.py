@@ -51,6 +51,11 @@ def skip_reason() -> str | None:
     return None
 
 
+def kernel_name(path: Path) -> str:
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    return notebook.get("metadata", {}).get("kernelspec", {}).get("name", "python3")
+
+
 def saved_widget_counts(path: Path) -> tuple[int, int | None]:
     """(widget views, explorers) in the notebook's saved outputs.
 

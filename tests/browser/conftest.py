@@ -56,15 +56,24 @@ class Lab:
                                  f"token={self.token}"])
         return f"{self.base_url}/{path}?{query_string}"
 
-    def api(self, path: str, method: str = "GET") -> object:
+    def api(self, path: str, method: str = "GET", body: dict | None = None) -> object:
         request = urllib.request.Request(
             f"{self.base_url}/api/{path}",
             method=method,
-            headers={"Authorization": f"token {self.token}"},
+            data=None if body is None else json.dumps(body).encode(),
+            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
         )
         with urllib.request.urlopen(request, timeout=10) as response:
             body = response.read()
         return json.loads(body) if body else None
+
+    def start_kernel(self, notebook_path: str, kernel_name: str) -> None:
+        """Start the notebook's kernel while the page loads; JupyterLab then connects to it,
+        as it does when a reader reopens a notebook whose kernel runs."""
+        self.api("sessions", method="POST", body={
+            "path": notebook_path, "name": notebook_path, "type": "notebook",
+            "kernel": {"name": kernel_name},
+        })
 
     def kernel_state(self, notebook_path: str) -> str | None:
         """Execution state of the kernel behind the notebook's session, or None."""

@@ -16,6 +16,7 @@ import pytest
 
 from nnlib import exercises as ex
 from nnlib.gradient import numerical_gradient
+from nnlib.layers import AddLayer, Affine, MulLayer, Relu, Sigmoid, SoftmaxWithLoss
 
 CATALOGUE: list[tuple[str, object, str]] = []  # (check name, attempt, distinctive hint text)
 
@@ -431,6 +432,271 @@ def descent_step_only(f, x, lr=0.1):
     return lr * _grad(f, x)
 
 
+# --- chapter 06: the backward pass of each layer -------------------------------------------
+# Each wrong class is written the way a reader would: the forward as the stub gives it,
+# a backward with one mistake.
+
+class _Mul:
+    def forward(self, x, y):
+        self.x, self.y = x, y
+        return x * y
+
+
+@wrong("check_mul_layer", "not swapped: the multiply node swaps its inputs")
+class MulNotSwapped(_Mul):
+    def backward(self, dout):
+        return dout * self.x, dout * self.y
+
+
+@wrong("check_mul_layer", "backward ignores dout")
+class MulNoDout(_Mul):
+    def backward(self, dout):
+        return self.y, self.x
+
+
+@wrong("check_mul_layer", "that is the add rule")
+class MulAsAdd(_Mul):
+    def backward(self, dout):
+        return dout, dout
+
+
+@wrong("check_mul_layer", "it must return two gradients, one per input: return dx, dy")
+class MulOneGradient(_Mul):
+    def backward(self, dout):
+        return dout * self.y
+
+
+@wrong("check_mul_layer", "dx = dout * y, dy = dout * x")
+class MulProduct(_Mul):
+    def backward(self, dout):
+        return dout * self.x * self.y, dout * self.x * self.y
+
+
+class _Add:
+    def forward(self, x, y):
+        self.x, self.y = x, y
+        return x + y
+
+
+@wrong("check_add_layer", "that is the multiply rule")
+class AddAsMul(_Add):
+    def backward(self, dout):
+        return dout * self.y, dout * self.x
+
+
+@wrong("check_add_layer", "each input gets all of dout, not half of it")
+class AddHalves(_Add):
+    def backward(self, dout):
+        return dout / 2, dout / 2
+
+
+@wrong("check_add_layer", "backward ignores dout")
+class AddOnes(_Add):
+    def backward(self, dout):
+        return 1, 1
+
+
+@wrong("check_add_layer", "one gradient is 0")
+class AddOneSided(_Add):
+    def backward(self, dout):
+        return dout, 0 * dout
+
+
+@wrong("check_add_layer", "it must return two gradients")
+class AddOneGradient(_Add):
+    def backward(self, dout):
+        return dout
+
+
+@wrong("check_add_layer", "addition passes dout unchanged to both inputs: dx = dy = dout")
+class AddSigned(_Add):
+    def backward(self, dout):
+        return dout, -dout
+
+
+class _Relu:
+    def forward(self, x):
+        self.mask = x <= 0
+        out = x.copy()
+        out[self.mask] = 0
+        return out
+
+
+@wrong("check_relu_layer", "ReLU backward let gradient through where x <= 0")
+class ReluPassAll(_Relu):
+    def backward(self, dout):
+        return dout
+
+
+@wrong("check_relu_layer", "the mask is inverted")
+class ReluInverted(_Relu):
+    def backward(self, dout):
+        return dout * self.mask
+
+
+@wrong("check_relu_layer", "backward ignores dout")
+class ReluNoDout(_Relu):
+    def backward(self, dout):
+        return (~self.mask).astype(float)
+
+
+@wrong("check_relu_layer", "backward changed dout in place (dout[self.mask] = 0, as the book")
+class ReluBook(_Relu):
+    def backward(self, dout):
+        dout[self.mask] = 0
+        return dout
+
+
+@wrong("check_relu_layer", "use the mask from forward")
+class ReluHalf(_Relu):
+    def backward(self, dout):
+        return dout * (~self.mask) / 2
+
+
+class _Sigmoid:
+    def forward(self, x):
+        self.x = x
+        self.out = 1 / (1 + np.exp(-x))
+        return self.out
+
+
+@wrong("check_sigmoid_layer", "sigmoid backward: use the forward output, dout * y * (1 - y)")
+class SigmoidOfInput(_Sigmoid):
+    def backward(self, dout):
+        return dout * self.x * (1 - self.x)
+
+
+@wrong("check_sigmoid_layer", "a factor is missing")
+class SigmoidMissingFactor(_Sigmoid):
+    def backward(self, dout):
+        return dout * (1 - self.out)
+
+
+@wrong("check_sigmoid_layer", "backward ignores dout")
+class SigmoidNoDout(_Sigmoid):
+    def backward(self, dout):
+        return self.out * (1 - self.out)
+
+
+@wrong("check_sigmoid_layer", "backward must not edit dout")
+class SigmoidInPlace(_Sigmoid):
+    def backward(self, dout):
+        dout *= self.out * (1 - self.out)
+        return dout
+
+
+@wrong("check_sigmoid_layer", "dx = dout * y * (1 - y), with y the output forward kept")
+class SigmoidPlus(_Sigmoid):
+    def backward(self, dout):
+        return dout * self.out * (1 + self.out)
+
+
+class _Affine:
+    def __init__(self, W, b):
+        self.W, self.b = W, b
+        self.dW = self.db = None
+
+    def forward(self, x):
+        self.x = x
+        return x @ self.W + self.b
+
+
+@wrong("check_affine_layer", "dW has shape (2, 3), expected (3, 2): dW = x.T @ dout")
+class AffineTransposedDW(_Affine):
+    def backward(self, dout):
+        self.dW, self.db = dout.T @ self.x, dout.sum(axis=0)
+        return dout @ self.W.T
+
+
+@wrong("check_affine_layer", "dx = dout @ W.T has the shape of x")
+class AffineNoTranspose(_Affine):
+    def backward(self, dout):
+        self.dW, self.db = self.x.T @ dout, dout.sum(axis=0)
+        return dout @ self.W
+
+
+@wrong("check_affine_layer", "db has shape (4, 2), expected (2,): sum dout over the batch")
+class AffineDbNotSummed(_Affine):
+    def backward(self, dout):
+        self.dW, self.db = self.x.T @ dout, dout
+        return dout @ self.W.T
+
+
+@wrong("check_affine_layer", "sum over axis=0 (the batch), not axis=1")
+class AffineDbAxis1(_Affine):
+    def backward(self, dout):
+        self.dW, self.db = self.x.T @ dout, dout.sum(axis=1)
+        return dout @ self.W.T
+
+
+@wrong("check_affine_layer", "db is one number")
+class AffineDbScalar(_Affine):
+    def backward(self, dout):
+        self.dW, self.db = self.x.T @ dout, np.sum(dout)
+        return dout @ self.W.T
+
+
+@wrong("check_affine_layer", "is the mean over the batch, 1/4 of the sum")
+class AffineDbMean(_Affine):
+    def backward(self, dout):
+        self.dW, self.db = self.x.T @ dout, dout.mean(axis=0)
+        return dout @ self.W.T
+
+
+@wrong("check_affine_layer", "self.dW was not set")
+class AffineForgetsDW(_Affine):
+    def backward(self, dout):
+        self.db = dout.sum(axis=0)
+        return dout @ self.W.T
+
+
+@wrong("check_affine_layer", "dW = x.T @ dout")
+class AffineDWWrongValues(_Affine):
+    def backward(self, dout):
+        self.dW, self.db = self.x.T @ np.abs(dout), dout.sum(axis=0)
+        return dout @ self.W.T
+
+
+@wrong("check_affine_layer", "dx = dout @ W.T")
+class AffineDxWrongValues(_Affine):
+    def backward(self, dout):
+        self.dW, self.db = self.x.T @ dout, dout.sum(axis=0)
+        return -dout @ self.W.T
+
+
+class _SoftmaxWithLoss:
+    def forward(self, x, t):
+        from nnlib.functions import cross_entropy_error, softmax
+
+        self.t, self.y = t, softmax(x)
+        return cross_entropy_error(self.y, self.t)
+
+
+@wrong("check_softmax_with_loss", "4 times too large; divide by the batch size")
+class SoftmaxLossNoBatch(_SoftmaxWithLoss):
+    def backward(self, dout=1):
+        return self.y - self.t
+
+
+@wrong("check_softmax_with_loss", "the sign is flipped: dx = (y - t) / batch_size")
+class SoftmaxLossSign(_SoftmaxWithLoss):
+    def backward(self, dout=1):
+        return (self.t - self.y) / self.t.shape[0]
+
+
+@wrong("check_softmax_with_loss", "subtract t: dx = (y - t) / batch_size")
+class SoftmaxLossNoT(_SoftmaxWithLoss):
+    def backward(self, dout=1):
+        return self.y / self.t.shape[0]
+
+
+@wrong("check_softmax_with_loss",
+       "divided by t.size (3) instead of the batch size (1); use batch_size = t.shape[0]")
+class SoftmaxLossSize(_SoftmaxWithLoss):
+    def backward(self, dout=1):
+        return (self.y - self.t) / self.t.size
+
+
 # --- the tests -----------------------------------------------------------------------------
 
 REFERENCES = {
@@ -445,6 +711,12 @@ REFERENCES = {
     "check_numerical_diff": lambda f, x, h=1e-4: (f(x + h) - f(x - h)) / (2 * h),
     "check_numerical_gradient": lambda f, x: _gradient(f, x),
     "check_gradient_descent_step": lambda f, x, lr=0.1: x - lr * _grad(f, x),
+    "check_mul_layer": MulLayer,
+    "check_add_layer": AddLayer,
+    "check_relu_layer": Relu,
+    "check_sigmoid_layer": Sigmoid,
+    "check_affine_layer": Affine,
+    "check_softmax_with_loss": SoftmaxWithLoss,
 }
 
 

@@ -17,6 +17,10 @@ from nnlib.exercises.losses import check_cross_entropy_error, check_sum_squared_
 from nnlib.exercises.gradients import (
     check_gradient_descent_step, check_numerical_diff, check_numerical_gradient,
 )
+from nnlib.exercises.layers import (
+    check_add_layer, check_affine_layer, check_mul_layer, check_relu_layer,
+    check_sigmoid_layer, check_softmax_with_loss,
+)
 
 __all__ = [
     "Verdict",
@@ -29,4 +33,10 @@ __all__ = [
     "check_numerical_diff",
     "check_numerical_gradient",
     "check_gradient_descent_step",
+    "check_mul_layer",
+    "check_add_layer",
+    "check_relu_layer",
+    "check_sigmoid_layer",
+    "check_affine_layer",
+    "check_softmax_with_loss",
 ]

@@ -43,8 +43,10 @@ def _cases(*, labels: bool) -> list[Case]:
     batch_y = softmax(rng.normal(scale=2.0, size=(3, 10))).round(4)
     batch_t = np.array([2, 7, 0])
     cases = [
-        Case(_BOOK_Y, to_one_hot(2).astype(float), "for the book's y (0.6 on class 2), one-hot t for 2"),
-        Case(_BOOK_Y, to_one_hot(7).astype(float), "for the book's y (0.1 on class 7), one-hot t for 7"),
+        Case(_BOOK_Y, to_one_hot(2).astype(float),
+             "for the book's y (0.6 on class 2), one-hot t for 2"),
+        Case(_BOOK_Y, to_one_hot(7).astype(float),
+             "for the book's y (0.1 on class 7), one-hot t for 7"),
         Case(np.array([0.0, 0.9, 0.1]), np.array([1.0, 0.0, 0.0]),
              "for y = [0, 0.9, 0.1], t one-hot 0 (the right class has probability 0)"),
         Case(_BOOK_Y[None, :], to_one_hot([2]).astype(float), "for a batch of 1 row (y 2-D)"),

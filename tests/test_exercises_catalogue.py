@@ -17,6 +17,7 @@ import pytest
 from nnlib import exercises as ex
 from nnlib.gradient import numerical_gradient
 from nnlib.layers import AddLayer, Affine, MulLayer, Relu, Sigmoid, SoftmaxWithLoss
+from nnlib.train import SGD
 
 CATALOGUE: list[tuple[str, object, str]] = []  # (check name, attempt, distinctive hint text)
 
@@ -697,6 +698,51 @@ class SoftmaxLossSize(_SoftmaxWithLoss):
         return (self.y - self.t) / self.t.size
 
 
+# --- chapter 07: one mini-batch SGD update ---------------------------------------------------
+
+@wrong("check_sgd_update", "is a new array for a TwoLayerNet's params")
+def sgd_rebinds(params, grads, lr=0.1):
+    for key in grads:
+        params[key] = params[key] - lr * grads[key]
+
+
+@wrong("check_sgd_update", "moved along the gradient")
+def sgd_plus(params, grads, lr=0.1):
+    for key in grads:
+        params[key] += lr * grads[key]
+
+
+@wrong("check_sgd_update", "moved 1 times its gradient")
+def sgd_no_lr(params, grads, lr=0.1):
+    for key in grads:
+        params[key] -= grads[key]
+
+
+@wrong("check_sgd_update", "params['b1'] did not change")
+def sgd_weights_only(params, grads, lr=0.1):
+    for key in ("W1", "W2"):
+        params[key] -= lr * grads[key]
+
+
+@wrong("check_sgd_update", "moved 0.1 times its gradient for a TwoLayerNet's params and a "
+       "mini-batch's grads with lr = 0.5, expected lr = 0.5 times: use the lr passed in")
+def sgd_fixed_lr(params, grads, lr=0.1):
+    for key in grads:
+        params[key] -= 0.1 * grads[key]
+
+
+@wrong("check_sgd_update", "compute lr * grads[key] without changing grads")
+def sgd_scales_grads(params, grads, lr=0.1):
+    for key in grads:
+        grads[key] *= lr
+        params[key] -= grads[key]
+
+
+@wrong("check_sgd_update", "params['W1'] did not change")
+def sgd_returns_new(params, grads, lr=0.1):
+    return {key: params[key] - lr * grads[key] for key in grads}
+
+
 # --- the tests -----------------------------------------------------------------------------
 
 REFERENCES = {
@@ -717,6 +763,7 @@ REFERENCES = {
     "check_sigmoid_layer": Sigmoid,
     "check_affine_layer": Affine,
     "check_softmax_with_loss": SoftmaxWithLoss,
+    "check_sgd_update": lambda params, grads, lr=0.1: SGD(lr).update(params, grads),
 }
 
 

@@ -21,6 +21,7 @@ from nnlib.exercises.layers import (
     check_add_layer, check_affine_layer, check_mul_layer, check_relu_layer,
     check_sigmoid_layer, check_softmax_with_loss,
 )
+from nnlib.exercises.training import check_sgd_update
 
 __all__ = [
     "Verdict",
@@ -39,4 +40,5 @@ __all__ = [
     "check_sigmoid_layer",
     "check_affine_layer",
     "check_softmax_with_loss",
+    "check_sgd_update",
 ]

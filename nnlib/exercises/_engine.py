@@ -309,8 +309,8 @@ def exercise(title: str, *, warning_hint: str = "", warnings_fail: bool = True):
                 diagnosis(session, attempt)
                 note = session.finish()
             except _NotAttempted:
-                return Verdict(title, NOT_ATTEMPTED, "replace the `raise NotImplementedError` "
-                               "line with your code, then run the cell again")
+                return Verdict(title, NOT_ATTEMPTED, "not attempted yet: replace the `raise "
+                               "NotImplementedError` line with your code, then run the cell again")
             except Wrong as wrong:
                 return Verdict(title, FAILED, str(wrong))
             except Exception as error:  # reader code outside a call (an attribute, a property)

@@ -102,6 +102,18 @@ class BrowserReport:
     started: float = field(default_factory=time.perf_counter)
 
 
+def _watchdog(stop, target, what: str) -> threading.Timer:
+    def fire() -> None:
+        print(f"\nbrowser check still running after {SESSION_WATCHDOG_S} s: stopping {what}",
+              file=sys.stderr)
+        stop(target)
+
+    timer = threading.Timer(SESSION_WATCHDOG_S, fire)
+    timer.daemon = True
+    timer.start()
+    return timer
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -185,9 +197,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory):
         process = subprocess.Popen(command, cwd=root, env=env, stdout=log,
                                    stderr=subprocess.STDOUT)
     server = Lab(f"http://127.0.0.1:{port}", token, root, log_path, process)
-    watchdog = threading.Timer(SESSION_WATCHDOG_S, _stop_server, [server])
-    watchdog.daemon = True
-    watchdog.start()
+    watchdog = _watchdog(_stop_server, server, "the JupyterLab server")
     try:
         _wait_until_serving(server)
         yield server
@@ -200,6 +210,16 @@ def _child_pids() -> set[int]:
     import psutil  # ipykernel's own dependency, so always in the venv
 
     return {child.pid for child in psutil.Process().children()}
+
+
+def _quietly(close) -> None:
+    """Close something that may already be gone (after the watchdog fired, say)."""
+    from playwright.sync_api import Error
+
+    try:
+        close()
+    except Error as error:
+        print(f"while closing the browser: {error}")
 
 
 def _kill(pids: set[int]) -> None:
@@ -217,9 +237,7 @@ def browser():
     before = _child_pids()
     playwright = sync_playwright().start()
     # The driver process is ours; killing it makes a hung call raise instead of hanging.
-    watchdog = threading.Timer(SESSION_WATCHDOG_S, _kill, [_child_pids() - before])
-    watchdog.daemon = True
-    watchdog.start()
+    watchdog = _watchdog(_kill, _child_pids() - before, "the Playwright driver")
     try:
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True, timeout=60_000
@@ -227,10 +245,10 @@ def browser():
         try:
             yield chromium
         finally:
-            chromium.close()
+            _quietly(chromium.close)
     finally:
         watchdog.cancel()
-        playwright.stop()
+        _quietly(playwright.stop)
 
 
 @pytest.fixture(scope="session")
@@ -241,7 +259,7 @@ def browser_context(browser):
     try:
         yield context
     finally:
-        context.close()
+        _quietly(context.close)
 
 
 _REPORTS: list[BrowserReport] = []

@@ -81,7 +81,10 @@ def test_notebook_in_browser(browser_report, lab, browser_context, notebook: Pat
             print(f"screenshot: {screenshot}")
         except PlaywrightError as error:
             print(f"no screenshot: {error}")
-        page.close()
+        try:
+            page.close()
+        except PlaywrightError as error:
+            print(f"could not close the page: {error}")
         try:
             lab.shut_down_sessions()  # free the two cores for the next notebook
         except OSError as error:

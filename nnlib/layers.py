@@ -136,7 +136,8 @@ class Affine:
 
     Backward, with dY = dout of shape (batch, outputs):
     dL/dX = dY W^T (returned, in the shape ``x`` had), dL/dW = X^T dY (``.dW``),
-    dL/db = the sum of dY over the batch (``.db``).
+    dL/db = the sum of dY over the batch (``.db``). ``backward(dout, input_grad=False)``
+    skips dL/dX and returns None: a network's first layer needs no gradient for its data.
     """
 
     def __init__(self, W: NDArray[np.floating], b: NDArray[np.floating]) -> None:
@@ -172,10 +173,12 @@ class Affine:
         out += self.b
         return out
 
-    def backward(self, dout: FloatArray) -> FloatArray:
+    def backward(self, dout: FloatArray, *, input_grad: bool = True) -> FloatArray | None:
         dout = _check_dout(dout, (len(self.x), self.W.shape[1]))
         self.dW = np.dot(self.x.T, dout)
         self.db = dout.sum(axis=0)
+        if not input_grad:  # the first layer's input is data: dL/dX is a third of the work
+            return None
         return np.dot(dout, self.W.T).reshape(self.x_shape)
 
 

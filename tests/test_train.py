@@ -9,7 +9,7 @@ import pytest
 
 from nnlib.datasets import load_mnist
 from nnlib.network import TwoLayerNet
-from nnlib.train import SGD, History, Trainer, diagnose
+from nnlib.train import SGD, History, Trainer, diagnose, limit_blas_threads
 
 
 @pytest.fixture(scope="module")
@@ -122,3 +122,18 @@ def test_trainer_rejects_bad_data():
         Trainer(net, x, t, epochs=0)
     with pytest.raises(ValueError, match="0..1"):
         Trainer(net, x, np.full(5, 7), progress=False).train()
+
+
+def test_limit_blas_threads_caps_and_restores():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+
+    def blas_threads():
+        info = threadpoolctl.threadpool_info()
+        return [pool["num_threads"] for pool in info if pool["user_api"] == "blas"]
+
+    before = blas_threads()
+    with limit_blas_threads(1):
+        assert all(n == 1 for n in blas_threads())
+    assert blas_threads() == before
+    with limit_blas_threads(None):
+        assert blas_threads() == before

@@ -68,7 +68,7 @@ def test_curves_redraw_after_every_epoch(explorer):
     explorer.canvas.redraw = lambda: (seen.append(len(explorer.train_line.get_xdata())),
                                       original())[1]  # fmt: skip
     press(explorer)
-    assert seen == [1, 2, 3, 4, 4]  # untrained, after each of 3 epochs, then the final refresh  # untrained, then after each of 3 epochs
+    assert seen == [1, 2, 3, 4, 4]  # untrained, after each of 3 epochs, then the final refresh
 
 
 def test_slider_move_clears_the_run_and_redraws_before_weights(explorer):

@@ -95,18 +95,38 @@ def draw_weights(ax: Axes, W1: NDArray, title: str = "") -> AxesImage:
     return image
 
 
-def plot_loss_curve(history: History) -> Figure:
-    """The loss of every mini-batch during a training run."""
+def plot_loss_curve(history: History, window: int = 100) -> Figure:
+    """The loss of every mini-batch during a run, and its mean over ``window`` iterations."""
     fig, ax = plt.subplots(figsize=(6.0, 3.0), layout="constrained")
-    draw_loss(ax, history)
-    ax.set_ylim(0, max(3.0, min(max(history.loss, default=3.0), 20.0)))
+    line = draw_loss(ax, history)
+    line.set_alpha(0.35)
+    line.set_label("each mini-batch")
+    losses = np.asarray(history.loss, dtype=np.float64)
+    if len(losses) >= window:
+        mean = np.convolve(losses, np.ones(window) / window, mode="valid")
+        centre = np.arange(len(mean)) + (window - 1) / 2  # each mean drawn mid-window
+        ax.plot(centre, mean, color="navy", lw=1.5, label=f"mean of {window}")
+        ax.legend(loc="center right", fontsize=8)
+    finite = losses[np.isfinite(losses)]
+    ax.set_ylim(0, max(3.0, min(float(finite.max(initial=0.0)), 20.0)))
     return fig
 
 
-def plot_accuracy_curves(history: History) -> Figure:
-    """Train and test accuracy per epoch: close together means no overfitting."""
+def plot_accuracy_curves(history: History, zoom: bool = True) -> Figure:
+    """Train and test accuracy per epoch: close together means no overfitting.
+
+    With ``zoom``, the y axis starts just below the accuracy after the first epoch, so
+    that the small gap between the curves shows; the untrained epoch 0 is then written
+    in the corner instead.
+    """
     fig, ax = plt.subplots(figsize=(6.0, 3.0), layout="constrained")
     draw_accuracy(ax, history)
+    later = history.train_acc[1:] + history.test_acc[1:]
+    if zoom and later:
+        low = np.floor(min(later) * 20) / 20 - 0.05  # a multiple of 5 points below the curves
+        ax.set_ylim(low, 1.0)
+        note = f"epoch 0 (untrained): {history.train_acc[0]:.1%}, below the axis"
+        ax.text(0.01, 0.03, note, transform=ax.transAxes, fontsize=8, color="0.4")
     return fig
 
 

@@ -136,3 +136,9 @@ def test_weight_montage_layout_and_scaling():
     assert np.isnan(image[30:, 30:]).all()  # a missing fourth unit stays blank
     with pytest.raises(ValueError, match="784"):
         weight_montage(np.zeros((10, 3)))
+
+
+def test_initial_networks_cache_stays_small(explorer):
+    for seed in range(10):
+        explorer.controls["seed"].value = seed
+    assert len(explorer._initial) <= 8

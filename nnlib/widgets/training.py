@@ -29,6 +29,8 @@ __all__ = ["TrainingExplorer", "training_explorer"]
 
 SETTINGS = ("lr", "weight_init_std", "seed", "hidden_size", "epochs")
 _VERDICT_COLOURS = {"learned": "#1a7f37", "did not move": "#9a6700", "diverged": "#cf222e"}
+#: Initial networks kept for quick slider moves back and forth (each W1 is up to 627 KB).
+CACHED_INITS = 8
 #: The highest possible mini-batch loss: -log(1e-7), the book's delta inside the log.
 LOSS_CAP = -np.log(1e-7)
 
@@ -145,7 +147,7 @@ class TrainingExplorer(Explorer):
         init = (values["hidden_size"], values["weight_init_std"], values["seed"])
         if init not in self._initial:  # cheap: one random draw and one test-set forward pass
             net = self._network(values)
-            self._initial[init] = (net.params["W1"], net.accuracy(*self.data[2:]))
+            self._remember(init, net.params["W1"], net.accuracy(*self.data[2:]))
         W1_before, untrained_accuracy = self._initial[init]
         run = self._run if self._run and self._run.settings == self._settings(values) else None
         return {
@@ -168,6 +170,12 @@ class TrainingExplorer(Explorer):
         for line, acc in ((self.train_line, history.train_acc if history else []),
                           (self.test_line, history.test_acc if history else [])):  # fmt: skip
             line.set_data(np.arange(len(acc)), acc)
+
+    def _remember(self, init: tuple, W1: NDArray, untrained_accuracy: float) -> None:
+        self._initial.pop(init, None)
+        self._initial[init] = (W1, untrained_accuracy)  # newest last; drop the oldest
+        while len(self._initial) > CACHED_INITS:
+            del self._initial[next(iter(self._initial))]
 
     def _iterations_per_epoch(self) -> int:
         return max(len(self.data[0]) // 100, 1)
@@ -214,8 +222,8 @@ class TrainingExplorer(Explorer):
                 history = trainer.train()
         finally:
             button.disabled = False
-        self._initial[(values["hidden_size"], values["weight_init_std"], values["seed"])] = (
-            W1_before, untrained_accuracy)  # fmt: skip
+        init = (values["hidden_size"], values["weight_init_std"], values["seed"])
+        self._remember(init, W1_before, untrained_accuracy)
         self._run = _Run(self._settings(values), history, net.params["W1"].copy())
         self.refresh()
         self.state["warnings"] += [str(w.message) for w in caught]

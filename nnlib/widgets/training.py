@@ -104,9 +104,9 @@ class TrainingExplorer(Explorer):
         self.ax_before, self.ax_after = bottom.subplots(1, 2)
         self.loss_line = draw_loss(self.ax_loss)
         self.train_line, self.test_line = draw_accuracy(self.ax_acc)
-        blank = np.full((784, 1), np.nan)
-        self.before_image = draw_weights(self.ax_before, blank, "W1 before training")
-        self.after_image = draw_weights(self.ax_after, blank, "W1 after training")
+        self.before_image = draw_weights(self.ax_before, np.zeros((784, 1)), "W1 before training")
+        self.after_image = draw_weights(self.ax_after, np.zeros((784, 1)), "W1 after training")
+        self._blank = np.full(self.after_image.get_array().shape, np.nan)
         self.after_note = self.ax_after.text(
             0.5, 0.5, "press Train", ha="center", va="center",
             transform=self.ax_after.transAxes, color="0.4",
@@ -162,8 +162,7 @@ class TrainingExplorer(Explorer):
     def draw(self, state: dict[str, Any]) -> None:
         history, after = state["history"], state["W1_after"]
         self.before_image.set_data(weight_montage(state["W1_before"]))
-        self.after_image.set_data(weight_montage(after if after is not None else
-                                                 np.full((784, 1), np.nan)))  # fmt: skip
+        self.after_image.set_data(self._blank if after is None else weight_montage(after))
         self.after_note.set_visible(after is None)
         loss = history.loss if history else []
         self.loss_line.set_data(np.arange(len(loss)), loss)

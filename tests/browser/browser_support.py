@@ -105,7 +105,7 @@ JS_RUN_ALL_OVER = """() => {
 # in the page a traceback looks like any other stderr text).
 JS_OUTPUT_SUMMARY = """() => {
   const outputs = [...document.querySelectorAll('.jp-Notebook .jp-OutputArea-output')];
-  const text = el => (el.innerText || '').trim();
+  const text = el => (el.textContent || '').trim();
   return {
     loading: outputs.filter(o => text(o).startsWith('Loading widget')).length,
     broken: outputs.filter(o => text(o).startsWith('Error displaying widget')).map(text),
@@ -125,7 +125,7 @@ JS_ARM_PROBE = """(explorer, index) => {
   const readout = explorer.querySelector('.nnlib-explorer-readout');
   const handle = explorer.querySelectorAll('.widget-slider .noUi-handle')[index];
   const probe = {keydown: null, redrawn: null, described: null, src: img.src,
-                 text: readout.innerText};
+                 text: readout.textContent};
   handle.addEventListener('keydown', () => { probe.keydown ??= performance.now(); },
                           {once: true, capture: true});
   const watch = (node, options, changed, key) => {
@@ -136,7 +136,7 @@ JS_ARM_PROBE = """(explorer, index) => {
   };
   watch(img, {attributes: true, attributeFilter: ['src']}, () => img.src !== probe.src, 'redrawn');
   watch(readout, {childList: true, subtree: true, characterData: true},
-        () => readout.innerText !== probe.text, 'described');
+        () => readout.textContent !== probe.text, 'described');
   explorer.__nnlibProbe = probe;
 }"""
 
@@ -146,11 +146,11 @@ JS_PROBE = "explorer => explorer.__nnlibProbe"
 # position, range).
 JS_EXPLORER_VIEW = """explorer => ({
   src: explorer.querySelector('.nnlib-explorer-image')?.src ?? null,
-  readout: (explorer.querySelector('.nnlib-explorer-readout')?.innerText ?? '').trim(),
+  readout: (explorer.querySelector('.nnlib-explorer-readout')?.textContent ?? '').trim(),
   sliders: [...explorer.querySelectorAll('.widget-slider')].map(slider => {
     const handle = slider.querySelector('.noUi-handle');
     const value = name => Number(handle?.getAttribute(name));
-    return {label: slider.querySelector('.widget-label')?.innerText.trim() ?? '',
+    return {label: slider.querySelector('.widget-label')?.textContent.trim() ?? '',
             now: value('aria-valuenow'), min: value('aria-valuemin'),
             max: value('aria-valuemax')};
   }),

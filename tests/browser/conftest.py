@@ -100,6 +100,7 @@ class BrowserReport:
     notebooks: dict[str, float] = field(default_factory=dict)
     explorers: list[tuple[str, str]] = field(default_factory=list)
     started: float = field(default_factory=time.perf_counter)
+    finished: float = 0.0
 
 
 def _watchdog(stop, target, what: str) -> threading.Timer:
@@ -281,5 +282,5 @@ def pytest_terminal_summary(terminalreporter) -> None:
             write(f"  press-to-plot median  {label:<32} {summary}")
         for name, seconds in report.notebooks.items():
             write(f"  notebook {name:<40} {seconds:5.1f} s")
-        total = time.perf_counter() - report.started
+        total = report.finished - report.started
         write(f"  total (server, browser, all notebooks) {total:.1f} s")

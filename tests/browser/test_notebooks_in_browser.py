@@ -91,6 +91,7 @@ def test_notebook_in_browser(browser_report, lab, browser_context, notebook: Pat
             print(f"could not stop the kernel: {error}")
         total = time.perf_counter() - started
         browser_report.notebooks[notebook.stem] = total
+        browser_report.finished = time.perf_counter()
         print(f"{notebook.name}: {total:.1f} s ("
               + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in phases.items()) + ")")
 

@@ -26,6 +26,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from nnlib._checks import as_float_array, check_count
 from nnlib.layers import AddLayer, MulLayer
+from nnlib.train import limit_blas_threads
 
 __all__ = [
     "GraphNode",
@@ -391,6 +392,7 @@ def time_gradients(
     measure_numerical: bool = True,
     repeat_numerical: int = 1,
     repeat: int = 20,
+    blas_threads: int | None = 1,
 ) -> GradientTiming:
     """Time ``net.numerical_gradient(x, t)`` against ``net.gradient(x, t)`` (and ``net.loss``).
 
@@ -399,11 +401,17 @@ def time_gradients(
     The numerical gradient costs 2 loss evaluations per parameter, so for a big net, where
     running it would take minutes, ``measure_numerical=False`` estimates it as
     2 * parameters * (seconds per loss): chapter 05's straight line in the parameter count.
+
+    BLAS runs with ``blas_threads`` threads (1, as the trainer does; None leaves it alone):
+    on a busy machine two BLAS threads wait on each other and make short timings erratic.
     """
     parameters = parameter_count(net)
-    backprop, loss = time_calls(lambda: net.gradient(x, t), lambda: net.loss(x, t), repeat=repeat)
-    if measure_numerical:
-        numerical = time_call(lambda: net.numerical_gradient(x, t), repeat=repeat_numerical)
-    else:
-        numerical = 2 * parameters * loss
+    with limit_blas_threads(blas_threads):
+        backprop, loss = time_calls(
+            lambda: net.gradient(x, t), lambda: net.loss(x, t), repeat=repeat
+        )
+        if measure_numerical:
+            numerical = time_call(lambda: net.numerical_gradient(x, t), repeat=repeat_numerical)
+        else:
+            numerical = 2 * parameters * loss
     return GradientTiming(numerical, backprop, loss, parameters, measure_numerical)

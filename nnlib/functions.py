@@ -166,4 +166,5 @@ def cross_entropy_error(y: ArrayLike, t: ArrayLike) -> float:
         raise ValueError("y must hold probabilities (>= 0); did you pass logits before softmax?")
     correct = y2[np.arange(len(indices)), indices]
     # Capped at 1 so that a certain, correct answer costs exactly 0, never -1e-7.
-    return float(-np.sum(np.log(np.minimum(correct + CROSS_ENTROPY_DELTA, 1.0))) / len(indices))
+    total = -np.sum(np.log(np.minimum(correct + CROSS_ENTROPY_DELTA, 1.0)))
+    return float(total) / len(indices) + 0.0  # + 0.0 turns a -0.0 (all certain) into 0.0

@@ -56,7 +56,7 @@ def _sum_to_shape(grad: ArrayLike, shape: tuple[int, ...]) -> ArrayLike:
     repeated, because a value used many times collects the gradient of every use."""
     grad = np.asarray(grad)
     if grad.shape == shape:
-        return grad
+        return grad.item() if shape == () else grad  # a number in, a number out
     grad = grad.sum(axis=tuple(range(grad.ndim - len(shape))))
     repeated = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
     grad = grad.sum(axis=repeated, keepdims=True) if repeated else grad
@@ -105,7 +105,7 @@ class Relu:
     def forward(self, x: ArrayLike) -> FloatArray:
         x = _float_input(x, "x")
         self.mask = x > 0
-        return x * self.mask
+        return np.maximum(x, 0)  # not x * mask, which turns negative inputs into -0.0
 
     def backward(self, dout: FloatArray) -> FloatArray:
         return _check_dout(dout, self.mask.shape) * self.mask

@@ -20,6 +20,7 @@ class BlitFigureImage(FigureImage):
 
     An animated artist must stay inside the area its axes had when the background was
     drawn (the axes limits are fixed), because everything else is reused pixel for pixel.
+    Call :meth:`invalidate` after changing anything static (limits, ticks, contours).
     """
 
     def __init__(self, figsize: tuple[float, float] = (8.0, 3.2), dpi: int = 80) -> None:
@@ -34,12 +35,17 @@ class BlitFigureImage(FigureImage):
             self._moving.append(artist)
         self._background = None
 
+    def invalidate(self) -> None:
+        """Forget the saved background, so the next redraw draws the static parts again."""
+        self._background = None
+
     def redraw(self) -> None:
         canvas = self.figure.canvas
         if self._background is None:
-            canvas.draw()  # lays out once (constrained), then keeps that layout
-            self.figure.set_layout_engine("none")
-            self._laid_out = True
+            canvas.draw()  # the first draw lays out (constrained); later draws keep that layout
+            if not self._laid_out:
+                self.figure.set_layout_engine("none")
+                self._laid_out = True
             self._background = canvas.copy_from_bbox(self.figure.bbox)
         else:
             canvas.restore_region(self._background)

@@ -102,7 +102,7 @@ class ActivationExplorer(Explorer):
             self._limits = name
             self._ax_y.set_ylim(*Y_LIMITS[name])
             self._ax_slope.set_ylim(-SLOPE_LIMITS[name], SLOPE_LIMITS[name])
-            self.canvas.animate()  # no new artists: just drops the cached background
+            self.canvas.invalidate()
         w, b = state["w"], state["b"]
         self._title.set_text(f"{name}(w·x+b) for w={w:g}, b={b:g}; grey: {name}(x)")
         spans = [(max(r.lo, -X_LIMIT), min(r.hi, X_LIMIT)) for r in state["regions"]]

@@ -18,7 +18,8 @@ from nnlib.functions import sigmoid
 from nnlib.gradient import gradient_descent
 from nnlib.plots.descent import BANDS, band_norm, contour_levels, drawable_path
 from nnlib.surfaces import SURFACES, Surface, get_surface
-from nnlib.widgets._base import Explorer, FigureImage
+from nnlib.widgets._base import Explorer
+from nnlib.widgets._blit import BlitFigureImage
 
 __all__ = ["DescentExplorer", "descent_explorer"]
 
@@ -28,40 +29,6 @@ GAP_FLOOR = 1e-16
 #: first steps of a diverging one; fixed so that the axes never need redrawing.
 LOSS_LIMITS = (1e-17, 1e7)
 _VERDICT_COLOURS = {"converged": "#1a7f37", "stalled": "#9a6700", "diverged": "#cf222e"}
-
-
-class BlitFigureImage(FigureImage):
-    """A :class:`FigureImage` that redraws only its moving artists.
-
-    Everything else (axes, ticks, text, contour lines) is drawn once into a saved
-    background; an update pastes the background and draws the ``moving`` artists on it,
-    which costs a few ms instead of the ~90 ms a full draw of three panels takes here.
-    Call :meth:`invalidate` after changing anything static.
-    """
-
-    def __init__(self, figsize: tuple[float, float], dpi: int = 80) -> None:
-        super().__init__(figsize=figsize, dpi=dpi)
-        self.moving: list = []
-        self._background = None
-
-    def invalidate(self) -> None:
-        self._background = None
-
-    def redraw(self) -> None:
-        canvas = self.figure.canvas
-        if self._background is None:
-            for artist in self.moving:
-                artist.set_animated(True)  # left out of the full draw
-            canvas.draw()
-            if not self._laid_out:
-                self.figure.set_layout_engine("none")
-                self._laid_out = True
-            self._background = canvas.copy_from_bbox(self.figure.bbox)
-        else:
-            canvas.restore_region(self._background)
-        for artist in self.moving:
-            self.figure.draw_artist(artist)
-        self.send()
 
 
 class DescentExplorer(Explorer):
@@ -123,8 +90,8 @@ class DescentExplorer(Explorer):
         self.fit_note = fit.text(0.5, 0.5, "choose the single sigmoid neuron\nto see its fit",
                                  ha="center", va="center", transform=fit.transAxes, fontsize=9,
                                  color="0.4")  # fmt: skip
-        canvas.moving = [self.path_line, self.start_marker, self.loss_line, self.initial_curve,
-                         self.fitted_curve]  # fmt: skip
+        canvas.animate(self.path_line, self.start_marker, self.loss_line, self.initial_curve,
+                       self.fitted_curve)  # fmt: skip
 
     def __repr__(self) -> str:
         v = self.values

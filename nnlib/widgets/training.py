@@ -205,7 +205,7 @@ class TrainingExplorer(Explorer):
             state = {"values": values, "W1_before": W1_before, "history": history,
                      "W1_after": net.params["W1"] if history.epochs_done else None}  # fmt: skip
             if self._set_limits(epochs, history.loss):
-                self.canvas.animate()  # no new artists: just redraw the axes behind them
+                self.canvas.invalidate()  # redraw the axes behind the moving artists
             self.draw(state)
             self.canvas.redraw()
             self.readout.value = f"training… epoch {history.epochs_done} of {epochs}"

@@ -193,7 +193,7 @@ def shopping_apple_orange(
     price = mul_tax.forward(fruit_price, v["tax"])
 
     dprice = 1.0
-    # float(): the layers hand back 0-d arrays for scalar inputs.
+    # float(): plain numbers for the plot labels, whatever the layers were given.
     dfruit_price, dtax = (float(d) for d in mul_tax.backward(dprice))
     dapple_price, dorange_price = (float(d) for d in add_fruit.backward(dfruit_price))
     dorange, dorange_num = (float(d) for d in mul_orange.backward(dorange_price))

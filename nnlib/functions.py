@@ -75,7 +75,11 @@ def softmax(a: ArrayLike) -> FloatArray:
     (softmax is unchanged by a constant shift), so exp never overflows and every finite
     input gives finite probabilities that sum to 1: ``[1010, 1000, 990]`` included.
     """
-    a = as_float_array(a, "a")
+    return _softmax_of_finite(as_float_array(a, "a"))
+
+
+def _softmax_of_finite(a: FloatArray) -> FloatArray:
+    """softmax for an array already known to be finite floats (the layers' fast path)."""
     # a - max can overflow to -inf only where exp would give 0 anyway (e.g. [1e308, -1e308]).
     with np.errstate(over="ignore"):
         shifted = a - np.max(a, axis=-1, keepdims=True)
@@ -164,6 +168,11 @@ def cross_entropy_error(y: ArrayLike, t: ArrayLike) -> float:
     y2, indices = labels_to_indices(y, t)
     if np.any(y2 < 0):
         raise ValueError("y must hold probabilities (>= 0); did you pass logits before softmax?")
+    return _cross_entropy_of_indices(y2, indices)
+
+
+def _cross_entropy_of_indices(y2: FloatArray, indices: NDArray[np.intp]) -> float:
+    """cross-entropy for checked input: a batch of probability rows and one class per row."""
     correct = y2[np.arange(len(indices)), indices]
     # Capped at 1 so that a certain, correct answer costs exactly 0, never -1e-7.
     total = -np.sum(np.log(np.minimum(correct + CROSS_ENTROPY_DELTA, 1.0)))

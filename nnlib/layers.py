@@ -15,7 +15,12 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nnlib.functions import cross_entropy_error, labels_to_indices, sigmoid, softmax
+from nnlib.functions import (
+    _cross_entropy_of_indices,
+    _softmax_of_finite,
+    labels_to_indices,
+    sigmoid,
+)
 
 __all__ = ["MulLayer", "AddLayer", "Relu", "Sigmoid", "Affine", "SoftmaxWithLoss"]
 
@@ -199,8 +204,9 @@ class SoftmaxWithLoss:
             raise ValueError(f"x must be 1-D (one sample) or 2-D (a batch of rows), got {x.shape}")
         self.x_shape = x.shape
         if np.isfinite(x).all():
-            self.y, self.t = labels_to_indices(softmax(x), t)  # y as rows, t as class indices
-            self.loss = cross_entropy_error(self.y, self.t)
+            # y as rows, t as class indices; checked once here, so the private helpers follow
+            self.y, self.t = labels_to_indices(_softmax_of_finite(x), t)
+            self.loss = _cross_entropy_of_indices(self.y, self.t)
         else:
             self.y, self.t = labels_to_indices(np.zeros_like(x), t)
             self.y[:] = np.nan

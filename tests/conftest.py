@@ -1,0 +1,14 @@
+"""Shared pytest setup for the unit and property tests."""
+
+import os
+
+from hypothesis import settings
+
+# No per-example deadline: a busy 2-core machine must not turn a slow example into a failure
+# (tests never assert wall-clock time). In CI the examples are derived from each test's name
+# (derandomize), so a run is reproducible; locally they are random, to keep finding new cases.
+settings.register_profile("default", deadline=None)
+settings.register_profile("ci", deadline=None, derandomize=True)
+settings.register_profile("thorough", deadline=None, max_examples=1000)
+default_profile = "ci" if os.environ.get("CI") else "default"
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", default_profile))

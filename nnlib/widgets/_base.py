@@ -9,6 +9,7 @@ browser, on Binder and headless in a test.
 
 from __future__ import annotations
 
+import base64
 import io
 import time
 import warnings
@@ -57,6 +58,13 @@ class FigureImage:
         PIL.Image.fromarray(pixels[..., :3]).save(buffer, format="png", compress_level=1)
         self.image.value = buffer.getvalue()
 
+    def png(self) -> bytes:
+        """The canvas as it was last drawn, as a well-compressed PNG (for saved outputs)."""
+        pixels = np.asarray(self.figure.canvas.buffer_rgba())
+        buffer = io.BytesIO()
+        PIL.Image.fromarray(pixels[..., :3]).save(buffer, format="png", optimize=True)
+        return buffer.getvalue()
+
 
 class Explorer(widgets.VBox):
     """An interactive explorer: controls on top, a live figure, a one-line readout.
@@ -91,6 +99,23 @@ class Explorer(widgets.VBox):
             if hasattr(control, "value") and not isinstance(control, widgets.Button):
                 control.observe(self._on_change, names="value")
         self.refresh()
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
+        """The live widget, plus a picture of this state for readers without a kernel.
+
+        JupyterLab draws the widget view; GitHub, nbviewer and ``nbconvert --to html``
+        cannot, and fall back to the ``image/png`` (the explorer as it was displayed)
+        and to a ``text/plain`` that says what the picture is.
+        """
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if not bundle:
+            return bundle
+        bundle["image/png"] = base64.b64encode(self.canvas.png()).decode("ascii")
+        bundle["text/plain"] = (
+            f"{self!r}: an interactive explorer, shown as a picture of its first state; "
+            "run the notebook to move its controls."
+        )
+        return bundle
 
     @property
     def values(self) -> dict[str, Any]:

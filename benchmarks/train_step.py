@@ -29,7 +29,8 @@ import numpy as np
 
 from nnlib.gradient import numerical_gradient
 from nnlib.network import TwoLayerNet
-from nnlib.train import SGD, limit_blas_threads
+from nnlib.optimizers import SGD
+from nnlib.train import limit_blas_threads
 
 BATCH, SIZES, LR = 100, (784, 50, 10), 0.1
 ROUNDS, STEPS_PER_ROUND = 15, 200

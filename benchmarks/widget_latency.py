@@ -1,9 +1,9 @@
 """Latency of every explorer's slider update, measured headless in one run.
 
-Builds each ``*_explorer`` in ``nnlib.widgets`` with its defaults, then, for every option
-of its choices (surface, activation, ...), moves each of its sliders through evenly spaced
-positions across its range (as a drag would), timing
-the full update the kernel does per step: compute, redraw in place, PNG, readout.
+Builds each chapter's ``*_explorer`` (``nnlib.chapters.*.explorer``) with its defaults,
+then, for every option of its choices (surface, activation, ...), moves each of its
+sliders through evenly spaced positions across its range (as a drag would), timing the
+full update the kernel does per step: compute, redraw in place, PNG, readout.
 Prints p50 and p95 per explorer and per slider. The target is p95 < 100 ms.
 
     .venv/bin/python benchmarks/widget_latency.py [--steps 25]
@@ -12,12 +12,15 @@ Prints p50 and p95 per explorer and per slider. The target is p95 < 100 ms.
 from __future__ import annotations
 
 import argparse
+import importlib
+import importlib.util
+import pkgutil
 import time
 
 import ipywidgets as widgets
 import numpy as np
 
-import nnlib.widgets
+import nnlib.chapters
 
 SLIDERS = (widgets.FloatSlider, widgets.FloatLogSlider, widgets.IntSlider)
 CHOICES = (widgets.Dropdown, widgets.ToggleButtons, widgets.RadioButtons)
@@ -62,14 +65,27 @@ def measure(factory, steps: int) -> dict[str, list[float]]:
     return timings
 
 
+def explorer_modules() -> list:
+    """Every chapter's ``explorer`` module, in reading order."""
+    packages = sorted(
+        info.name for info in pkgutil.iter_modules(nnlib.chapters.__path__, "nnlib.chapters.")
+    )
+    return [
+        importlib.import_module(f"{package}.explorer")
+        for package in packages
+        if importlib.util.find_spec(f"{package}.explorer") is not None
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=25, help="positions per slider")
     args = parser.parse_args()
     factories = [
-        (name, getattr(nnlib.widgets, name))
-        for name in dir(nnlib.widgets)
-        if name.endswith("_explorer") and callable(getattr(nnlib.widgets, name))
+        (name, getattr(module, name))
+        for module in explorer_modules()
+        for name in module.__all__
+        if name.endswith("_explorer")
     ]
     print(f"{'explorer':28} {'slider':28} {'n':>4} {'p50 ms':>8} {'p95 ms':>8}")
     worst = 0.0

@@ -1,8 +1,11 @@
 """nnlib: the small numpy library behind the chapters of this companion to
 *ゼロから作るDeep Learning* (Deep Learning from Scratch).
 
-The maths modules (functions, gradient, layers, network, train, datasets) import only
-numpy; ``nnlib.plots`` and ``nnlib.widgets`` bring in matplotlib and ipywidgets.
+The core, the counterpart of the book's ``common/`` (functions, gradient,
+gradient_check, layers, network, optimizers, train, datasets), imports only numpy.
+``nnlib.chapters`` holds one package per chapter notebook (its helpers, plots,
+explorer and exercise checks) and ``nnlib.engines`` the explorer and exercise engines;
+only those bring in matplotlib and ipywidgets.
 """
 
 from nnlib.functions import (

@@ -1,4 +1,4 @@
-"""Mini-batch training (book chapter 4.5): the four-step loop behind a small trainer.
+"""Mini-batch training (book §4.5): the four-step loop behind a small trainer.
 
 1. sample a random mini-batch ミニバッチ of the training data;
 2. compute the gradient of the loss on it (backprop);
@@ -15,16 +15,17 @@ from __future__ import annotations
 import contextlib
 import math
 import time
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nnlib._checks import check_count, check_positive_finite
+from nnlib._checks import check_count
+from nnlib.optimizers import SGD, Optimizer
 
-__all__ = ["SGD", "Trainer", "History", "Network", "diagnose", "limit_blas_threads"]
+__all__ = ["Trainer", "History", "Network", "diagnose", "limit_blas_threads"]
 
 
 def limit_blas_threads(limit: int | None) -> contextlib.AbstractContextManager:
@@ -43,24 +44,6 @@ def limit_blas_threads(limit: int | None) -> contextlib.AbstractContextManager:
     except ImportError:
         return contextlib.nullcontext()
     return threadpool_limits(limits=limit, user_api="blas")
-
-
-class SGD:
-    """確率的勾配降下法 stochastic gradient descent: W <- W - lr * dL/dW for every parameter."""
-
-    def __init__(self, lr: float = 0.01) -> None:
-        self.lr = check_positive_finite(lr, "lr (learning rate)")
-
-    def update(self, params: MutableMapping[str, NDArray], grads: Mapping[str, NDArray]) -> None:
-        """Update ``params`` *in place* (the layers holding them see the new values)."""
-        for name, grad in grads.items():
-            param = params[name]
-            if param.shape != grad.shape:
-                raise ValueError(f"grads[{name!r}] has shape {grad.shape}, params {param.shape}")
-            param -= self.lr * grad
-
-    def __repr__(self) -> str:
-        return f"SGD(lr={self.lr:g})"
 
 
 class Network(Protocol):
@@ -147,7 +130,7 @@ class Trainer:
         x_test: ArrayLike | None = None,
         t_test: ArrayLike | None = None,
         *,
-        optimizer: SGD | None = None,
+        optimizer: Optimizer | None = None,
         epochs: int = 1,
         batch_size: int = 100,
         seed: int | None = 0,

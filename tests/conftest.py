@@ -2,7 +2,12 @@
 
 import os
 
+import matplotlib
 from hypothesis import settings
+
+# Figures draw off-screen in the test process (the notebook kernels nbval starts keep
+# their inline backend: an MPLBACKEND variable would leak into them).
+matplotlib.use("Agg")
 
 # No per-example deadline: a busy 2-core machine must not turn a slow example into a failure
 # (tests never assert wall-clock time). In CI the examples are derived from each test's name

@@ -2,7 +2,7 @@
 
 Selectors were measured against JupyterLab 4.6 with jupyterlab_widgets 3 (see
 ``design.md``, "Real browser"). Explorers carry stable CSS classes set in
-``nnlib.widgets._base.Explorer``: ``nnlib-explorer`` on the box, ``nnlib-explorer-image``
+``nnlib.engines.explorer.Explorer``: ``nnlib-explorer`` on the box, ``nnlib-explorer-image``
 on the ``<img>`` the figure is drawn into, ``nnlib-explorer-readout`` on the readout.
 """
 

@@ -1,0 +1,34 @@
+"""Figures of MNIST digits."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+from numpy.typing import ArrayLike
+
+__all__ = ["plot_digits"]
+
+
+def plot_digits(images: ArrayLike, labels: ArrayLike, columns: int = 8) -> Figure:
+    """A grid of 28×28 digits, each titled with its label.
+
+    ``images`` holds rows of 784 pixels or (1, 28, 28) / (28, 28) images; ``labels``
+    holds one integer (or one-hot row) per image.
+    """
+    images = np.asarray(images)
+    labels = np.asarray(labels)
+    if len(images) != len(labels):
+        raise ValueError(f"got {len(images)} images but {len(labels)} labels")
+    if len(images) == 0 or images[0].size != 784:
+        raise ValueError("images must be a non-empty batch of 784-pixel (28×28) digits")
+    if labels.ndim == 2:
+        labels = labels.argmax(axis=1)
+    rows = -(-len(images) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(1.1 * columns, 1.25 * rows), squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    for ax, image, label in zip(axes.flat, images, labels, strict=False):
+        ax.imshow(image.reshape(28, 28), cmap="gray_r")
+        ax.set_title(str(int(label)), fontsize=10)
+    return fig

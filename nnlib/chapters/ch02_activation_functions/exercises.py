@@ -1,0 +1,129 @@
+"""Chapter 02 exercises: write the step function, sigmoid and ReLU yourself.
+
+Each check runs the reader's ``f(x)`` on the book's ``[-1, 1, 2]``, on 0, on fractions,
+on an integer array, on a 2-D batch and on seeded random numbers, and compares with
+:mod:`nnlib.functions`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from nnlib.engines.exercise import Session, exercise, fmt
+from nnlib.functions import relu, sigmoid, step_function
+
+__all__ = ["check_step_function", "check_sigmoid", "check_relu"]
+
+Diagnose = Callable[[np.ndarray, np.ndarray, np.ndarray], str | None]
+
+
+def _cases(*extra: np.ndarray) -> list[np.ndarray]:
+    rng = np.random.default_rng(2)
+    return [
+        np.array([-1.0, 1.0, 2.0]),  # the book's example
+        np.array([0.0]),
+        np.array([-0.5, 0.5, 1.5]),
+        np.array([-3, 0, 3]),  # integers
+        *extra,
+        np.array([[-2.0, 0.0, 0.5], [1.0, -0.25, 3.0]]),  # a 2-D batch
+        rng.normal(scale=3.0, size=8).round(3),
+    ]
+
+
+def _same(result: np.ndarray, candidate: np.ndarray) -> bool:
+    return result.shape == candidate.shape and np.allclose(result, candidate, atol=1e-9)
+
+
+def _shape_hint(x: np.ndarray, result: np.ndarray) -> str | None:
+    if result.shape == x.shape:
+        return None
+    if x.ndim == 2:
+        return (f"for a 2-D x of shape {x.shape} the result has shape {result.shape}: work "
+                "element by element with numpy operations on the whole array, not a loop over x")
+    return (f"for x = {fmt(x)} the result has shape {result.shape}, expected {x.shape}: an "
+            "activation acts on each element and keeps the shape")
+
+
+def _run(session: Session, attempt: Callable, reference: Callable, cases: list[np.ndarray],
+         diagnose: Diagnose, *, truth_hint: str, on_change: str) -> None:
+    def on_error(error: BaseException) -> str | None:
+        return truth_hint if "truth value of an array" in str(error) else None
+
+    for x in cases:
+        shows = f"for x = {fmt(x)}"
+        result = session.call(attempt, x, shows=shows, names=("x",), on_change=on_change,
+                              on_error=on_error)
+        expected = reference(x)
+        session.expect_array(
+            result, expected, shows,
+            diagnose=lambda r, x=x, e=expected: diagnose(x, r, e) or _shape_hint(x, r),
+        )
+
+
+@exercise("step function")
+def check_step_function(session: Session, attempt: Callable) -> None:
+    """Check a step function ``attempt(x)``: 1 where x > 0, else 0, element-wise."""
+
+    def diagnose(x: np.ndarray, r: np.ndarray, e: np.ndarray) -> str | None:
+        seen = f"for x = {fmt(x)} you returned {fmt(r)}, expected {fmt(e)}"
+        if _same(r, (x >= 0).astype(int)):
+            return f"step(0) gave 1 ({seen}): the step is 1 only where x > 0 strictly; use x > 0"
+        if _same(r, np.sign(x)):
+            return f"{seen}: np.sign gives -1 for negatives, the step gives 0; use x > 0"
+        if _same(r, x.astype(int)):
+            return f"{seen}: x.astype(int) truncates x; convert the comparison: (x > 0).astype(int)"
+        if _same(r, (x <= 0).astype(int)):
+            return f"{seen}: the step is upside down; it is 1 where x > 0"
+        return None
+
+    _run(session, attempt, step_function, _cases(), diagnose,
+         truth_hint="compare the whole array at once: (x > 0).astype(int)",
+         on_change="build a new array, e.g. (x > 0).astype(int), instead of editing x")
+
+
+@exercise(
+    "sigmoid",
+    warnings_fail=False,  # the book's formula overflows harmlessly for x = -1000
+    warning_hint="np.exp(1000) overflowed to inf, and 1 / inf gave the right 0; "
+    "nnlib's sigmoid avoids even that by using exp(-|x|)",
+)
+def check_sigmoid(session: Session, attempt: Callable) -> None:
+    """Check a sigmoid ``attempt(x)`` = 1 / (1 + exp(-x)), element-wise."""
+    def diagnose(x: np.ndarray, r: np.ndarray, e: np.ndarray) -> str | None:
+        seen = f"for x = {fmt(x)} you returned {fmt(r)}, expected {fmt(e)}"
+        if _same(r, sigmoid(-x)):
+            return f"{seen}: the sign inside exp is minus: 1 / (1 + np.exp(-x))"
+        with np.errstate(all="ignore"):
+            if _same(r, 1 + np.exp(-x)):
+                return f"{seen}: missing parentheses? 1 / (1 + np.exp(-x)), not 1 / 1 + np.exp(-x)"
+        if _same(r, np.floor(e)):
+            return f"{seen}: // is floor division, which rounds down to 0; use /"
+        return f"{seen}: sigmoid is 1 / (1 + np.exp(-x))"
+
+    cases = _cases(np.array([-1000.0, 1000.0]))  # exp(1000) overflows in the book's formula
+    _run(session, attempt, sigmoid, cases, diagnose,
+         truth_hint="use np.exp, which works on the whole array at once",
+         on_change="return a new array, 1 / (1 + np.exp(-x)), instead of editing x")
+
+
+@exercise("ReLU")
+def check_relu(session: Session, attempt: Callable) -> None:
+    """Check a ReLU ``attempt(x)`` = max(0, x), element-wise."""
+    def diagnose(x: np.ndarray, r: np.ndarray, e: np.ndarray) -> str | None:
+        seen = f"for x = {fmt(x)} you returned {fmt(r)}, expected {fmt(e)}"
+        if r.ndim == 0 and x.ndim == 1 and np.isclose(r, np.max(x)):
+            return (f"for x = {fmt(x)} you returned one number, {fmt(r)}: np.max(x, 0) is the "
+                    "largest element (along axis 0); np.maximum(0, x) compares element-wise")
+        if _same(r, x > 0):
+            return f"{seen}: that is the step function; ReLU passes x itself where x > 0"
+        if _same(r, np.abs(x)):
+            return f"{seen}: negative inputs must give 0, not |x|: np.maximum(0, x)"
+        if _same(r, np.minimum(0, x)):
+            return f"{seen}: that is min(0, x); ReLU is np.maximum(0, x)"
+        return f"{seen}: ReLU is x where x > 0, else 0: np.maximum(0, x)"
+
+    _run(session, attempt, relu, _cases(), diagnose,
+         truth_hint="Python's max() cannot compare an array with 0; use np.maximum(0, x)",
+         on_change="np.maximum(0, x) makes a new array; x[x < 0] = 0 edits the caller's x")

@@ -1,0 +1,79 @@
+"""Figures for chapter 02: activation functions with their slopes, and what non-linearity buys."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+from nnlib.chapters.ch02_activation_functions.activations import (
+    ACTIVATIONS,
+    CurveFit,
+    one_minus_exp,
+)
+from nnlib.functions import sigmoid
+
+__all__ = ["plot_activations", "plot_one_minus_exp", "plot_curve_fits"]
+
+
+def plot_activations(
+    names: Sequence[str] = ("step", "sigmoid", "relu", "tanh"), x_range: float = 5.0
+) -> Figure:
+    """One panel per activation h: h(x) solid, its derivative h'(x) dashed.
+
+    The step's jump is drawn as a vertical edge; its derivative is 0 everywhere else
+    (and does not exist at 0), which is why gradient descent cannot use it.
+    """
+    unknown = [n for n in names if n not in ACTIVATIONS]
+    if unknown:
+        raise ValueError(f"unknown activations {unknown}; choose from {sorted(ACTIVATIONS)}")
+    x = np.linspace(-x_range, x_range, 1001)  # odd count: x = 0 is a sample point
+    fig, axes = plt.subplots(
+        1, len(names), figsize=(3.0 * len(names), 3.0), sharey=True, layout="constrained"
+    )
+    for ax, name in zip(np.atleast_1d(axes), names, strict=True):
+        act = ACTIVATIONS[name]
+        ax.axhline(0, color="0.8", lw=0.8)
+        ax.axvline(0, color="0.8", lw=0.8)
+        ax.plot(x, act.function(x), lw=2, label=f"{name}(x)")
+        ax.plot(x, act.derivative(x), "--", lw=1.5, label="derivative")
+        ax.set_title(name)
+        ax.set_xlabel("x")
+        ax.set_ylim(-1.2, 1.6)
+        ax.legend(loc="upper left", fontsize=8)
+    return fig
+
+
+def plot_one_minus_exp() -> Figure:
+    """1 - exp(-x) next to sigmoid: alike for x >= 0, but 1 - exp(-x) dives for x < 0."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9.0, 3.2), layout="constrained")
+    x_pos = np.linspace(0, 6, 200)
+    left.plot(x_pos, one_minus_exp(x_pos), lw=2, label="1 - exp(-x)")
+    left.plot(x_pos, sigmoid(x_pos), "--", lw=1.5, label="sigmoid(x)")
+    left.set_title("x >= 0: both rise towards 1")
+    x_all = np.linspace(-4, 6, 400)
+    right.plot(x_all, one_minus_exp(x_all), lw=2, label="1 - exp(-x)")
+    right.plot(x_all, sigmoid(x_all), "--", lw=1.5, label="sigmoid(x)")
+    right.axhline(0, color="0.8", lw=0.8)
+    right.set_title("all x: 1 - exp(-4) is about -53.6")
+    for ax in (left, right):
+        ax.set_xlabel("x")
+        ax.legend(loc="lower right", fontsize=8)
+    return fig
+
+
+def plot_curve_fits(fits: Sequence[CurveFit]) -> Figure:
+    """The target curve as dots and each fit's prediction as a line, its error in the legend."""
+    if not fits:
+        raise ValueError("fits is empty; pass at least one CurveFit")
+    fig, ax = plt.subplots(figsize=(8.0, 3.2), layout="constrained")
+    ax.plot(fits[0].x, fits[0].target, "o", ms=3, color="0.4", label="target")
+    for i, fit in enumerate(fits):  # alternate solid and dashed, so equal fits both show
+        ax.plot(fit.x, fit.prediction, "-" if i % 2 == 0 else "--", lw=3 - i % 2,
+                label=f"{fit.label} (MSE {fit.mse:.4f})")  # fmt: skip
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return fig

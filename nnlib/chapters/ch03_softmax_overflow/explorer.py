@@ -1,0 +1,218 @@
+"""Chapter 3's explorer: scale the logits and watch the textbook softmax overflow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as widgets
+import numpy as np
+from numpy.typing import ArrayLike
+
+from nnlib._checks import as_float_array
+from nnlib.chapters.ch03_softmax_overflow.overflow import (
+    SUPPORTED_DTYPES,
+    compare_softmax,
+    exp_overflow_threshold,
+    naive_break_scale,
+)
+from nnlib.engines.explorer import BlitFigureImage, Explorer
+
+__all__ = ["SoftmaxOverflowExplorer", "softmax_overflow_explorer"]
+
+NAIVE_COLOUR, STABLE_COLOUR = "tab:red", "tab:blue"
+BAR_WIDTH = 0.38
+
+
+def _vector(values: np.ndarray, digits: int = 3) -> str:
+    return "[" + ", ".join(f"{v:.{digits}g}" for v in values) + "]"
+
+
+class SoftmaxOverflowExplorer(Explorer):
+    """Naive and stable softmax of ``scale * logits``, side by side in float32 and float64.
+
+    State: ``scale``, and per dtype name (``"float32"``, ``"float64"``) the dict from
+    :func:`.overflow.compare_softmax`; ``break_scales`` maps dtype name to the
+    measured scale from which the naive formula breaks.
+    """
+
+    def __init__(self, logits: ArrayLike, scale: widgets.FloatLogSlider) -> None:
+        self.logits = as_float_array(logits, "logits").astype(np.float64)
+        if self.logits.ndim != 1 or self.logits.size < 2:
+            raise ValueError(
+                f"logits must be a vector of at least 2 values, got shape {self.logits.shape}"
+            )
+        self.names = [np.dtype(d).name for d in SUPPORTED_DTYPES]
+        self.break_scales = {
+            np.dtype(d).name: naive_break_scale(self.logits, d) for d in SUPPORTED_DTYPES
+        }
+        self.thresholds = {np.dtype(d).name: exp_overflow_threshold(d) for d in SUPPORTED_DTYPES}
+        canvas = BlitFigureImage(figsize=(8.0, 3.8))
+        self._build(canvas, scale)
+        super().__init__({"scale": scale}, canvas, title="Softmax overflow: naive vs stable")
+
+    def _build(self, canvas: BlitFigureImage, scale: widgets.FloatLogSlider) -> None:
+        fig = canvas.figure
+        grid = fig.add_gridspec(2, 2, height_ratios=[3.0, 1.0])
+        classes = np.arange(self.logits.size)
+        self.bars: dict[str, tuple[Any, Any]] = {}
+        self.labels: dict[str, list[Any]] = {}
+        self.banners: dict[str, Any] = {}
+        for column, name in enumerate(self.names):
+            ax = fig.add_subplot(grid[0, column])
+            naive = ax.bar(
+                classes - BAR_WIDTH / 2,
+                np.zeros(classes.size),
+                BAR_WIDTH,
+                color=NAIVE_COLOUR,
+                label="naive",
+            )
+            stable = ax.bar(
+                classes + BAR_WIDTH / 2,
+                np.zeros(classes.size),
+                BAR_WIDTH,
+                color=STABLE_COLOUR,
+                label="stable",
+            )
+            self.bars[name] = (naive, stable)
+            self.labels[name] = [
+                ax.text(
+                    k - BAR_WIDTH / 2,
+                    0.0,
+                    "",
+                    ha="center",
+                    va="bottom",
+                    fontsize=8,
+                    color=NAIVE_COLOUR,
+                )
+                for k in classes
+            ]
+            self.banners[name] = ax.text(
+                0.5,
+                0.84,
+                "",
+                transform=ax.transAxes,
+                ha="center",
+                va="top",
+                fontsize=9,
+                fontweight="bold",
+            )
+            ax.set(
+                title=name,
+                ylim=(0, 1.4),
+                yticks=np.linspace(0, 1, 6),
+                xticks=classes,
+                xlabel="class k",
+            )
+            if column == 0:
+                ax.set_ylabel("probability")
+                ax.legend(loc="upper left", fontsize=8, ncols=2)
+        strip = fig.add_subplot(grid[1, :])
+        low, high = scale.base**scale.min, scale.base**scale.max
+        for row, name in enumerate(self.names):
+            edge = min(max(self.break_scales[name], low), high)
+            strip.plot(
+                [low, edge], [row, row], color="tab:green", linewidth=6, solid_capstyle="butt"
+            )
+            strip.plot(
+                [edge, high], [row, row], color=NAIVE_COLOUR, linewidth=6, solid_capstyle="butt"
+            )
+        self.cursor = strip.axvline(scale.value, color="black")
+        strip.set(
+            xscale="log",
+            xlim=(low, high),
+            ylim=(-0.6, len(self.names) - 0.4),
+            yticks=range(len(self.names)),
+            yticklabels=[f"naive {n}" for n in self.names],
+            xlabel="scale (green: naive formula works, red: it breaks)",
+        )
+        for name in self.names:
+            canvas.animate(
+                *self.bars[name][0], *self.bars[name][1], *self.labels[name], self.banners[name]
+            )
+        canvas.animate(self.cursor)
+
+    def compute(self, values: dict[str, Any]) -> dict[str, Any]:
+        scale = float(values["scale"])
+        state: dict[str, Any] = {"scale": scale, "break_scales": dict(self.break_scales)}
+        for dtype in SUPPORTED_DTYPES:
+            state[np.dtype(dtype).name] = compare_softmax(self.logits, scale, dtype)
+        return state
+
+    def draw(self, state: dict[str, Any]) -> None:
+        for name in self.names:
+            run = state[name]
+            naive_bars, stable_bars = self.bars[name]
+            for bar, label, value in zip(naive_bars, self.labels[name], run["naive"], strict=True):
+                finite = bool(np.isfinite(value))
+                bar.set_height(value if finite else 0.0)
+                label.set_position((label.get_position()[0], value if finite else 0.0))
+                # Mark only what went wrong: NaN, or a finite value of a broken result (e.g. 0).
+                label.set_text("NaN" if not finite else (f"{value:.2g}" if run["broken"] else ""))
+            for bar, value in zip(stable_bars, run["stable"], strict=True):
+                bar.set_height(value)
+            banner = self.banners[name]
+            banner.set_text("naive formula broken" if run["broken"] else "naive = stable")
+            banner.set_color(NAIVE_COLOUR if run["broken"] else "tab:green")
+        self.cursor.set_xdata([state["scale"], state["scale"]])
+
+    def _why(self, name: str, run: dict[str, Any]) -> str:
+        largest = float(np.max(run["scaled"]))
+        if run["overflowed"]:
+            return (
+                f"exp({largest:.4g}) overflows to inf (above {self.thresholds[name]:.2f}), "
+                "and inf / inf is not a number"
+            )
+        if largest > 0:
+            return "each exp fits, but their sum overflows to inf, so every output becomes 0"
+        return "every exp underflows to 0, and 0 / 0 is not a number"
+
+    def describe(self, state: dict[str, Any]) -> str:
+        first = state[self.names[0]]
+        lines = [
+            f"<b>scale {state['scale']:.4g}</b>: logits fed in {_vector(first['scaled'], 5)}; "
+            "exp overflows above "
+            + " / ".join(f"{self.thresholds[n]:.2f} in {n}" for n in self.names)
+        ]
+        for name in self.names:
+            run = state[name]
+            if run["broken"]:
+                verdict = f"naive <b>breaks</b>: {self._why(name, run)}"
+            else:
+                verdict = f"naive {_vector(run['naive'])} = stable"
+            lines.append(f"{name}: {verdict}; stable {_vector(run['stable'])}")
+        edges = " and ".join(
+            f"{self.break_scales[n]:.4g} in {n}"
+            for n in self.names
+            if np.isfinite(self.break_scales[n])
+        )
+        lines.append(
+            f"The naive formula breaks for scales above {edges}."
+            if edges
+            else "The naive formula never breaks for these logits."
+        )
+        return "<br>".join(lines)
+
+    def __repr__(self) -> str:
+        scale = self.values["scale"]
+        return f"SoftmaxOverflowExplorer(logits={_vector(self.logits, 6)}, scale={scale:.4g})"
+
+
+def softmax_overflow_explorer(
+    logits: ArrayLike = (1010.0, 1000.0, 990.0), scale: float = 0.1
+) -> SoftmaxOverflowExplorer:
+    """A log slider scales ``logits`` from 0.01 to 10 times; naive and stable softmax compared.
+
+    The default logits are the book's [1010, 1000, 990]: at scale 0.1 the naive formula
+    already breaks in float32 but still works in float64; at scale 1 it breaks in both.
+    """
+    slider = widgets.FloatLogSlider(
+        value=scale,
+        base=10,
+        min=-2,
+        max=1,
+        step=0.01,
+        description="scale",
+        readout_format=".3g",
+        continuous_update=True,
+    )
+    return SoftmaxOverflowExplorer(logits, slider)

@@ -1,0 +1,82 @@
+"""Figures for chapter 3: identity against softmax at the output, and where naive softmax breaks."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+from numpy.typing import ArrayLike
+
+from nnlib.chapters.ch03_softmax_overflow.overflow import (
+    SUPPORTED_DTYPES,
+    compare_softmax,
+    naive_break_scale,
+)
+from nnlib.functions import identity_function, softmax
+
+__all__ = ["plot_output_functions", "plot_softmax_by_scale"]
+
+DTYPE_COLOURS = {"float32": "tab:orange", "float64": "tab:green"}
+
+
+def plot_output_functions(a: ArrayLike) -> Figure:
+    """The same output-layer signals through the identity function and through softmax.
+
+    The largest signal is drawn darker in both panels: softmax keeps it the largest.
+    """
+    a = np.asarray(a, dtype=float)
+    outputs = {
+        "identity function: y = a": identity_function(a),
+        "softmax: y = exp(a) / sum": softmax(a),
+    }
+    fig, axes = plt.subplots(1, 2, figsize=(8.0, 3.0), layout="constrained")
+    classes = np.arange(a.size)
+    winner = int(np.argmax(a))
+    for ax, (title, y) in zip(axes, outputs.items(), strict=True):
+        colours = ["tab:blue" if k == winner else "lightsteelblue" for k in classes]
+        ax.bar(classes, y, color=colours)
+        for k, value in zip(classes, y, strict=True):
+            ax.annotate(
+                f"{value:.3g}", (k, value), xytext=(0, 2), textcoords="offset points", ha="center"
+            )
+        ax.set(title=title, xlabel="output neuron k", xticks=classes)
+        ax.margins(y=0.15)
+    axes[0].set_ylabel("output")
+    return fig
+
+
+def plot_softmax_by_scale(logits: ArrayLike, scales: ArrayLike) -> Figure:
+    """The largest probability of softmax(scale * logits) as the scale grows, naive and stable.
+
+    A naive curve stops where its result stops being a probability vector; the dashed
+    lines mark the measured break scale for each dtype.
+    """
+    logits = np.asarray(logits, dtype=float)
+    scales = np.asarray(scales, dtype=float)
+    fig, ax = plt.subplots(figsize=(7.0, 3.4), layout="constrained")
+    stable = [compare_softmax(logits, s, np.float64)["stable"].max() for s in scales]
+    ax.plot(scales, stable, color="black", linewidth=4, alpha=0.25, label="stable (both dtypes)")
+    for dtype in SUPPORTED_DTYPES:
+        name = np.dtype(dtype).name
+        runs = [compare_softmax(logits, s, dtype) for s in scales]
+        naive = [np.nan if run["broken"] else run["naive"].max() for run in runs]
+        ax.plot(scales, naive, color=DTYPE_COLOURS[name], label=f"naive, {name}")
+        edge = naive_break_scale(logits, dtype)
+        ax.axvline(edge, color=DTYPE_COLOURS[name], linestyle="--")
+        ax.annotate(
+            f"{name} breaks\nat scale {edge:.4g}",
+            (edge, 0.5),
+            xytext=(4, 0),
+            textcoords="offset points",
+            color=DTYPE_COLOURS[name],
+        )
+    ax.set(
+        xscale="log",
+        xlabel="scale s (the logits fed in are s * logits)",
+        ylabel="largest probability",
+        ylim=(0, 1.05),
+        title=f"softmax(s * [{', '.join(f'{v:g}' for v in logits)}])",
+    )
+    ax.legend(loc="lower right")
+    ax.grid(alpha=0.3)
+    return fig

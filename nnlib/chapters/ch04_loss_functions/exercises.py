@@ -1,0 +1,151 @@
+"""Chapter 04 exercises: the sum of squared errors and cross-entropy, for one sample or a batch.
+
+Each check calls the reader's ``f(y, t)`` on the book's example output (0.6 on class 2),
+on a sample whose right class has probability 0, and on batches, and compares with
+:func:`nnlib.functions.sum_squared_error` and :func:`nnlib.functions.cross_entropy_error`
+(which average over the rows of a batch).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import NamedTuple
+
+import numpy as np
+
+from nnlib.engines.exercise import Session, exercise, fmt
+from nnlib.functions import cross_entropy_error, softmax, sum_squared_error, to_one_hot
+
+__all__ = ["check_sum_squared_error", "check_cross_entropy_error"]
+
+_BOOK_Y = np.array([0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0])
+_LABEL_HINT = ("t holds class indices, not one-hot rows: take each row's probability of its "
+               "label, y[np.arange(batch_size), t]")
+
+
+class Case(NamedTuple):
+    y: np.ndarray
+    t: np.ndarray
+    shows: str
+
+    @property
+    def batch(self) -> int:
+        return len(self.y) if self.y.ndim == 2 else 1
+
+    @property
+    def labels(self) -> bool:
+        return self.t.shape != self.y.shape
+
+
+def _cases(*, labels: bool) -> list[Case]:
+    rng = np.random.default_rng(4)
+    batch_y = softmax(rng.normal(scale=2.0, size=(3, 10))).round(4)
+    batch_t = np.array([2, 7, 0])
+    cases = [
+        Case(_BOOK_Y, to_one_hot(2).astype(float),
+             "for the book's y (0.6 on class 2), one-hot t for 2"),
+        Case(_BOOK_Y, to_one_hot(7).astype(float),
+             "for the book's y (0.1 on class 7), one-hot t for 7"),
+        Case(np.array([0.0, 0.9, 0.1]), np.array([1.0, 0.0, 0.0]),
+             "for y = [0, 0.9, 0.1], t one-hot 0 (the right class has probability 0)"),
+        Case(_BOOK_Y[None, :], to_one_hot([2]).astype(float), "for a batch of 1 row (y 2-D)"),
+        Case(batch_y, to_one_hot(batch_t).astype(float),
+             f"for a batch of 3 rows with one-hot t (labels {fmt(batch_t)})"),
+    ]
+    if labels:
+        cases.append(Case(batch_y, batch_t, f"for a batch of 3 rows with t = {fmt(batch_t)}"))
+    return cases
+
+
+def _scale_hint(case: Case, ratio: float, *, num_classes: int,
+                batch_ratio: Callable[[], float | None]) -> str | None:
+    """Hints for an answer that is the right one times a constant.
+
+    ``batch_ratio()`` runs the reader's function on a batch, to tell np.mean (1/classes on
+    a batch too) from a single sample divided by y.shape[0] (right on a batch).
+    """
+    if case.batch > 1 and math.isclose(ratio, case.batch):
+        return (f"{case.batch} times too large: that is the total over the batch; divide by "
+                "the batch size, y.shape[0]")
+    if math.isclose(ratio, 1 / num_classes):
+        on_batch = batch_ratio() if case.y.ndim == 1 else ratio
+        if on_batch is None or not math.isclose(on_batch, ratio):
+            return (f"1/{num_classes} of the answer: for a single 1-D sample y.shape[0] is the "
+                    f"number of classes ({num_classes}), not the batch size; reshape y and t to "
+                    "one row first, y.reshape(1, -1)")
+        return (f"1/{num_classes} of the answer: np.mean also averages over the "
+                f"{num_classes} classes; sum over the classes, then divide by the batch size")
+    return None
+
+
+def _run(session: Session, attempt: Callable, reference: Callable, cases: list[Case],
+         diagnose: Callable[[Case, float, float], str | None]) -> None:
+    for case in cases:
+        def on_error(error: BaseException, case: Case = case) -> str | None:
+            return _LABEL_HINT if case.labels else None
+
+        result = session.call(attempt, case.y, case.t, shows=case.shows, names=("y", "t"),
+                              on_error=on_error,
+                              on_change="compute with new arrays (y + delta), never y += ...")
+        expected = reference(case.y, case.t)
+
+        def batch_ratio() -> float | None:
+            batch = next(c for c in cases if c.batch > 1 and not c.labels)
+            try:
+                value = session.call(attempt, batch.y, batch.t, shows=batch.shows)
+                return float(value) / reference(batch.y, batch.t)
+            except Exception:
+                return None
+
+        def hint(value: float | np.ndarray, case: Case = case, expected: float = expected) -> str:
+            prefix = f"{case.shows} you returned"
+            if np.ndim(value) == 1 and len(value) == case.batch:
+                return f"{prefix} one loss per row, {fmt(value)}: average them into one number"
+            if np.ndim(value) != 0:
+                return None
+            value = float(value)
+            said = f"{prefix} {fmt(value)}, expected {fmt(expected)}"
+            specific = diagnose(case, value, expected)
+            if specific is None and case.labels:
+                specific = _LABEL_HINT
+            if specific is None and expected != 0 and np.isfinite(value):
+                specific = _scale_hint(case, value / expected, num_classes=case.y.shape[-1],
+                                       batch_ratio=batch_ratio)
+            return f"{said}: {specific}" if specific else None
+
+        session.expect_number(result, expected, case.shows, rtol=1e-5, atol=1e-6,
+                              diagnose=hint)
+
+
+@exercise("sum of squared errors")
+def check_sum_squared_error(session: Session, attempt: Callable) -> None:
+    """Check ``attempt(y, t)`` = 1/2 sum (y - t)^2 for one-hot ``t``, averaged over a batch."""
+
+    def diagnose(case: Case, value: float, expected: float) -> str | None:
+        if math.isclose(value, 2 * expected, rel_tol=1e-5):
+            return "twice the answer: the formula has a factor 1/2 in front"
+        if abs(value) < 1e-6 or math.isclose(value, float(np.sum(case.y - case.t))):
+            return "did you forget to square? 0.5 * np.sum((y - t) ** 2)"
+        if math.isclose(value, math.sqrt(2 * expected), rel_tol=1e-5):
+            return "that is a square root: the sum of squares needs no np.sqrt"
+        return None
+
+    _run(session, attempt, sum_squared_error, _cases(labels=False), diagnose)
+
+
+@exercise("cross-entropy error", warning_hint="log(0) warned; add a tiny delta inside log")
+def check_cross_entropy_error(session: Session, attempt: Callable) -> None:
+    """Check ``attempt(y, t)`` = -sum t log(y + 1e-7), one-hot or integer ``t``, batch mean."""
+
+    def diagnose(case: Case, value: float, expected: float) -> str | None:
+        if math.isinf(value) or math.isnan(value):
+            return ("inf when the right class has probability 0: add a tiny delta inside log, "
+                    "np.log(y + 1e-7)")
+        if math.isclose(value, -expected, rel_tol=1e-5):
+            return "the sign is flipped: E = -sum(t * log(y)), with a minus in front"
+        if math.isclose(value, expected / math.log(10), rel_tol=1e-4):
+            return "np.log10 is the base-10 log; cross-entropy uses the natural log, np.log"
+        return None
+
+    _run(session, attempt, cross_entropy_error, _cases(labels=True), diagnose)

@@ -1,0 +1,188 @@
+"""Judging gradient descent, and the cost of numerical derivatives (book chapter 4).
+
+- The verdict rules: a run of :func:`nnlib.gradient.gradient_descent` has *diverged*
+  (:func:`diverged_rule`), *converged* (:func:`converged_rule`) or otherwise *stalled*;
+  :func:`classify_run` applies them in that order.
+- The error of forward and central differences against the step h (:func:`difference_errors`).
+- Why numerical gradients do not scale: 2 loss evaluations per parameter
+  (:func:`count_loss_evaluations`), timed (:func:`time_numerical_gradient`) and
+  extrapolated along a straight line (:func:`extrapolate_linear`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from nnlib._checks import as_float_array, check_count, check_positive_finite
+from nnlib.chapters.ch05_gradient_descent.surfaces import SimpleNet
+from nnlib.gradient import DescentResult, numerical_diff, numerical_gradient
+
+__all__ = [
+    "CONVERGED_GRADIENT_NORM",
+    "DIVERGED_LOSS_RISE",
+    "BOOK_NET_PARAMS",
+    "Verdict",
+    "diverged_rule",
+    "converged_rule",
+    "classify_run",
+    "forward_diff",
+    "difference_errors",
+    "count_loss_evaluations",
+    "time_numerical_gradient",
+    "extrapolate_linear",
+]
+
+#: A run has converged when the gradient at its last point is at most this long: the
+#: ground is flat there, so further steps would barely move. 1e-3 is far above the
+#: ~1e-8 error of a central difference with h = 1e-4, so rounding cannot fake it.
+CONVERGED_GRADIENT_NORM = 1e-3
+
+#: A run has diverged when its final loss is higher than its first loss by more than this
+#: fraction of max(|first loss|, 1): the steps overshoot and make things worse. The
+#: margin ignores rounding noise, so a run that bounces in place (lr = 1 on the bowl)
+#: counts as stalled, not diverged.
+DIVERGED_LOSS_RISE = 1e-6
+
+#: Weights and biases of the book's 784-50-10 two-layer net: 784*50 + 50 + 50*10 + 10.
+BOOK_NET_PARAMS = 784 * 50 + 50 + 50 * 10 + 10
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What :func:`classify_run` decided: ``name`` is converged, stalled or diverged;
+    ``rule`` names the rule that decided; ``reason`` says why in words."""
+
+    name: str
+    rule: str
+    reason: str
+    final_loss: float
+    gradient_norm: float
+    steps: int
+
+
+def diverged_rule(result: DescentResult, losses: ArrayLike) -> str | None:
+    """Diverged if the run blew up (``result.diverged``: the point left ``|x| <= max_abs``)
+    or its final loss rose above the first by more than ``DIVERGED_LOSS_RISE`` of
+    max(|first loss|, 1). Returns the reason, or ``None`` when the rule does not fire."""
+    if result.diverged:
+        return f"blew up at step {result.diverged_at}: the point ran off towards infinity"
+    losses = np.asarray(losses, dtype=float)
+    first, last = losses[0], losses[-1]
+    if last - first > DIVERGED_LOSS_RISE * max(abs(first), 1.0):
+        return f"the loss rose from {first:.4g} to {last:.4g}: each step overshoots"
+    return None
+
+
+def converged_rule(gradient_norm: float) -> bool:
+    """Converged if the gradient at the last point has length <= ``CONVERGED_GRADIENT_NORM``."""
+    return bool(gradient_norm <= CONVERGED_GRADIENT_NORM)
+
+
+def classify_run(
+    f: Callable[[NDArray], float], result: DescentResult, losses: ArrayLike | None = None
+) -> Verdict:
+    """Classify a gradient-descent run of ``f`` as diverged, converged or stalled.
+
+    The rules are tried in that order: :func:`diverged_rule`, then :func:`converged_rule`
+    on |grad f| at the last point; a run that neither blew up nor reached flat ground
+    has stalled (too small a learning rate, too few steps, or bouncing in place).
+    ``losses`` (f along ``result.path``) is computed when not given.
+    """
+    if not isinstance(result, DescentResult):
+        kind = type(result).__name__
+        raise TypeError(f"result must be what gradient_descent returns, got {kind}")
+    if losses is None:
+        losses = [f(point) for point in result.path]
+    losses = as_float_array(losses, "losses")
+    if losses.shape != (len(result.path),):
+        raise ValueError(f"losses must hold one value per point of the path, got {losses.shape}")
+    final_loss = float(losses[-1])
+    gradient_norm = float(np.linalg.norm(numerical_gradient(f, result.x.copy())))
+    steps = len(result.path) - 1
+    common = {"final_loss": final_loss, "gradient_norm": gradient_norm, "steps": steps}
+    reason = diverged_rule(result, losses)
+    if reason is not None:
+        return Verdict("diverged", "diverged_rule", reason, **common)
+    if converged_rule(gradient_norm):
+        reason = f"flat ground: |gradient| = {gradient_norm:.1e} <= {CONVERGED_GRADIENT_NORM:g}"
+        return Verdict("converged", "converged_rule", reason, **common)
+    reason = f"still sloped after {steps} steps: |gradient| = {gradient_norm:.2g}"
+    return Verdict("stalled", "neither rule fired", reason, **common)
+
+
+def forward_diff(f: Callable[[float], float], x: float, h: float = 1e-4) -> float:
+    """前方差分 forward difference (f(x + h) - f(x)) / h: error shrinks only like h."""
+    h = check_positive_finite(h, "h")
+    x = float(as_float_array(x, "x").reshape(()))
+    return (float(f(x + h)) - float(f(x))) / h
+
+
+def difference_errors(
+    f: Callable[[float], float], dfdx: float, x: float, hs: ArrayLike
+) -> tuple[NDArray, NDArray]:
+    """|forward difference - true derivative| and |central difference - true| for each h.
+
+    Large h: truncation error (about h |f''| / 2 forward, h^2 |f'''| / 6 central).
+    Tiny h: rounding error, about eps |f(x)| / h, because f(x + h) - f(x) cancels.
+    """
+    hs = as_float_array(hs, "hs")
+    forward = np.array([abs(forward_diff(f, x, h) - dfdx) for h in hs.ravel()])
+    central = np.array([abs(numerical_diff(f, x, h) - dfdx) for h in hs.ravel()])
+    return forward.reshape(hs.shape), central.reshape(hs.shape)
+
+
+def count_loss_evaluations(num_params: int) -> int:
+    """How many times ``numerical_gradient`` calls the loss for ``num_params`` parameters."""
+    num_params = check_count(num_params, "num_params", minimum=1)
+    calls = 0
+
+    def loss(w: NDArray) -> float:
+        nonlocal calls
+        calls += 1
+        return float(np.sum(w**2))
+
+    numerical_gradient(loss, np.zeros(num_params))
+    return calls
+
+
+def time_numerical_gradient(
+    param_counts: Sequence[int], repeats: int = 3, seed: int = 0
+) -> NDArray[np.float64]:
+    """Seconds for one ``numerical_gradient`` of a softmax layer with each parameter count.
+
+    The net is :class:`.surfaces.SimpleNet` with 10 outputs and count/10 inputs, on
+    one seeded sample; each count must be a multiple of 10. The best of ``repeats`` runs
+    is kept (the least disturbed by other work on the machine).
+    """
+    repeats = check_count(repeats, "repeats", minimum=1)
+    rng = np.random.default_rng(seed)
+    seconds = []
+    for count in param_counts:
+        count = check_count(count, "parameter count", minimum=10)
+        if count % 10:
+            raise ValueError(f"parameter counts must be multiples of 10 (10 outputs), got {count}")
+        net = SimpleNet(rng, input_size=count // 10, output_size=10)
+        loss = net.loss_function(rng.standard_normal(count // 10), np.int64(0))
+        best = np.inf
+        for _ in range(repeats):
+            start = time.perf_counter()
+            numerical_gradient(loss, net.W)
+            best = min(best, time.perf_counter() - start)
+        seconds.append(best)
+    return np.array(seconds)
+
+
+def extrapolate_linear(counts: ArrayLike, seconds: ArrayLike, targets: ArrayLike) -> NDArray:
+    """Fit seconds = a * count + c by least squares and predict it at ``targets``."""
+    counts, seconds = as_float_array(counts, "counts"), as_float_array(seconds, "seconds")
+    if counts.shape != seconds.shape or counts.ndim != 1 or len(counts) < 2:
+        raise ValueError(
+            f"need two 1-D arrays of equal length >= 2, got {counts.shape} and {seconds.shape}"
+        )
+    slope, intercept = np.polyfit(counts, seconds, 1)
+    return slope * as_float_array(targets, "targets") + intercept

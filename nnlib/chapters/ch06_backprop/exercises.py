@@ -1,0 +1,278 @@
+"""Chapter 06 exercises: the backward pass of each layer, with its forward already written.
+
+Each check takes the reader's *class* (``check_relu_layer(MyRelu)``), builds a fresh
+layer per case, runs ``forward`` and then ``backward``, and compares the gradients with
+:mod:`nnlib.layers`. ``backward`` must not change the ``dout`` it is given.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from nnlib.engines.exercise import Session, Wrong, exercise, fmt, scale_between
+from nnlib.layers import AddLayer, Affine, MulLayer, Relu, Sigmoid, SoftmaxWithLoss
+
+__all__ = [
+    "check_mul_layer",
+    "check_add_layer",
+    "check_relu_layer",
+    "check_sigmoid_layer",
+    "check_affine_layer",
+    "check_softmax_with_loss",
+]
+
+_KEEP_DOUT = "backward must not edit dout (the caller may still need it); compute a new array"
+
+
+def _layer_class(attempt: Any) -> Callable:
+    """The reader's class (an instance is accepted too: its class is used)."""
+    return attempt if isinstance(attempt, type) else type(attempt)
+
+
+def _build(session: Session, attempt: Any, *args: Any, shows: str) -> Any:
+    return session.call(_layer_class(attempt), *args, shows=f"when building the layer {shows}")
+
+
+def _close(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and np.allclose(a, b, rtol=1e-6, atol=1e-9)
+
+
+def _two_gradients(session: Session, result: Any, shows: str) -> tuple[Any, Any]:
+    if not isinstance(result, tuple | list) or len(result) != 2:
+        got = "None" if result is None else type(result).__name__
+        raise Wrong(f"backward {shows} returned {got}: it must return two gradients, "
+                    "one per input: return dx, dy")
+    return result[0], result[1]
+
+
+_TWO_INPUT_CASES = [
+    (100.0, 2.0, 1.1, "for the book's apples: forward(100, 2), backward(1.1)"),
+    (200.0, 1.1, 1.0, "for the book's tax: forward(200, 1.1), backward(1)"),
+    (np.array([1.0, 2.0, 3.0]), np.array([4.0, -5.0, 6.0]), np.array([1.0, 0.5, -2.0]),
+     "for forward([1, 2, 3], [4, -5, 6]), backward([1, 0.5, -2])"),
+]
+
+
+def _check_two_input(session: Session, attempt: Any, reference: type,
+                     diagnose: Callable[[Any, Any, Any, np.ndarray, np.ndarray], str | None]
+                     ) -> None:
+    for x, y, dout, shows in _TWO_INPUT_CASES:
+        layer = _build(session, attempt, shows=shows)
+        session.call(layer.forward, x, y, shows=shows)
+        result = session.call(layer.backward, dout, shows=shows, names=("dout",),
+                              on_change=_KEEP_DOUT)
+        dx, dy = _two_gradients(session, result, shows)
+        ref = reference()
+        ref.forward(x, y)
+        ex, ey = (np.asarray(g) for g in ref.backward(dout))
+        got = [np.asarray(g, dtype=float) if _numeric(g) else None for g in (dx, dy)]
+        hint = None
+        if all(g is not None for g in got):
+            hint = diagnose(np.asarray(x), np.asarray(y), np.asarray(dout), *got)
+        said = f"{shows} you returned dx = {fmt(dx)}, dy = {fmt(dy)}; expected {fmt(ex)}, {fmt(ey)}"
+        for name, g, e in (("dx", dx, ex), ("dy", dy, ey)):
+            session.expect_array(
+                g, e, shows, what=name, diagnose=lambda _, h=hint, s=said: h and f"{s}: {h}"
+            )
+
+
+def _numeric(value: Any) -> bool:
+    try:
+        return np.asarray(value).dtype.kind in "biuf"
+    except Exception:
+        return False
+
+
+@exercise("MulLayer")
+def check_mul_layer(session: Session, attempt: Any) -> None:
+    """Check a multiplication layer's ``backward(dout)``: dx = dout * y, dy = dout * x."""
+
+    def diagnose(x, y, dout, dx, dy) -> str | None:
+        if _close(dx, dout * x) and _close(dy, dout * y):
+            return "not swapped: the multiply node swaps its inputs, dx = dout * y, dy = dout * x"
+        if _close(dx, y + 0 * dout) and _close(dy, x + 0 * dout):
+            return "backward ignores dout: multiply by the upstream gradient, dx = dout * y"
+        if _close(dx, dout + 0 * x) and _close(dy, dout + 0 * y):
+            return "that is the add rule; the multiply node swaps its inputs: dx = dout * y"
+        return "dx = dout * y, dy = dout * x"
+
+    _check_two_input(session, attempt, MulLayer, diagnose)
+
+
+@exercise("AddLayer")
+def check_add_layer(session: Session, attempt: Any) -> None:
+    """Check an addition layer's ``backward(dout)``: dx = dy = dout."""
+
+    def diagnose(x, y, dout, dx, dy) -> str | None:
+        dout_like = dout + 0 * x
+        if _close(dx, dout * y) and _close(dy, dout * x):
+            return "that is the multiply rule; addition passes dout through: dx = dy = dout"
+        if _close(dx, dout_like / 2) and _close(dy, dout_like / 2):
+            return "each input gets all of dout, not half of it: dx = dy = dout"
+        if _close(dx, np.ones_like(dout_like)) and _close(dy, np.ones_like(dout_like)):
+            return "backward ignores dout: the local gradient 1 times dout, dx = dy = dout"
+        if not dy.any() or not dx.any():
+            return "one gradient is 0: addition passes dout unchanged to both inputs"
+        return "addition passes dout unchanged to both inputs: dx = dy = dout"
+
+    _check_two_input(session, attempt, AddLayer, diagnose)
+
+
+def _one_input_cases() -> list[tuple[np.ndarray, np.ndarray, str]]:
+    rng = np.random.default_rng(6)
+    x = np.array([-2.0, -0.5, 0.0, 0.5, 2.0])
+    batch = rng.normal(size=(3, 4)).round(2)
+    return [
+        (x, np.array([10.0, 20.0, 30.0, 40.0, 50.0]), f"for x = {fmt(x)}, dout = [10, ..., 50]"),
+        (batch, rng.normal(size=(3, 4)).round(2), "for a seeded batch x of shape (3, 4)"),
+    ]
+
+
+def _check_one_input(session: Session, attempt: Any, reference: type,
+                     diagnose: Callable[[np.ndarray, np.ndarray, np.ndarray], str | None],
+                     dout_hint: str) -> None:
+    for x, dout, shows in _one_input_cases():
+        layer = _build(session, attempt, shows=shows)
+        session.call(layer.forward, x.copy(), shows=shows)
+        dx = session.call(layer.backward, dout, shows=shows, names=("dout",), on_change=dout_hint)
+        ref = reference()
+        ref.forward(x)
+        expected = ref.backward(dout)
+
+        def hint(v: np.ndarray, x: np.ndarray = x, dout: np.ndarray = dout,
+                 shows: str = shows, expected: np.ndarray = expected) -> str | None:
+            found = diagnose(x, dout, v) if v.shape == x.shape else None
+            said = f"{shows} backward returned {fmt(v)}, expected {fmt(expected)}"
+            return found and f"{said}: {found}"
+
+        session.expect_array(dx, expected, shows, what="dx", diagnose=hint)
+
+
+@exercise("Relu layer")
+def check_relu_layer(session: Session, attempt: Any) -> None:
+    """Check a ReLU layer's ``backward(dout)``: dout where the input was > 0, else 0."""
+
+    def diagnose(x, dout, dx) -> str | None:
+        if _close(dx, dout):
+            return "ReLU backward let gradient through where x <= 0"
+        if _close(dx, dout * (x <= 0)):
+            return "the mask is inverted: pass dout where x > 0, block it where x <= 0"
+        if _close(dx, (x > 0).astype(float)):
+            return "backward ignores dout: dx = dout where x > 0, else 0"
+        return "dx = dout where x > 0, else 0 (use the mask from forward)"
+
+    _check_one_input(session, attempt, Relu, diagnose, dout_hint=(
+        "backward changed dout in place (dout[self.mask] = 0, as the book does); the caller "
+        "may still need it: start from dx = dout.copy(), or return dout * ~self.mask"))
+
+
+@exercise("Sigmoid layer")
+def check_sigmoid_layer(session: Session, attempt: Any) -> None:
+    """Check a sigmoid layer's ``backward(dout)``: dout * y * (1 - y), with y its output."""
+
+    def diagnose(x, dout, dx) -> str | None:
+        y = 1 / (1 + np.exp(-x))
+        if _close(dx, dout * x * (1 - x)):
+            return "sigmoid backward: use the forward output, dout * y * (1 - y)"
+        if _close(dx, dout * y) or _close(dx, dout * (1 - y)):
+            return "a factor is missing: dout * y * (1 - y)"
+        if _close(dx, y * (1 - y)):
+            return "backward ignores dout: multiply the local gradient by dout"
+        return "dx = dout * y * (1 - y), with y the output forward kept"
+
+    _check_one_input(session, attempt, Sigmoid, diagnose, dout_hint=_KEEP_DOUT)
+
+
+@exercise("Affine layer")
+def check_affine_layer(session: Session, attempt: Any) -> None:
+    """Check an Affine layer's ``backward(dout)``: returns dx, sets ``self.dW`` and ``self.db``."""
+    rng = np.random.default_rng(7)
+    for n in (4, 1):
+        x, W = rng.normal(size=(n, 3)).round(2), rng.normal(size=(3, 2)).round(2)
+        b, dout = rng.normal(size=2).round(2), rng.normal(size=(n, 2)).round(2)
+        shows = f"for x of shape {x.shape}, W {W.shape}, dout {dout.shape}"
+        layer = _build(session, attempt, W.copy(), b.copy(), shows=shows)
+        session.call(layer.forward, x.copy(), shows=shows)
+
+        def on_error(error: BaseException) -> str:
+            return "dx = dout @ W.T has the shape of x, dW = x.T @ dout the shape of W"
+
+        dx = session.call(layer.backward, dout, shows=shows, names=("dout",),
+                          on_change=_KEEP_DOUT, on_error=on_error)
+        ref = Affine(W.copy(), b.copy())
+        ref.forward(x)
+        expected_dx = ref.backward(dout)
+        for name, formula in (("dW", "x.T @ dout"), ("db", "np.sum(dout, axis=0)")):
+            value = getattr(layer, name, None)
+            if value is None:
+                raise Wrong(f"self.{name} was not set {shows}: backward must store "
+                            f"self.{name} = {formula} on the layer")
+            expected = getattr(ref, name)
+            session.expect_array(value, expected, shows, what=name, diagnose=lambda v, name=name,
+                                 expected=expected, n=n, shows=shows: _affine_hint(
+                                     name, v, expected, n, shows))
+        session.expect_array(dx, expected_dx, shows, what="dx", diagnose=lambda v, shows=shows,
+                             e=expected_dx: f"dx {shows} is {fmt(v)}, expected {fmt(e)}: "
+                             "dx = dout @ W.T")
+
+
+def _affine_hint(name: str, value: np.ndarray, expected: np.ndarray, n: int, shows: str) -> str:
+    if name == "dW" and value.shape == expected.T.shape != expected.shape:
+        return f"dW has shape {value.shape}, expected {expected.shape}: dW = x.T @ dout"
+    if name == "db" and value.shape != expected.shape:
+        if value.ndim == 2:
+            return (f"db has shape {value.shape}, expected {expected.shape}: sum dout over "
+                    "the batch, db = np.sum(dout, axis=0)")
+        if value.ndim == 0:
+            return f"db is one number, expected shape {expected.shape}: sum over axis=0 only"
+        return (f"db has shape {value.shape}, expected {expected.shape}: sum over axis=0 "
+                "(the batch), not axis=1")
+    if n > 1 and (ratio := scale_between(value, expected)) and math.isclose(ratio, 1 / n):
+        return (f"{name} {shows} is the mean over the batch, 1/{n} of the sum: do not divide "
+                "by the batch size here; the 1/N is already in dout, from the loss")
+    formula = "x.T @ dout" if name == "dW" else "np.sum(dout, axis=0)"
+    return f"{name} {shows} is {fmt(value)}, expected {fmt(expected)}: {name} = {formula}"
+
+
+@exercise("SoftmaxWithLoss")
+def check_softmax_with_loss(session: Session, attempt: Any) -> None:
+    """Check ``backward(dout=1)`` of softmax with cross-entropy: (y - t) / batch_size."""
+    rng = np.random.default_rng(8)
+    labels = np.array([0, 2, 1, 2])
+    cases = [
+        (np.array([[0.3, 2.9, 4.0]]), np.array([[0.0, 0.0, 1.0]]),
+         "for the scores [[0.3, 2.9, 4]] with one-hot t [[0, 0, 1]]"),
+        (rng.normal(size=(4, 3)).round(2), np.eye(3)[labels],
+         f"for a batch of 4 rows of 3 scores, one-hot labels {fmt(labels)}"),
+    ]
+    for x, t, shows in cases:
+        layer = _build(session, attempt, shows=shows)
+        session.call(layer.forward, x.copy(), t.copy(), shows=shows)
+        dx = session.call(layer.backward, 1, shows=shows)
+        ref = SoftmaxWithLoss()
+        ref.forward(x, t)
+        expected = ref.backward(1.0)
+        y, n = ref.y, len(x)
+
+        def diagnose(v: np.ndarray, y=y, t=t, n=n, shows=shows, e=expected) -> str | None:
+            said = f"{shows} backward returned {fmt(v)}, expected {fmt(e)}"
+            if _close(v, y) or _close(v, y / n):
+                return f"{said}: subtract t: dx = (y - t) / batch_size"
+            ratio = scale_between(v, e, rtol=1e-5)
+            if ratio is None:
+                return None
+            if math.isclose(ratio, -1):
+                return f"{said}: the sign is flipped: dx = (y - t) / batch_size"
+            if n > 1 and math.isclose(ratio, n):
+                return (f"{said}: {n} times too large; divide by the batch size, "
+                        "(y - t) / batch_size")
+            if t.size != n and math.isclose(ratio, n / t.size):
+                return (f"{said}: divided by t.size ({t.size}) instead of the batch size "
+                        f"({n}); use batch_size = t.shape[0]")
+            return None
+
+        session.expect_array(dx, expected, shows, what="dx", diagnose=diagnose)

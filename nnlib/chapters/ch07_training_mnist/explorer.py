@@ -1,0 +1,281 @@
+"""The training explorer of chapter 07: learning rate, initial weights, and a Train button.
+
+Moving a slider does not train (that takes seconds); it shows the initial first-layer
+weights for the new settings and clears the last run's curves. Pressing Train runs
+:class:`nnlib.train.Trainer` on a subset of MNIST with a progress bar, redraws the loss
+and accuracy curves after every epoch, shows the weights after training, and sums the
+run up with :func:`nnlib.train.diagnose`: learned, diverged or did not move.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+import ipywidgets as widgets
+import numpy as np
+from numpy.typing import NDArray
+
+from nnlib.chapters.ch07_training_mnist.plots import (
+    draw_accuracy,
+    draw_loss,
+    draw_weights,
+    weight_montage,
+)
+from nnlib.datasets import load_mnist
+from nnlib.engines.explorer import BlitFigureImage, Explorer
+from nnlib.network import TwoLayerNet
+from nnlib.optimizers import SGD
+from nnlib.train import History, Trainer, diagnose
+
+__all__ = ["TrainingExplorer", "training_explorer"]
+
+SETTINGS = ("lr", "weight_init_std", "seed", "hidden_size", "epochs")
+_VERDICT_COLOURS = {"learned": "#1a7f37", "did not move": "#9a6700", "diverged": "#cf222e"}
+#: Initial networks kept for quick slider moves back and forth (each W1 is up to 627 KB).
+CACHED_INITS = 8
+#: The highest possible mini-batch loss: -log(1e-7), the book's delta inside the log.
+LOSS_CAP = -np.log(1e-7)
+
+
+@dataclass
+class _Run:
+    settings: tuple
+    history: History
+    W1_after: NDArray
+
+
+class _WidgetBar:
+    """The few methods of a tqdm bar the trainer calls, shown in an ``IntProgress``."""
+
+    def __init__(self, bar: widgets.IntProgress, total: int, desc: str = "") -> None:
+        self.bar = bar
+        bar.max, bar.value, bar.description = total, 0, desc
+
+    def update(self, n: int = 1) -> None:
+        self.bar.value += n
+
+    def close(self) -> None:
+        pass
+
+
+class TrainingExplorer(Explorer):
+    """Train TwoLayerNet(784, hidden, 10) on an MNIST subset at the press of a button."""
+
+    def __init__(
+        self,
+        data: tuple[NDArray, NDArray, NDArray, NDArray],
+        *,
+        lr: float = 0.1,
+        weight_init_std: float = 0.01,
+        seed: int = 0,
+        hidden_size: int = 50,
+        epochs: int = 1,
+        max_epochs: int = 20,
+    ) -> None:
+        self.data = data
+        controls = {
+            "lr": widgets.FloatLogSlider(value=lr, base=10, min=-4, max=1, step=0.25,
+                                         description="学習率 lr", readout_format=".2g"),
+            "weight_init_std": widgets.FloatLogSlider(
+                value=weight_init_std, base=10, min=-4, max=1, step=0.5,
+                description="weight_init_std", readout_format=".0e",
+                style={"description_width": "initial"}),
+            "seed": widgets.IntSlider(value=seed, min=0, max=9, description="seed"),
+            "hidden_size": widgets.IntSlider(value=hidden_size, min=5, max=200, step=5,
+                                             description="hidden"),
+            "epochs": widgets.IntSlider(value=epochs, min=1, max=max_epochs,
+                                        description="epochs"),
+            "train": widgets.Button(description="Train", button_style="primary", icon="play"),
+        }  # fmt: skip
+        self.progress = widgets.IntProgress(value=0, min=0, max=1, description="")
+        self._run: _Run | None = None
+        self._initial: dict[tuple, tuple[NDArray, float]] = {}
+        canvas = BlitFigureImage(figsize=(9.0, 4.3))
+        self._build_artists(canvas, epochs)
+        super().__init__(controls, canvas, title="学習 training explorer: MNIST, 784-hidden-10")
+        children = list(self.children)
+        children.insert(children.index(canvas.image), self.progress)
+        self.children = tuple(children)
+        controls["train"].on_click(self.train)
+
+    def _build_artists(self, canvas: BlitFigureImage, epochs: int) -> None:
+        """Axes, ticks and titles are drawn once (a slider move only blits the images and
+        curves); their limits change only when a training run starts or its loss outgrows them."""
+        top, bottom = canvas.figure.subfigures(2, 1, height_ratios=[2.5, 1.3])
+        self.ax_loss, self.ax_acc = top.subplots(1, 2)
+        self.ax_before, self.ax_after = bottom.subplots(1, 2)
+        self.loss_line = draw_loss(self.ax_loss)
+        self.train_line, self.test_line = draw_accuracy(self.ax_acc)
+        self.before_image = draw_weights(self.ax_before, np.zeros((784, 1)), "W1 before training")
+        self.after_image = draw_weights(self.ax_after, np.zeros((784, 1)), "W1 after training")
+        self._blank = np.full(self.after_image.get_array().shape, np.nan)
+        self.after_note = self.ax_after.text(
+            0.5, 0.5, "press Train", ha="center", va="center",
+            transform=self.ax_after.transAxes, color="0.4",
+        )
+        self._set_limits(epochs, [])
+        canvas.animate(self.before_image, self.after_image, self.after_note, self.loss_line,
+                       self.train_line, self.test_line)  # fmt: skip
+
+    def _set_limits(self, epochs: int, losses: list[float]) -> bool:
+        """Fit the curve axes to a run of ``epochs``; return True if a limit changed."""
+        finite = [v for v in losses if np.isfinite(v)]
+        top = min(float(np.ceil(max([2.4, *finite]) * 1.05)), np.ceil(LOSS_CAP))
+        limits = ((0, max(epochs * self._iterations_per_epoch() - 1, 1)), (0, top), (0, epochs))
+        old = (self.ax_loss.get_xlim(), self.ax_loss.get_ylim(), self.ax_acc.get_xlim())
+        if limits == old:
+            return False
+        self.ax_loss.set_xlim(*limits[0])
+        self.ax_loss.set_ylim(*limits[1])
+        self.ax_acc.set_xlim(*limits[2])
+        return True
+
+    def __repr__(self) -> str:
+        v = self.values
+        return (
+            f"TrainingExplorer(lr={v['lr']:.3g}, weight_init_std={v['weight_init_std']:.0e}, "
+            f"seed={v['seed']}, hidden_size={v['hidden_size']}, epochs={v['epochs']})"
+        )
+
+    def _settings(self, values: dict[str, Any]) -> tuple:
+        return tuple(values[name] for name in SETTINGS)
+
+    def _network(self, values: dict[str, Any]) -> TwoLayerNet:
+        return TwoLayerNet(784, values["hidden_size"], 10, values["weight_init_std"],
+                           seed=values["seed"])  # fmt: skip
+
+    # -- the engine's three steps ---------------------------------------------------------
+    def compute(self, values: dict[str, Any]) -> dict[str, Any]:
+        init = (values["hidden_size"], values["weight_init_std"], values["seed"])
+        if init not in self._initial:  # cheap: one random draw and one test-set forward pass
+            net = self._network(values)
+            self._remember(init, net.params["W1"], net.accuracy(*self.data[2:]))
+        W1_before, untrained_accuracy = self._initial[init]
+        run = self._run if self._run and self._run.settings == self._settings(values) else None
+        return {
+            "values": dict(values),
+            "W1_before": W1_before,
+            "untrained_accuracy": untrained_accuracy,
+            "history": run.history if run else None,
+            "W1_after": run.W1_after if run else None,
+            "verdict": diagnose(run.history) if run else None,
+        }
+
+    def draw(self, state: dict[str, Any]) -> None:
+        history, after = state["history"], state["W1_after"]
+        self.before_image.set_data(weight_montage(state["W1_before"]))
+        self.after_image.set_data(self._blank if after is None else weight_montage(after))
+        self.after_note.set_visible(after is None)
+        loss = history.loss if history else []
+        self.loss_line.set_data(np.arange(len(loss)), loss)
+        for line, acc in ((self.train_line, history.train_acc if history else []),
+                          (self.test_line, history.test_acc if history else [])):  # fmt: skip
+            line.set_data(np.arange(len(acc)), acc)
+
+    def _remember(self, init: tuple, W1: NDArray, untrained_accuracy: float) -> None:
+        self._initial.pop(init, None)
+        self._initial[init] = (W1, untrained_accuracy)  # newest last; drop the oldest
+        while len(self._initial) > CACHED_INITS:
+            del self._initial[next(iter(self._initial))]
+
+    def _iterations_per_epoch(self) -> int:
+        return max(len(self.data[0]) // 100, 1)
+
+    def describe(self, state: dict[str, Any]) -> str:
+        values, history = state["values"], state["history"]
+        setting = (
+            f"784-{values['hidden_size']}-10, lr = {values['lr']:.3g}, "
+            f"weight_init_std = {values['weight_init_std']:.0e}, seed {values['seed']}"
+        )
+        if history is None:
+            return (f"Press <b>Train</b> to train {setting} for {values['epochs']} epoch(s) on "
+                    f"{len(self.data[0])} digits. Untrained test accuracy: "
+                    f"{state['untrained_accuracy']:.1%}.")  # fmt: skip
+        verdict = state["verdict"]
+        colour = _VERDICT_COLOURS[verdict]
+        return f"<b style='color:{colour}'>{verdict}</b>: " + _explain(verdict, history, values)
+
+    # -- the button -------------------------------------------------------------------------
+    def train(self, _button: widgets.Button | None = None) -> History:
+        """Train with the current settings, redrawing after each epoch; return the history."""
+        values = self.values
+        net = self._network(values)
+        W1_before, untrained_accuracy = net.params["W1"].copy(), net.accuracy(*self.data[2:])
+        epochs = values["epochs"]
+
+        def show_epoch(history: History) -> None:
+            state = {"values": values, "W1_before": W1_before, "history": history,
+                     "W1_after": net.params["W1"] if history.epochs_done else None}  # fmt: skip
+            if self._set_limits(epochs, history.loss):
+                self.canvas.invalidate()  # redraw the axes behind the moving artists
+            self.draw(state)
+            self.canvas.redraw()
+            self.readout.value = f"training… epoch {history.epochs_done} of {epochs}"
+
+        button = self.controls["train"]
+        button.disabled = True
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                trainer = Trainer(net, *self.data, optimizer=SGD(values["lr"]), epochs=epochs,
+                                  seed=values["seed"], progress=partial(_WidgetBar, self.progress),
+                                  callback=show_epoch)  # fmt: skip
+                history = trainer.train()
+        finally:
+            button.disabled = False
+        init = (values["hidden_size"], values["weight_init_std"], values["seed"])
+        self._remember(init, W1_before, untrained_accuracy)
+        self._run = _Run(self._settings(values), history, net.params["W1"].copy())
+        self.refresh()
+        self.state["warnings"] += [str(w.message) for w in caught]
+        return history
+
+
+def _explain(verdict: str, history: History, values: dict[str, Any]) -> str:
+    """The readout sentence for a finished (or stopped) run; never prints NaN."""
+    first = history.loss[0]
+    tail = history.loss[-max(len(history.loss) // 10, 1) :]
+    accuracy = (f"test accuracy {history.test_acc[0]:.1%} → {history.test_acc[-1]:.1%} after "
+                f"{history.epochs_done} epoch(s), {len(history.loss)} iterations")  # fmt: skip
+    if verdict == "diverged":
+        if history.diverged:
+            return (f"the loss became non-finite at iteration {len(history.loss)}, so training "
+                    f"stopped. lr = {values['lr']:.3g} is far too large: try 0.1.")  # fmt: skip
+        return (f"the loss shot up to {max(history.loss):.1f} and ends at about "
+                f"{np.median(tail):.2f}, no better than the {first:.2f} it started from; "
+                f"{accuracy}. Each step overshoots: lr = {values['lr']:.3g} is too large, "
+                "try 0.1.")  # fmt: skip
+    note = f"loss {first:.2f} → about {np.median(tail):.2f}; {accuracy}."
+    if verdict == "did not move":
+        if values["weight_init_std"] <= 1e-3:
+            why = ("the initial weights are so small that the signal, and with it every "
+                   "gradient, nearly vanishes: try weight_init_std 0.01.")  # fmt: skip
+        elif values["lr"] <= 1e-3:
+            why = f"lr = {values['lr']:.3g} makes each step tiny: try 0.1."
+        elif values["lr"] >= 1:
+            why = (f"lr = {values['lr']:.3g} is so large that the first steps can switch every "
+                   "ReLU off for good (their inputs all negative): try 0.1.")  # fmt: skip
+        else:
+            why = "try more epochs, a larger lr or another weight_init_std."
+        return f"{note} Training barely changed the network: {why}"
+    if first > 2 * np.log(10):
+        note += (f" The first loss, {first:.1f}, is far above ln 10 = 2.30: weights this "
+                 "large make softmax overconfident from the start.")  # fmt: skip
+    return note
+
+
+def training_explorer(
+    train_size: int = 10_000, test_size: int = 2_000, **settings: Any
+) -> TrainingExplorer:
+    """The training explorer on the first ``train_size`` MNIST training digits (and the
+    first ``test_size`` test digits), so that a press of Train takes a few seconds.
+
+    ``settings`` are the starting values: ``lr``, ``weight_init_std``, ``seed``,
+    ``hidden_size``, ``epochs`` (and ``max_epochs`` for the slider's range).
+    """
+    (x, t), (x_test, t_test) = load_mnist()
+    data = (x[:train_size], t[:train_size], x_test[:test_size], t_test[:test_size])
+    return TrainingExplorer(data, **settings)

@@ -1,0 +1,85 @@
+"""勾配確認 gradient check: how far backprop's gradient is from the numerical one (book §5.7.3).
+
+The book's ``ch05/gradient_check.py`` prints the mean absolute difference per
+parameter; :func:`gradient_errors` gives the largest absolute and relative difference,
+one row per parameter, and :func:`format_gradient_table` prints them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from nnlib._checks import as_float_array, check_count
+
+__all__ = ["GradientError", "format_gradient_table", "gradient_errors"]
+
+
+@dataclass(frozen=True)
+class GradientError:
+    """How far a backprop gradient is from the numerical one, for one parameter.
+
+    ``max_abs`` = max |numerical - backprop|; ``max_rel`` = ``max_abs`` divided by the
+    largest |entry| of either gradient (0 when both gradients are exactly 0).
+    """
+
+    name: str
+    shape: tuple[int, ...]
+    max_abs: float
+    max_rel: float
+
+
+def gradient_errors(
+    numerical: Mapping[str, ArrayLike], backprop: Mapping[str, ArrayLike]
+) -> list[GradientError]:
+    """勾配確認 gradient check: one :class:`GradientError` per parameter, in ``numerical``'s order.
+
+    For each parameter p:  max_abs = max_i |n_i - b_i|,
+    max_rel = max_abs / max(max_i |n_i|, max_i |b_i|). Scaling by the largest entry
+    (not entry by entry) keeps tiny entries, where both methods are mostly rounding
+    noise, from dominating the comparison.
+    """
+    if set(numerical) != set(backprop):
+        raise ValueError(
+            "the two gradients name different parameters: "
+            f"{sorted(numerical)} vs {sorted(backprop)}"
+        )
+    rows = []
+    for name in numerical:
+        n = as_float_array(numerical[name], f"numerical[{name!r}]").astype(np.float64)
+        b = as_float_array(backprop[name], f"backprop[{name!r}]").astype(np.float64)
+        if n.shape != b.shape:
+            raise ValueError(
+                f"gradient {name!r} has shape {n.shape} numerically but {b.shape} by backprop"
+            )
+        max_abs = float(np.max(np.abs(n - b)))
+        scale = max(float(np.max(np.abs(n))), float(np.max(np.abs(b))))
+        max_rel = max_abs / scale if scale > 0 else 0.0
+        rows.append(GradientError(name, n.shape, max_abs, max_rel))
+    return rows
+
+
+def format_gradient_table(rows: list[GradientError], digits: int | None = None) -> str:
+    """A plain-text table of :func:`gradient_errors`.
+
+    With ``digits=None`` each error is shown as its nearest power of ten,
+    10^round(log10(error)), e.g. ``1e-06``: the part of a gradient-check result that
+    does not change between machines. Otherwise with ``digits`` significant digits.
+    """
+    if digits is not None:
+        check_count(digits, "digits", minimum=1)
+
+    def show(error: float) -> str:
+        if digits is not None:
+            return f"{error:.{digits - 1}e}"
+        return "0" if error == 0 else f"{10.0 ** round(math.log10(error)):.0e}"
+
+    lines = [f"{'param':<6} {'shape':<12} {'max abs error':>14} {'max rel error':>14}"]
+    for row in rows:
+        shape = str(row.shape)
+        lines.append(f"{row.name:<6} {shape:<12} {show(row.max_abs):>14} {show(row.max_rel):>14}")
+    return "\n".join(lines)

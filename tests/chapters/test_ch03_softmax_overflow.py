@@ -1,0 +1,218 @@
+"""Chapter 03: exp overflow thresholds, naive softmax breaking, warning capture, the explorer."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from nnlib.chapters.ch03_softmax_overflow.explorer import softmax_overflow_explorer
+from nnlib.chapters.ch03_softmax_overflow.overflow import (
+    call_capturing_warnings,
+    compare_softmax,
+    exp_overflow_threshold,
+    naive_break_scale,
+    naive_softmax_breaks,
+)
+from nnlib.functions import softmax, softmax_naive
+
+BOOK_LOGITS = [1010.0, 1000.0, 990.0]
+
+
+# --- exp overflow thresholds -------------------------------------------------------------
+
+
+def test_float64_threshold_agrees_with_python_math():
+    edge = exp_overflow_threshold(np.float64)
+    assert edge == pytest.approx(709.78, abs=0.005)
+    assert math.isfinite(math.exp(edge - 1e-9))
+    with pytest.raises(OverflowError):
+        math.exp(edge + 1e-9)
+
+
+@pytest.mark.parametrize(("dtype", "expected"), [(np.float32, 88.72), (np.float64, 709.78)])
+def test_exp_is_finite_just_below_the_threshold_and_inf_just_above(dtype, expected):
+    edge = exp_overflow_threshold(dtype)
+    assert edge == pytest.approx(expected, abs=0.005)
+    with np.errstate(over="ignore"):
+        below, above = np.exp(np.array([edge - 0.01, edge + 0.01], dtype=dtype))
+    assert np.isfinite(below)
+    assert np.isinf(above)
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.int64, "complex128"])
+def test_threshold_rejects_unsupported_dtypes(dtype):
+    with pytest.raises(TypeError, match="float32 or float64"):
+        exp_overflow_threshold(dtype)
+
+
+# --- warning capture ---------------------------------------------------------------------
+
+
+def test_naive_softmax_on_the_book_logits_is_nan_with_two_warnings_captured():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing may escape the capture
+        captured = call_capturing_warnings(softmax_naive, np.array(BOOK_LOGITS))
+    assert np.all(np.isnan(captured.result))
+    assert captured.warnings == [
+        "RuntimeWarning: overflow encountered in exp",
+        "RuntimeWarning: invalid value encountered in divide",
+    ]
+    assert "overflow encountered in exp" in captured.report()
+
+
+def test_capture_with_no_warnings_reports_none_and_passes_arguments():
+    captured = call_capturing_warnings(np.round, 2.567, decimals=1)
+    assert captured.result == pytest.approx(2.6)
+    assert captured.warnings == []
+    assert captured.report() == "(no warnings)"
+
+
+def test_stable_softmax_gives_the_book_numbers_without_warnings():
+    captured = call_capturing_warnings(softmax, BOOK_LOGITS)
+    np.testing.assert_allclose(
+        captured.result, [9.99954600e-01, 4.53978686e-05, 2.06106005e-09], rtol=1e-7
+    )
+    assert captured.warnings == []
+
+
+@given(st.lists(st.integers(-1000, 1000), min_size=2, max_size=12))
+def test_softmax_keeps_the_argmax(values):
+    # Distinct integers differ by at least 1, so the largest probability stays strictly largest.
+    a = np.array(values, dtype=float)
+    assert np.argmax(softmax(a)) == np.argmax(a)
+
+
+# --- where naive softmax breaks ----------------------------------------------------------
+
+
+def _logsumexp_root(logits, threshold):
+    """The scale s where log(sum(exp(s * logits))) reaches ``threshold``, by plain bisection."""
+    low, high = 0.0, 10.0
+    for _ in range(200):
+        middle = (low + high) / 2
+        if np.logaddexp.reduce(middle * np.asarray(logits)) >= threshold:
+            high = middle
+        else:
+            low = middle
+    return high
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_break_scale_is_where_the_sum_of_exps_overflows(dtype):
+    measured = naive_break_scale(BOOK_LOGITS, dtype)
+    expected = _logsumexp_root(BOOK_LOGITS, math.log(np.finfo(dtype).max))
+    assert measured == pytest.approx(expected, rel=1e-4)
+    assert measured < exp_overflow_threshold(dtype) / max(BOOK_LOGITS)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_naive_works_just_below_the_break_scale_and_fails_just_above(dtype):
+    edge = naive_break_scale(BOOK_LOGITS, dtype)
+    logits = np.array(BOOK_LOGITS)
+    assert not naive_softmax_breaks(logits * edge * 0.999, dtype)
+    assert naive_softmax_breaks(logits * edge * 1.001, dtype)
+
+
+def test_all_negative_logits_break_by_underflow():
+    # exp(x) rounds to 0 below log of half the smallest subnormal, about -745.13 in float64.
+    underflow = math.log(np.nextafter(0.0, 1.0)) - math.log(2.0)
+    assert naive_break_scale([-1.0, -2.0], np.float64) == pytest.approx(-underflow, rel=1e-6)
+
+
+def test_logits_whose_largest_is_zero_never_break():
+    assert naive_break_scale([0.0, -3.0, -7.0]) == float("inf")
+    assert naive_break_scale([0.0, 0.0]) == float("inf")
+
+
+def test_break_scale_rejects_a_batch():
+    with pytest.raises(ValueError, match="1-D"):
+        naive_break_scale([[1.0, 2.0], [3.0, 4.0]])
+
+
+def test_compare_softmax_reports_overflow_and_keeps_stable_finite():
+    run = compare_softmax(BOOK_LOGITS, 0.1, np.float32)
+    assert run["broken"] and run["overflowed"]
+    assert np.all(np.isfinite(run["stable"]))
+    np.testing.assert_allclose(run["scaled"], [101.0, 100.0, 99.0])
+    fine = compare_softmax(BOOK_LOGITS, 0.1, np.float64)
+    assert not fine["broken"]
+    np.testing.assert_allclose(fine["naive"], fine["stable"], rtol=1e-12)
+
+
+@pytest.mark.parametrize("scale", [0.0, -1.0, float("nan")])
+def test_compare_softmax_rejects_bad_scales(scale):
+    with pytest.raises(ValueError, match="scale"):
+        compare_softmax(BOOK_LOGITS, scale, np.float64)
+
+
+def test_compare_softmax_does_not_change_the_logits():
+    logits = np.array(BOOK_LOGITS)
+    compare_softmax(logits, 3.0, np.float32)
+    assert logits.tolist() == BOOK_LOGITS
+
+
+# --- the explorer, headless --------------------------------------------------------------
+
+
+def test_explorer_defaults_break_float32_only_and_name_both_break_scales():
+    explorer = softmax_overflow_explorer()
+    state = explorer.state
+    assert state["scale"] == pytest.approx(0.1)
+    assert state["float32"]["broken"] and not state["float64"]["broken"]
+    readout = explorer.readout.value
+    assert f"{naive_break_scale(BOOK_LOGITS, np.float32):.4g}" in readout
+    assert f"{naive_break_scale(BOOK_LOGITS, np.float64):.4g}" in readout
+    assert "float32: naive <b>breaks</b>" in readout
+    assert state["warnings"] == []
+
+
+def test_explorer_slider_updates_state_readout_and_image():
+    explorer = softmax_overflow_explorer()
+    before_text, before_image = explorer.readout.value, explorer.canvas.image.value
+    explorer.controls["scale"].value = 0.05
+    assert not explorer.state["float32"]["broken"]
+    assert "breaks</b>" not in explorer.readout.value
+    assert explorer.readout.value != before_text
+    assert explorer.canvas.image.value != before_image
+    explorer.controls["scale"].value = 1.0
+    assert explorer.state["float32"]["broken"] and explorer.state["float64"]["broken"]
+    assert "exp(1010) overflows" in explorer.readout.value
+
+
+@pytest.mark.parametrize("scale", [0.01, 10.0])
+def test_explorer_extreme_scales_show_no_nan_and_raise_no_warnings(scale):
+    explorer = softmax_overflow_explorer()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        explorer.controls["scale"].value = scale
+    assert "nan" not in explorer.readout.value.lower()
+    assert explorer.state["warnings"] == []
+    assert np.all(np.isfinite(explorer.state["float64"]["stable"]))
+
+
+def test_explorer_explains_underflow_for_very_negative_logits():
+    explorer = softmax_overflow_explorer(logits=[-1000.0, -1010.0, -1020.0], scale=10.0)
+    assert "underflows to 0" in explorer.readout.value
+    assert "nan" not in explorer.readout.value.lower()
+    assert explorer.state["warnings"] == []
+
+
+def test_explorer_says_when_the_naive_formula_never_breaks():
+    explorer = softmax_overflow_explorer(logits=[0.0, 0.0, 0.0])
+    assert "never breaks" in explorer.readout.value
+
+
+def test_explorer_repr_is_short_and_stable():
+    explorer = softmax_overflow_explorer()
+    assert repr(explorer) == "SoftmaxOverflowExplorer(logits=[1010, 1000, 990], scale=0.1)"
+
+
+@pytest.mark.parametrize("logits", [[[1.0, 2.0]], [3.0]])
+def test_explorer_rejects_logits_that_are_not_a_vector(logits):
+    with pytest.raises(ValueError, match="vector"):
+        softmax_overflow_explorer(logits=logits)

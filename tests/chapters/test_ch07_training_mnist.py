@@ -1,0 +1,143 @@
+"""The training explorer, driven headless: sliders, the Train button, and its readout."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnlib.chapters.ch07_training_mnist.explorer import TrainingExplorer, training_explorer
+from nnlib.chapters.ch07_training_mnist.plots import weight_montage
+from nnlib.datasets import load_mnist
+
+
+@pytest.fixture(scope="module")
+def data():
+    (x, t), (x_test, t_test) = load_mnist()
+    return x[:2000], t[:2000], x_test[:500], t_test[:500]
+
+
+@pytest.fixture
+def explorer(data):
+    return TrainingExplorer(data)
+
+
+def press(explorer, **settings):
+    for name, value in settings.items():
+        explorer.controls[name].value = value
+    explorer.controls["train"].click()
+    return explorer
+
+
+def assert_clean(explorer):
+    assert "nan" not in explorer.readout.value.lower()
+    assert explorer.state["warnings"] == []
+
+
+def test_factory_builds_with_no_arguments():
+    explorer = training_explorer()
+    assert repr(explorer) == (
+        "TrainingExplorer(lr=0.1, weight_init_std=1e-02, seed=0, hidden_size=50, epochs=1)"
+    )
+    assert "Press <b>Train</b>" in explorer.readout.value
+    assert "10000 digits" in explorer.readout.value
+    assert explorer.state["history"] is None
+
+
+def test_train_button_learns_and_draws_after_weights(explorer):
+    before = explorer.state["W1_before"].copy()
+    press(explorer, epochs=2)
+    history = explorer.state["history"]
+    assert history.epochs_done == 2 and len(history.loss) == 2 * 20
+    assert history.test_acc[-1] > history.test_acc[0] + 0.2
+    assert explorer.state["verdict"] == "learned"
+    assert "learned" in explorer.readout.value and "2 epoch(s)" in explorer.readout.value
+    assert explorer.progress.value == explorer.progress.max == 40
+    np.testing.assert_array_equal(explorer.state["W1_before"], before)
+    assert not np.array_equal(explorer.state["W1_after"], before)
+    assert len(explorer.loss_line.get_xdata()) == 40
+    assert len(explorer.train_line.get_ydata()) == 3
+    assert explorer.controls["train"].disabled is False
+    assert_clean(explorer)
+
+
+def test_curves_redraw_after_every_epoch(explorer):
+    explorer.controls["epochs"].value = 3
+    seen = []
+    original = explorer.canvas.redraw
+    explorer.canvas.redraw = lambda: (seen.append(len(explorer.train_line.get_xdata())),
+                                      original())[1]  # fmt: skip
+    press(explorer)
+    assert seen == [1, 2, 3, 4, 4]  # untrained, after each of 3 epochs, then the final refresh
+
+
+def test_slider_move_clears_the_run_and_redraws_before_weights(explorer):
+    press(explorer)
+    assert explorer.state["history"] is not None
+    old_before = explorer.state["W1_before"]
+    explorer.controls["seed"].value = 3
+    assert explorer.state["history"] is None and explorer.state["W1_after"] is None
+    assert "Press <b>Train</b>" in explorer.readout.value
+    assert not np.array_equal(explorer.state["W1_before"], old_before)
+    explorer.controls["seed"].value = 0  # back to the trained settings: the run shows again
+    assert explorer.state["history"] is not None
+
+
+def test_weight_init_std_scales_the_before_weights(explorer):
+    explorer.controls["weight_init_std"].value = 1.0
+    assert np.std(explorer.state["W1_before"]) == pytest.approx(1.0, rel=0.05)
+    explorer.controls["hidden_size"].value = 5
+    assert explorer.state["W1_before"].shape == (784, 5)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_diverging_setting_says_diverged(explorer, seed):
+    press(explorer, lr=10.0, seed=seed)
+    assert explorer.state["verdict"] == "diverged"
+    assert "diverged" in explorer.readout.value and "too large" in explorer.readout.value
+    assert_clean(explorer)
+
+
+@pytest.mark.parametrize(
+    ("settings", "why"),
+    [(dict(weight_init_std=1e-4), "initial weights are so small"), (dict(lr=1e-4), "tiny")],
+)
+def test_not_moving_setting_says_so(explorer, settings, why):
+    press(explorer, **settings)
+    assert explorer.state["verdict"] == "did not move"
+    assert "did not move" in explorer.readout.value and why in explorer.readout.value
+    assert_clean(explorer)
+
+
+def test_huge_initial_weights_are_explained(explorer):
+    press(explorer, weight_init_std=10.0)
+    assert "far above ln 10" in explorer.readout.value
+    assert_clean(explorer)
+
+
+def test_extremes_of_every_slider(explorer):
+    for name in ("lr", "weight_init_std", "seed", "hidden_size", "epochs"):
+        control = explorer.controls[name]
+        for value in (control.min, control.max):
+            control.value = 10.0**value if name in ("lr", "weight_init_std") else value
+            assert_clean(explorer)
+    press(explorer, lr=10.0, weight_init_std=10.0, hidden_size=5, epochs=1)
+    assert_clean(explorer)
+    assert "ReLU off" in explorer.readout.value
+
+
+def test_weight_montage_layout_and_scaling():
+    W1 = np.zeros((784, 3))
+    W1[0, 0], W1[783, 1], W1[5, 2] = 4.0, -0.5, np.nan
+    image = weight_montage(W1, count=4, columns=2)
+    assert image.shape == (2 * 29 + 1, 2 * 29 + 1)
+    assert image[1, 1] == 1.0 and image[28, 57] == -1.0  # each tile scaled to its own max
+    assert np.all(image[1:29, 59 - 29 : 58][np.isfinite(image[1:29, 30:58])] <= 1)
+    assert np.isnan(image[30:, 30:]).all()  # a missing fourth unit stays blank
+    with pytest.raises(ValueError, match="784"):
+        weight_montage(np.zeros((10, 3)))
+
+
+def test_initial_networks_cache_stays_small(explorer):
+    for seed in range(10):
+        explorer.controls["seed"].value = seed
+    assert len(explorer._initial) <= 8

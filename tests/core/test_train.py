@@ -1,0 +1,140 @@
+"""nnlib.train: SGD in place, the trainer on a real MNIST subset, divergence, diagnosis."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from nnlib.datasets import load_mnist
+from nnlib.network import TwoLayerNet
+from nnlib.optimizers import SGD
+from nnlib.train import History, Trainer, diagnose, limit_blas_threads
+
+
+@pytest.fixture(scope="module")
+def mnist_subset():
+    (x, t), (x_test, t_test) = load_mnist()
+    return x[:3000], t[:3000], x_test[:1000], t_test[:1000]
+
+
+def run(data, *, lr=0.1, weight_init_std=0.01, hidden=50, epochs=2, **kwargs):
+    net = TwoLayerNet(784, hidden, 10, weight_init_std=weight_init_std, seed=0)
+    trainer = Trainer(net, *data, optimizer=SGD(lr), epochs=epochs, progress=False, **kwargs)
+    return trainer.train()
+
+
+def test_sgd_updates_in_place_by_the_formula():
+    W = np.array([[1.0, 2.0], [3.0, 4.0]])
+    params, grads = {"W": W}, {"W": np.array([[10.0, 0.0], [-10.0, 5.0]])}
+    SGD(lr=0.1).update(params, grads)
+    assert params["W"] is W
+    np.testing.assert_allclose(W, [[0.0, 2.0], [4.0, 3.5]])
+    np.testing.assert_array_equal(grads["W"], [[10.0, 0.0], [-10.0, 5.0]])  # untouched
+
+
+@pytest.mark.parametrize(("lr", "error"), [(0.0, ValueError), (-1, ValueError),
+                                            (float("nan"), ValueError), ("0.1", TypeError)])
+def test_sgd_rejects_bad_learning_rates(lr, error):
+    with pytest.raises(error, match="lr"):
+        SGD(lr)
+
+
+def test_sgd_rejects_mismatched_shapes():
+    with pytest.raises(ValueError, match="shape"):
+        SGD(0.1).update({"W": np.zeros((2, 2))}, {"W": np.zeros(2)})
+
+
+def test_training_on_mnist_lowers_the_loss_and_raises_accuracy(mnist_subset):
+    history = run(mnist_subset, epochs=3)
+    per_epoch = 3000 // 100
+    assert history.status == "finished" and history.iterations_per_epoch == per_epoch
+    assert len(history.loss) == 3 * per_epoch and len(history.test_acc) == 4
+    first, last = np.mean(history.loss[:10]), np.mean(history.loss[-10:])
+    assert first == pytest.approx(math.log(10), abs=0.01)  # untrained: uniform over 10 digits
+    assert last < first - 0.7
+    assert history.test_acc[-1] > history.test_acc[0] + 0.4
+    assert history.train_acc[-1] > 0.6
+    assert diagnose(history) == "learned"
+
+
+def test_runs_are_reproducible_and_seed_matters(mnist_subset):
+    a, b = run(mnist_subset, epochs=1, seed=5), run(mnist_subset, epochs=1, seed=5)
+    assert a.loss == b.loss
+    assert run(mnist_subset, epochs=1, seed=6).loss != a.loss
+
+
+def test_non_finite_loss_stops_with_a_message(mnist_subset):
+    # A learning rate of 1e38 pushes float32 weights past the largest float32 in one step.
+    history = run(mnist_subset, lr=1e38, epochs=2)
+    assert history.status == "diverged" and history.diverged
+    assert not math.isfinite(history.loss[-1])
+    assert len(history.loss) < 2 * 30
+    assert "diverged" in history.message and "smaller learning rate" in history.message
+    assert diagnose(history) == "diverged"
+
+
+def test_diagnose_overshoot_and_stall(mnist_subset):
+    assert diagnose(run(mnist_subset, lr=10.0, epochs=1)) == "diverged"
+    assert diagnose(run(mnist_subset, weight_init_std=1e-4, epochs=1)) == "did not move"
+    assert diagnose(run(mnist_subset, lr=1e-4, epochs=1)) == "did not move"
+
+
+def test_diagnose_rules_on_hand_made_histories():
+    assert diagnose(History(loss=[2.3, 1.0], train_acc=[0.1, 0.5])) == "learned"
+    assert diagnose(History(loss=[2.3, 2.3], train_acc=[0.1, 0.11])) == "did not move"
+    assert diagnose(History(loss=[2.3, 5.0, 2.2], train_acc=[0.1, 0.3])) == "diverged"
+    assert diagnose(History(loss=[14.0, 20.0, 4.0], train_acc=[0.1, 0.3])) == "learned"
+    assert diagnose(History(loss=[2.3, math.nan], status="diverged")) == "diverged"
+
+
+def test_callback_sees_each_epoch(mnist_subset):
+    seen = []
+    run(mnist_subset, epochs=2, callback=lambda h: seen.append((len(h.train_acc), len(h.loss))))
+    assert seen == [(1, 0), (2, 30), (3, 60)]
+
+
+def test_progress_bar_can_be_turned_off(mnist_subset, capsys):
+    run(mnist_subset, epochs=1)
+    assert capsys.readouterr().err == ""
+    net = TwoLayerNet(784, 5, 10, seed=0)
+    Trainer(net, *mnist_subset, epochs=1, progress=True).train()
+    assert "30/30" in capsys.readouterr().err
+
+
+def test_trainer_without_test_set_and_float64(mnist_subset):
+    x, t = mnist_subset[:2]
+    net = TwoLayerNet(784, 10, 10, seed=0, dtype=np.float64)
+    history = Trainer(net, x[:500], t[:500], epochs=1, batch_size=50, progress=False).train()
+    assert history.test_acc == [] and len(history.train_acc) == 2 and len(history.loss) == 10
+
+
+def test_trainer_rejects_bad_data():
+    net = TwoLayerNet(4, 3, 2, seed=0)
+    x, t = np.ones((5, 4)), np.zeros(5, dtype=int)
+    with pytest.raises(ValueError, match="5 samples but t_train has 4"):
+        Trainer(net, x, t[:4])
+    with pytest.raises(TypeError, match="t_train"):
+        Trainer(net, x, np.array(["a"] * 5))
+    with pytest.raises(ValueError, match="both"):
+        Trainer(net, x, t, x_test=x)
+    with pytest.raises(ValueError, match="epochs"):
+        Trainer(net, x, t, epochs=0)
+    with pytest.raises(ValueError, match="0..1"):
+        Trainer(net, x, np.full(5, 7), progress=False).train()
+
+
+def test_limit_blas_threads_caps_and_restores():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+
+    def blas_threads():
+        info = threadpoolctl.threadpool_info()
+        return [pool["num_threads"] for pool in info if pool["user_api"] == "blas"]
+
+    before = blas_threads()
+    with limit_blas_threads(1):
+        assert all(n == 1 for n in blas_threads())
+    assert blas_threads() == before
+    with limit_blas_threads(None):
+        assert blas_threads() == before

@@ -21,7 +21,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --ip=127.0.0.1 --no-browser --ServerApp.root_dir=chapters $(ALLOW_ROOT)
 
 test: $(STAMP)
-	$(BIN)/ruff check nnlib tests benchmarks
+	$(BIN)/ruff check nnlib tests benchmarks tools
 	$(BIN)/python -m pytest
 
 clean:

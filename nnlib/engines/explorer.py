@@ -13,7 +13,7 @@ import base64
 import io
 import time
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import ipywidgets as widgets
@@ -73,8 +73,11 @@ class FigureImage:
 class Explorer(widgets.VBox):
     """An interactive explorer: controls on top, a live figure, a one-line readout.
 
-    Subclasses build their controls and artists in ``__init__`` (then call
-    ``super().__init__``) and implement :meth:`compute` (the numbers, no drawing),
+    Subclasses build their controls and artists in ``__init__`` and then call
+    ``super().__init__``, because it draws the first state at once (so the saved
+    picture exists the moment the explorer is displayed). ``extras`` are widgets shown
+    between the controls and the picture (a progress bar). Subclasses implement
+    :meth:`compute` (the numbers, no drawing),
     :meth:`draw` (update artists in place) and :meth:`describe` (the readout text).
     Tests and benchmarks drive an explorer headless by setting ``controls[name].value``
     and reading :attr:`state` and :attr:`readout`.
@@ -86,6 +89,7 @@ class Explorer(widgets.VBox):
         canvas: FigureImage,
         *,
         title: str = "",
+        extras: Sequence[widgets.Widget] = (),
     ) -> None:
         self.controls: dict[str, widgets.Widget] = dict(controls)
         self.canvas = canvas
@@ -93,7 +97,7 @@ class Explorer(widgets.VBox):
         self.state: dict[str, Any] = {}
         self.last_update_seconds = 0.0
         children = [widgets.HTML(f"<b>{title}</b>")] if title else []
-        children += [*self.controls.values(), canvas.image, self.readout]
+        children += [*self.controls.values(), *extras, canvas.image, self.readout]
         super().__init__(children=children)
         # Stable CSS hooks for the real-browser check (tests/browser).
         self.add_class("nnlib-explorer")

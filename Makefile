@@ -1,24 +1,46 @@
 # Two commands: `make lab` opens JupyterLab on the chapters, `make test` runs every check.
+# `make lab` works on a copy of the chapters in my-chapters/ (not tracked by git), so your
+# edits and saved outputs never collide with `git pull`; `make edit` opens chapters/ itself.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: lab test venv clean
+.PHONY: lab edit fresh test venv clean
 
 venv: $(STAMP)
 
 $(STAMP): requirements.txt pyproject.toml
+	@echo "Setting up $(VENV): installing the pinned packages (about a minute the first time)..."
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --progress-bar on -r requirements.txt
 	touch $(STAMP)
+	@echo "$(VENV) is ready."
 
 # JupyterLab refuses to run as root unless told; containers and CI machines often are root.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-lab: $(STAMP)
-	$(BIN)/jupyter lab --ip=127.0.0.1 --no-browser --ServerApp.root_dir=chapters $(ALLOW_ROOT)
+WORK := my-chapters
+LAB := $(BIN)/jupyter lab --ip=127.0.0.1 --no-browser $(ALLOW_ROOT)
+
+# Your working copy: made from chapters/ the first time, then left alone.
+$(WORK):
+	cp -R chapters $(WORK)
+	@echo "Made $(WORK)/, your own copy of the chapters (git ignores it)."
+
+lab: $(STAMP) $(WORK)
+	@echo "Opening JupyterLab on $(WORK)/. To start again from the published chapters: make fresh"
+	$(LAB) --ServerApp.root_dir=$(WORK)
+
+# Put your copy aside (my-chapters.old-<time>/) and take a new one from chapters/.
+fresh:
+	test ! -d $(WORK) || mv $(WORK) $(WORK).old-$$(date +%Y%m%d-%H%M%S)
+	$(MAKE) $(WORK)
+
+# For contributors: open the tracked chapters themselves.
+edit: $(STAMP)
+	$(LAB) --ServerApp.root_dir=chapters
 
 test: $(STAMP)
 	$(BIN)/ruff check nnlib tests benchmarks tools

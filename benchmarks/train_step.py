@@ -1,7 +1,9 @@
 """Time one SGD step of the book's network, 784-50-10 with ReLU and softmax-CE, batch 100.
 
 Side by side in one run, taking turns so that a busy machine slows them alike:
-- nnlib: sample a mini-batch, ``TwoLayerNet.gradient`` (backprop), ``SGD.update``;
+- nnlib: sample a mini-batch, ``TwoLayerNet.gradient`` (backprop), ``SGD.update``, in
+  float32 (asked for by name, as PyTorch computes) and in float64 (nnlib's and the book's
+  default);
 - PyTorch on the CPU with the same number of threads, if it is installed (it is a
   benchmark-only, optional dependency: the script says so and skips it when absent);
 - backprop against the numerical gradient for one batch. Central differences over all
@@ -48,8 +50,9 @@ def mnist_or_random() -> tuple[np.ndarray, np.ndarray, str]:
         return x, rng.integers(0, 10, 60_000), "random MNIST-shaped data (MNIST not installed)"
 
 
-def nnlib_step(x: np.ndarray, t: np.ndarray) -> Callable[[], None]:
-    net, sgd = TwoLayerNet(*SIZES, seed=0), SGD(LR)
+def nnlib_step(x: np.ndarray, t: np.ndarray, dtype: type = np.float32) -> Callable[[], None]:
+    net, sgd = TwoLayerNet(*SIZES, seed=0, dtype=dtype), SGD(LR)
+    x = x.astype(dtype)  # once, as the trainer does, not in every step
     rng = np.random.default_rng(0)
 
     def step() -> None:
@@ -102,7 +105,7 @@ def run(threads: int) -> None:
     x, t, source = mnist_or_random()
     print(f"data: {source}; batch {BATCH}; net {'-'.join(map(str, SIZES))}; "
           f"{threads} thread(s) for both libraries, on {os.cpu_count()} cores")  # fmt: skip
-    steps = {"nnlib": nnlib_step(x, t)}
+    steps = {"nnlib": nnlib_step(x, t), "nnlib-64": nnlib_step(x, t, np.float64)}
     torch = torch_step(x, t, threads)
     if torch is None:
         print("PyTorch is not installed: skipping it (optional, benchmark only: pip install torch)")
@@ -120,8 +123,9 @@ def run(threads: int) -> None:
     for name, seconds in medians.items():
         print(f"  {name:8s} {seconds * 1e3:7.3f} ms   ({16e6 / seconds / 1e9:5.1f} GFLOP/s "
               "on the 16 MFLOP needed)")  # fmt: skip
+    print(f"  float64 / float32 in nnlib = {medians['nnlib-64'] / medians['nnlib']:.2f}")
     if "pytorch" in medians:
-        print(f"  nnlib / pytorch = {medians['nnlib'] / medians['pytorch']:.2f}")
+        print(f"  nnlib / pytorch = {medians['nnlib'] / medians['pytorch']:.2f} (both float32)")
     compare_gradients(x[:BATCH], t[:BATCH])
 
 

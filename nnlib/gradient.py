@@ -1,7 +1,8 @@
 """Numerical differentiation and gradient descent (book chapter 4).
 
 Central differences, (f(x + h) - f(x - h)) / 2h, for a scalar or any array shape, and
-plain gradient descent that records its whole path and reports a run that blows up.
+plain gradient descent that records its whole path, takes every step the book takes,
+and reports a run that blows up (when, and why it ends where it ends).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nnlib._checks import as_float_array, check_count, check_positive_finite
+from nnlib.optimizers import SGD, Optimizer
 
 __all__ = [
     "numerical_diff",
@@ -84,26 +86,38 @@ def numerical_gradient(f: Callable[[NDArray], float], x: NDArray, h: float = 1e-
 class DescentResult(tuple):
     """What :func:`gradient_descent` returns: unpacks as ``x, path``.
 
-    ``path`` holds every point visited, ``init_x`` first, shape ``(steps + 1, *x.shape)``.
-    ``diverged_at`` is the step at which the run blew up, or ``None``.
+    ``path`` holds every point visited, ``init_x`` first, shape ``(steps + 1, *x.shape)``:
+    all ``step_num`` steps, unless the point became non-finite (then up to the last finite
+    point). ``diverged_at`` is the first step whose point left ``|x| <= max_abs`` (or was
+    not finite), else ``None``; ``stuck_from`` is, for a diverged run, the first step of
+    the final stretch in which the point no longer moved, else ``None``. ``message`` says
+    what happened, and why, in one sentence.
     """
 
     x: NDArray
     path: NDArray
     diverged_at: int | None
+    stuck_from: int | None
     message: str
 
-    def __new__(cls, x: NDArray, path: NDArray, diverged_at: int | None, message: str):
+    def __new__(cls, x: NDArray, path: NDArray, diverged_at: int | None, message: str,
+                stuck_from: int | None = None):  # fmt: skip
         result = super().__new__(cls, (x, path))
         result.x, result.path, result.diverged_at, result.message = x, path, diverged_at, message
+        result.stuck_from = stuck_from
         return result
 
     @property
     def diverged(self) -> bool:
         return self.diverged_at is not None
 
+    @property
+    def steps(self) -> int:
+        """How many steps were taken (``step_num``, unless the point became non-finite)."""
+        return len(self.path) - 1
+
     def __repr__(self) -> str:
-        return f"DescentResult(x={self.x!r}, steps={len(self.path) - 1}, {self.message!r})"
+        return f"DescentResult(x={self.x!r}, steps={self.steps}, {self.message!r})"
 
 
 def gradient_descent(
@@ -112,37 +126,78 @@ def gradient_descent(
     lr: float = 0.01,
     step_num: int = 100,
     *,
+    optimizer: Optimizer | None = None,
     max_abs: float = 1e10,
     warn: bool = True,
 ) -> DescentResult:
     """勾配降下法 gradient descent: repeat x <- x - lr * grad f(x), ``step_num`` times.
 
-    ``init_x`` is left unchanged. Returns a :class:`DescentResult` that unpacks as
-    ``x, path``. A run whose point becomes non-finite or larger than ``max_abs`` in
-    magnitude has diverged: it stops at that step, says so in ``result.message`` and
-    (unless ``warn=False``) in a :class:`DivergenceWarning`, with no overflow warnings.
+    Gives the book's numbers: every one of the ``step_num`` steps is taken, even after the
+    point has run away (the book's lr = 10 on x0^2 + x1^2 ends at about
+    (-2.59e13, -1.30e12)). Only a point that became inf or NaN stops the run, since no
+    later step could bring it back. ``init_x`` is left unchanged (the book's version moves
+    it). Returns a :class:`DescentResult` that unpacks as ``x, path``.
+
+    ``optimizer`` is anything with ``update(params, grads)`` (see :mod:`nnlib.optimizers`;
+    default ``SGD(lr)``), called with ``{"x": x}`` and ``{"x": grad}``; give either
+    ``lr`` or ``optimizer``. A run whose point leaves ``|x| <= max_abs`` has *diverged*:
+    ``result.message`` says when and why, and so does a :class:`DivergenceWarning`
+    (unless ``warn=False``). Overflow inside ``f`` raises no numpy warnings.
     """
     lr = check_positive_finite(lr, "lr (learning rate)")
     step_num = check_count(step_num, "step_num")
     max_abs = check_positive_finite(max_abs, "max_abs")
+    if optimizer is None:
+        optimizer = SGD(lr)
+    elif lr != 0.01:
+        raise ValueError(f"give lr or an optimizer, not both (lr={lr:g}, optimizer={optimizer!r})")
+    if not callable(getattr(optimizer, "update", None)):
+        raise TypeError(f"optimizer must have an update(params, grads) method, got {optimizer!r}")
     x = as_float_array(init_x, "init_x").astype(np.float64)  # always a private copy
     path = [x.copy()]
-    diverged_at = None
+    diverged_at = last_move = None
+    non_finite = False
     for step in range(1, step_num + 1):
-        # f may overflow far from its minimum; that is caught just below as divergence.
+        # f may overflow far from its minimum; that shows up below as a non-finite point.
         with np.errstate(over="ignore", invalid="ignore"):
-            x = x - lr * numerical_gradient(f, x)
-        if not np.all(np.isfinite(x)) or np.max(np.abs(x)) > max_abs:
+            params = {"x": x.copy()}
+            optimizer.update(params, {"x": numerical_gradient(f, x)})
+        new = params["x"]
+        non_finite = not np.all(np.isfinite(new))
+        if diverged_at is None and (non_finite or np.max(np.abs(new)) > max_abs):
             diverged_at = step
+        if non_finite:
             break
+        if not np.array_equal(new, x):
+            last_move = step
+        x = new
         path.append(x.copy())
+    stuck_from = None
+    if diverged_at is not None and not non_finite and (last_move or 0) < step_num:
+        stuck_from = (last_move or 0) + 1
+    message = _descent_message(optimizer, step_num, len(path) - 1, x, max_abs, diverged_at,
+                               stuck_from, non_finite)  # fmt: skip
+    if diverged_at is not None and warn:
+        warnings.warn(message, DivergenceWarning, stacklevel=2)
+    return DescentResult(path[-1].copy(), np.array(path), diverged_at, message, stuck_from)
+
+
+def _descent_message(optimizer: Optimizer, step_num: int, steps: int, x: NDArray,
+                     max_abs: float, diverged_at: int | None, stuck_from: int | None,
+                     non_finite: bool) -> str:  # fmt: skip
+    """One sentence: what the run did, when it diverged and why it ends where it ends."""
     if diverged_at is None:
-        message = f"finished {step_num} steps at lr={lr:g}"
-    else:
-        message = (
-            f"diverged at step {diverged_at} of {step_num} (lr={lr:g}): the point left "
-            f"|x| <= {max_abs:g}; stopped there, path kept up to step {diverged_at - 1}"
-        )
-        if warn:
-            warnings.warn(message, DivergenceWarning, stacklevel=2)
-    return DescentResult(path[-1].copy(), np.array(path), diverged_at, message)
+        return f"finished {step_num} steps with {optimizer!r}"
+    text = (f"diverged with {optimizer!r}: at step {diverged_at} of {step_num} the point left "
+            f"|x| <= {max_abs:g}: the steps grew longer instead of shorter, so the learning rate "
+            "is too large for how steep f is there")  # fmt: skip
+    if non_finite:
+        return (f"{text}; at step {steps + 1} it became inf or NaN (f overflowed), and no "
+                f"later step could bring it back, so the run stopped after {steps} step(s)")
+    text += f"; all {step_num} steps taken, ending at |x| = {np.max(np.abs(x)):.3g}"
+    if stuck_from is not None:
+        text += f"; from step {stuck_from} on the point did not move"
+        if np.all(x + 1e-4 == x):
+            text += (", because at that size x + h rounds back to x (h = 1e-4), so the central "
+                     "difference is 0: not flat ground, lost precision")
+    return text

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from nnlib.gradient import DivergenceWarning, gradient_descent, numerical_diff, numerical_gradient
+from nnlib.optimizers import SGD
 
 
 def function_2(x):
@@ -90,27 +91,69 @@ def test_numerical_gradient_needs_a_scalar_f():
 
 
 def test_gradient_descent_book_cases():
+    """The book's three runs from (-3, 4) on x0^2 + x1^2. On this quadratic the central
+    difference is exact up to rounding, so each step multiplies x by (1 - 2 lr): the
+    closed form x_k = (1 - 2 lr)^k x_0 is an independent answer for lr 0.1 and 1e-10."""
     start = np.array([-3.0, 4.0])
     x, path = gradient_descent(function_2, start, lr=0.1)
-    assert np.all(np.abs(x) < 1e-8)
     assert path.shape == (101, 2) and path[0].tolist() == [-3.0, 4.0]
-    np.testing.assert_allclose(path[1], start * (1 - 2 * 0.1), rtol=1e-6)  # x - lr * 2x
-    assert start.tolist() == [-3.0, 4.0]
+    steps = np.arange(101)[:, None]
+    np.testing.assert_allclose(path, start * 0.8**steps, rtol=1e-9, atol=1e-15)
+    np.testing.assert_allclose(x, [-6.11110793e-10, 8.14814391e-10], rtol=1e-6)  # the book's
+    assert start.tolist() == [-3.0, 4.0]  # the book's version moves init_x; nnlib does not
 
+    x_small, path_small = gradient_descent(function_2, start, lr=1e-10)
+    np.testing.assert_allclose(path_small, start * (1 - 2e-10) ** steps, rtol=1e-12)
+    np.testing.assert_allclose(x_small, [-2.99999994, 3.99999992], rtol=1e-8)  # the book's
+
+
+def test_gradient_descent_lr_10_ends_at_the_books_number_and_says_why():
+    start = np.array([-3.0, 4.0])
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no overflow warning may escape
-        with pytest.warns(DivergenceWarning, match="diverged at step"):
-            result = gradient_descent(function_2, start, lr=10)
-    assert result.diverged and result.diverged_at == len(result.path)
-    assert "diverged at step" in result.message
+        with pytest.warns(DivergenceWarning, match="diverged"):
+            result = gradient_descent(function_2, start, lr=10.0, step_num=100)
+    x, path = result
+    np.testing.assert_allclose(x, [-2.58983747e13, -1.29524862e12], rtol=1e-8)  # the book's
+    assert path.shape == (101, 2) and result.steps == 100
+    # x_k = (-19)^k x_0, up to a rounding error that grows with |x| (1.3e-4 relative by
+    # step 7, where h = 1e-4 is a tiny part of x); |x| first passes 1e10 at step 8
+    np.testing.assert_allclose(path[:9], start * (-19.0) ** np.arange(9)[:, None], rtol=1e-3)
+    assert np.max(np.abs(path[7])) < 1e10 < np.max(np.abs(path[8]))
+    assert result.diverged and result.diverged_at == 8
+    # from step 11 on x + h == x in floating point, so the central difference is 0
+    assert result.stuck_from == 11
+    assert np.all(path[11:] == path[10]) and not np.all(path[10] == path[9])
+    assert np.all(path[10] + 1e-4 == path[10])
+    for words in ("step 8 of 100", "all 100 steps", "from step 11", "rounds back to x"):
+        assert words in result.message
 
-    x_small, _ = gradient_descent(function_2, start, lr=1e-10)
-    np.testing.assert_allclose(x_small, start, atol=1e-6)
+
+def test_gradient_descent_stops_only_at_a_non_finite_point_and_quietly():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = gradient_descent(lambda v: float(np.exp(v[0] ** 2)), [3.0], lr=1.0, warn=False)
+    # step 1 jumps to 3 - 6 e^9 (finite, below max_abs); step 2 overflows exp: x is not finite
+    np.testing.assert_allclose(result.path[1], 3 - 6 * math.exp(9), rtol=1e-6)
+    assert result.diverged_at == 2 and result.steps == 1 and result.stuck_from is None
+    assert np.all(np.isfinite(result.path)) and "inf or NaN" in result.message
 
 
-def test_gradient_descent_reports_non_finite_values_quietly():
-    result = gradient_descent(lambda v: float(np.exp(v[0] ** 3)), [3.0], lr=1.0, warn=False)
-    assert result.diverged_at == 1 and len(result.path) == 1
+def test_gradient_descent_takes_an_optimizer():
+    class HalfStep:  # the update(params, grads) protocol of nnlib.optimizers
+        def update(self, params, grads):
+            for name in params:
+                params[name] -= 0.5 * grads[name]
+
+    start = np.array([-3.0, 4.0])
+    x, path = gradient_descent(function_2, start, optimizer=HalfStep(), step_num=3)
+    np.testing.assert_allclose(path[1], [0.0, 0.0], atol=1e-9)  # x - 0.5 * 2x = 0
+    x_sgd, _ = gradient_descent(function_2, start, optimizer=SGD(0.1), step_num=5)
+    np.testing.assert_allclose(x_sgd, start * 0.8**5, rtol=1e-9)
+    with pytest.raises(ValueError, match="lr or an optimizer"):
+        gradient_descent(function_2, start, lr=0.5, optimizer=SGD(0.1))
+    with pytest.raises(TypeError, match="update"):
+        gradient_descent(function_2, start, optimizer=object())
 
 
 @pytest.mark.parametrize(

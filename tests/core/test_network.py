@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from nnlib.datasets import load_mnist
 from nnlib.functions import relu, softmax
 from nnlib.network import PARAM_NAMES, TwoLayerNet
 
@@ -64,10 +65,10 @@ def test_predict_and_loss_match_the_formulas():
 
 
 def test_init_seed_std_dtype_and_shared_params():
-    net = TwoLayerNet(784, 50, 10, weight_init_std=0.01, seed=0)
+    net = TwoLayerNet(784, 50, 10, weight_init_std=0.01, seed=0)  # the book's defaults
     shapes = {name: net.params[name].shape for name in PARAM_NAMES}
     assert shapes == {"W1": (784, 50), "b1": (50,), "W2": (50, 10), "b2": (10,)}
-    assert all(p.dtype == np.float32 for p in net.params.values())
+    assert all(p.dtype == np.float64 for p in net.params.values())  # the book's dtype
     assert np.std(net.params["W1"]) == pytest.approx(0.01, rel=0.05)
     assert not np.any(net.params["b1"])
     np.testing.assert_array_equal(net.params["W1"], TwoLayerNet(784, 50, 10, seed=0).params["W1"])
@@ -76,14 +77,40 @@ def test_init_seed_std_dtype_and_shared_params():
     x = np.ones((1, 784), np.float32)
     before = net.predict(x).copy()
     net.params["b2"] += 1
-    np.testing.assert_allclose(net.predict(x), before + 1, rtol=1e-6)
+    np.testing.assert_allclose(net.predict(x), before + 1, rtol=1e-12)
 
 
-def test_float64_input_is_converted_without_mutation():
-    net = TwoLayerNet(4, 3, 2, seed=0)
-    x = np.ones((2, 4))
+def test_float32_by_name_draws_the_same_weights_rounded():
+    net32 = TwoLayerNet(784, 50, 10, seed=0, dtype=np.float32)
+    net64 = TwoLayerNet(784, 50, 10, seed=0)
+    assert all(p.dtype == np.float32 for p in net32.params.values())
+    np.testing.assert_array_equal(net32.params["W1"], net64.params["W1"].astype(np.float32))
+
+
+@pytest.mark.parametrize(("net_dtype", "x_dtype"), [(np.float64, np.float32),
+                                                    (np.float32, np.float64)])
+def test_input_is_converted_to_the_nets_dtype_without_mutation(net_dtype, x_dtype):
+    net = TwoLayerNet(4, 3, 2, seed=0, dtype=net_dtype)
+    x = np.ones((2, 4), dtype=x_dtype)  # load_mnist gives float32 images
     out = net.predict(x)
-    assert out.dtype == np.float32 and x.dtype == np.float64
+    assert out.dtype == net_dtype and x.dtype == x_dtype
+
+
+def test_books_gradient_check_on_mnist_agrees_in_the_default_float64():
+    """The book's ch05/gradient_check.py: mean |backprop - numerical| per parameter on the
+    first 3 MNIST digits. In float64 (the default) W1 agrees to about 1e-10 and every
+    parameter far below 1e-6 (b2's ~1e-7 is the cross-entropy's delta = 1e-7 inside the
+    log, which backprop's y - t leaves out); in float32 the same check gives ~1e-4."""
+    (x_train, t_train), _ = load_mnist(normalize=True, one_hot_label=True)
+    x, t = x_train[:3], t_train[:3]
+    mean_error = {}
+    for dtype in (np.float64, np.float32):
+        net = TwoLayerNet(784, 10, 10, seed=0, dtype=dtype)
+        numerical, backprop = net.numerical_gradient(x, t), net.gradient(x, t)
+        mean_error[dtype] = {k: np.mean(np.abs(backprop[k] - numerical[k])) for k in PARAM_NAMES}
+    assert mean_error[np.float64]["W1"] < 1e-8
+    assert max(mean_error[np.float64].values()) < 1e-6
+    assert min(mean_error[np.float32].values()) > 1e-5
 
 
 @pytest.mark.parametrize(

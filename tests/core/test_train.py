@@ -19,8 +19,8 @@ def mnist_subset():
     return x[:3000], t[:3000], x_test[:1000], t_test[:1000]
 
 
-def run(data, *, lr=0.1, weight_init_std=0.01, hidden=50, epochs=2, **kwargs):
-    net = TwoLayerNet(784, hidden, 10, weight_init_std=weight_init_std, seed=0)
+def run(data, *, lr=0.1, weight_init_std=0.01, hidden=50, epochs=2, dtype=np.float64, **kwargs):
+    net = TwoLayerNet(784, hidden, 10, weight_init_std=weight_init_std, seed=0, dtype=dtype)
     trainer = Trainer(net, *data, optimizer=SGD(lr), epochs=epochs, progress=False, **kwargs)
     return trainer.train()
 
@@ -67,7 +67,7 @@ def test_runs_are_reproducible_and_seed_matters(mnist_subset):
 
 def test_non_finite_loss_stops_with_a_message(mnist_subset):
     # A learning rate of 1e38 pushes float32 weights past the largest float32 in one step.
-    history = run(mnist_subset, lr=1e38, epochs=2)
+    history = run(mnist_subset, lr=1e38, epochs=2, dtype=np.float32)
     assert history.status == "diverged" and history.diverged
     assert not math.isfinite(history.loss[-1])
     assert len(history.loss) < 2 * 30
@@ -103,11 +103,15 @@ def test_progress_bar_can_be_turned_off(mnist_subset, capsys):
     assert "30/30" in capsys.readouterr().err
 
 
-def test_trainer_without_test_set_and_float64(mnist_subset):
-    x, t = mnist_subset[:2]
-    net = TwoLayerNet(784, 10, 10, seed=0, dtype=np.float64)
-    history = Trainer(net, x[:500], t[:500], epochs=1, batch_size=50, progress=False).train()
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_trainer_without_test_set_casts_data_to_the_nets_dtype(mnist_subset, dtype):
+    x, t = mnist_subset[:2]  # load_mnist's images are float32
+    net = TwoLayerNet(784, 10, 10, seed=0, dtype=dtype)
+    trainer = Trainer(net, x[:500], t[:500], epochs=1, batch_size=50, progress=False)
+    assert trainer.x_train.dtype == dtype and x.dtype == np.float32
+    history = trainer.train()
     assert history.test_acc == [] and len(history.train_acc) == 2 and len(history.loss) == 10
+    assert all(p.dtype == dtype for p in net.params.values())
 
 
 def test_trainer_rejects_bad_data():

@@ -16,6 +16,7 @@ from nnlib.chapters.ch05_gradient_descent.descent import (
     BOOK_NET_PARAMS,
     CONVERGED_GRADIENT_NORM,
     DIVERGED_LOSS_RISE,
+    OSCILLATION_WINDOW,
     classify_run,
     converged_rule,
     count_loss_evaluations,
@@ -23,9 +24,10 @@ from nnlib.chapters.ch05_gradient_descent.descent import (
     diverged_rule,
     extrapolate_linear,
     forward_diff,
+    oscillating_rule,
     time_numerical_gradient,
 )
-from nnlib.chapters.ch05_gradient_descent.explorer import descent_explorer
+from nnlib.chapters.ch05_gradient_descent.explorer import LR_CHOICES, descent_explorer, plotted_gap
 from nnlib.chapters.ch05_gradient_descent.plots import DRAW_LIMIT, drawable_path
 from nnlib.chapters.ch05_gradient_descent.surfaces import (
     SURFACES,
@@ -92,7 +94,7 @@ def test_converged_rule_threshold():
 @pytest.mark.parametrize(
     ("lr", "verdict", "rule"),
     [(0.1, "converged", "converged_rule"), (10.0, "diverged", "diverged_rule"),
-     (1e-10, "stalled", "neither rule fired")],
+     (1e-10, "stalled", "no rule: still sloped")],
 )  # fmt: skip
 def test_book_cases(lr, verdict, rule):
     result = run(lr)
@@ -247,14 +249,106 @@ def test_explorer_many_valleys_two_starts_two_minima():
 
 def test_explorer_neuron_shows_its_fitted_sigmoid():
     explorer = descent_explorer(surface="neuron", lr=3.0)
-    assert explorer.fitted_curve.get_visible() and not explorer.fit_note.get_visible()
+    assert explorer.fitted_curve.get_visible() and not explorer.x0_line.get_visible()
     w, b = explorer.state["path"][-1]
     xs, ys = explorer.fitted_curve.get_data()
     np.testing.assert_allclose(ys, sigmoid(w * xs + b))
     w0, b0 = explorer.state["path"][0]
     assert (w0, b0) == (-3.0, 4.0)  # the start IS the neuron's initial weight and bias
     explorer.controls["surface"].value = "bowl"
-    assert not explorer.fitted_curve.get_visible() and explorer.fit_note.get_visible()
+    assert not explorer.fitted_curve.get_visible() and explorer.x0_line.get_visible()
+
+
+@pytest.mark.parametrize("surface", ["bowl", "elongated", "valleys"])
+def test_explorer_third_panel_shows_the_coordinates_per_step(surface):
+    explorer = descent_explorer(surface=surface, lr=1.0)
+    path = explorer.state["path"]
+    for line, column in ((explorer.x0_line, 0), (explorer.x1_line, 1)):
+        assert line.get_visible()
+        steps, values = line.get_data()
+        np.testing.assert_array_equal(steps, np.arange(len(path)))
+        np.testing.assert_array_equal(values, path[:, column])
+    assert not explorer.fitted_curve.get_visible()
+    assert "x0 and x1 per step" in explorer.ax_fit.get_title()
+
+
+def test_explorer_says_oscillating_when_the_point_bounces():
+    """lr = 1 on the bowl: x -> x - 2x = -x, between (-3, 4) and (3, -4) for ever."""
+    explorer = descent_explorer(lr=1.0)
+    path = explorer.state["path"]
+    np.testing.assert_allclose(path[1::2], [[3.0, -4.0]] * 50, rtol=1e-6)
+    np.testing.assert_allclose(path[::2], [[-3.0, 4.0]] * 51, rtol=1e-6)
+    assert explorer.state["verdict"].name == "oscillating"
+    assert "oscillating" in explorer.readout.value and "stalled" not in explorer.readout.value
+    # a zigzag that dies out is converging, not oscillating
+    explorer.controls["lr"].value = 0.9
+    assert explorer.state["verdict"].name == "converged"
+
+
+def test_oscillating_rule_on_hand_made_paths():
+    bounce = np.array([[1.0, 0.0], [-1.0, 0.0]] * 8)
+    assert oscillating_rule(bounce) is not None
+    damped = np.array([[(-0.5) ** k, 0.0] for k in range(16)])  # halves every step
+    assert oscillating_rule(damped) is None
+    straight = np.array([[k, 0.0] for k in range(16)], dtype=float)
+    assert oscillating_rule(straight) is None
+    assert oscillating_rule(bounce[: OSCILLATION_WINDOW + 1]) is None  # too short to tell
+
+
+@pytest.mark.parametrize("lr", [0.1, 1.0, 10.0, 1e-4])
+def test_readout_names_no_internal_rule(lr):
+    explorer = descent_explorer(lr=lr)
+    readout = explorer.readout.value
+    assert "rule" not in readout and "neither" not in readout
+    assert explorer.state["verdict"].name in readout
+
+
+def test_lr_slider_offers_every_rate_the_chapter_names_in_keyboard_steps():
+    slider = descent_explorer().controls["lr"]
+    values = [value for _, value in slider.options]
+    for named in (1e-10, 1e-4, 0.01, 0.1, 0.3, 0.5, 0.9, 1.0, 1.1, 1.2, 3.0, 10.0):
+        assert named in values
+    assert values == sorted(values) and len(values) <= 40  # one arrow press per value
+    assert values[0] == LR_CHOICES[0] == 1e-10  # the book's smallest rate
+    explorer = descent_explorer(lr=1e-10)
+    assert explorer.state["verdict"].name == "stalled"
+    with pytest.raises(ValueError, match="one of the slider's values"):
+        descent_explorer(lr=0.123)
+
+
+def test_loss_panel_has_no_false_plateau():
+    """lr = 0.1 on the bowl: the gap 25 * 0.64^k passes 1e-12 at step 69 and keeps falling.
+    The drawn curve must leave through the panel's floor, not lie along it."""
+    explorer = descent_explorer()
+    floor = explorer.ax_loss.get_ylim()[0]
+    _, drawn = explorer.loss_line.get_data()
+    exact = 25 * 0.64 ** np.arange(101)
+    below = exact < floor
+    np.testing.assert_allclose(drawn[~below], exact[~below], rtol=1e-6)
+    assert np.all(drawn[below] < floor)  # off the axis, so the clipped line ends at the floor
+    assert not np.any(drawn == floor)
+    np.testing.assert_array_equal(plotted_gap(np.array([1.0, 0.0, -1e-9]), 0.0)[1:],
+                                  [floor / 10, floor / 10])  # fmt: skip
+
+
+def test_explorer_figure_fits_a_narrow_window():
+    explorer = descent_explorer()
+    width, height = explorer.canvas.figure.canvas.get_width_height()
+    assert width <= 720 and height <= 450  # with five sliders, within about 700 px
+
+
+def test_simple_net_takes_the_books_W_and_gives_the_books_dW():
+    W = np.array([[0.47355232, 0.9977393, 0.84668094], [0.85557411, 0.03563661, 0.69422093]])
+    net = SimpleNet(W=W)
+    x, t = np.array([0.6, 0.9]), np.array([0, 0, 1])
+    np.testing.assert_allclose(net.predict(x), [1.05414809, 0.63071653, 1.1328074], rtol=1e-7)
+    dW = numerical_gradient(net.loss_function(x, t), net.W)
+    np.testing.assert_allclose(dW, [[0.219, 0.144, -0.363], [0.329, 0.215, -0.544]], atol=5e-4)
+    np.testing.assert_array_equal(W[0], [0.47355232, 0.9977393, 0.84668094])  # a copy was nudged
+    with pytest.raises(ValueError, match="W or rng"):
+        SimpleNet(np.random.default_rng(0), W=W)
+    with pytest.raises(ValueError, match="matrix"):
+        SimpleNet(W=[1.0, 2.0])
 
 
 def test_explorer_redraws_contours_only_when_the_surface_changes():

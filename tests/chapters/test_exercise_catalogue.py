@@ -405,6 +405,54 @@ def gradient_flat(f, x):
     return _gradient(f, x).ravel()
 
 
+# The book's own versions, correct for what the book does with them; each check asks for
+# more and its message must say so (and name the book's version).
+def book_gradient_1d(f, x):
+    """The book's §4.4 numerical_gradient: one index per element of a 1-D x."""
+    h = 1e-4
+    grad = np.zeros_like(x)
+    for idx in range(x.size):
+        tmp_val = x[idx]
+        x[idx] = tmp_val + h
+        fxh1 = f(x)
+        x[idx] = tmp_val - h
+        fxh2 = f(x)
+        grad[idx] = (fxh1 - fxh2) / (2 * h)
+        x[idx] = tmp_val
+    return grad
+
+
+def book_gradient_2d(f, X):
+    """The book's ch04/gradient_2d.py numerical_gradient: a 2-D X is a stack of points."""
+    if X.ndim == 1:
+        return book_gradient_1d(f, X)
+    grad = np.zeros_like(X)
+    for idx, x in enumerate(X):
+        grad[idx] = book_gradient_1d(f, x)
+    return grad
+
+
+def book_gradient_descent(f, init_x, lr=0.01, step_num=100):
+    """The book's gradient_descent (ch04/gradient_method.py): x is init_x itself."""
+    x = init_x
+    for _ in range(step_num):
+        grad = book_gradient_2d(f, x)
+        x -= lr * grad
+    return x
+
+
+wrong("check_numerical_gradient", "what the book's numerical_gradient in §4.4 does, and it is "
+      "right for the 1-D x of that section; this exercise asks for any shape")(book_gradient_1d)
+wrong("check_numerical_gradient", "as the book's ch04/gradient_2d.py numerical_gradient does: "
+      "it is right there")(book_gradient_2d)
+
+
+@wrong("check_gradient_descent_step", "The book's gradient_descent does the same (its x = init_x "
+       "is the caller's array")
+def descent_books_one_step(f, x, lr=0.1):
+    return book_gradient_descent(f, x, lr=lr, step_num=1)
+
+
 def _grad(f, x):
     return numerical_gradient(f, x)
 

@@ -1,8 +1,9 @@
 """Judging gradient descent, and the cost of numerical derivatives (book chapter 4).
 
 - The verdict rules: a run of :func:`nnlib.gradient.gradient_descent` has *diverged*
-  (:func:`diverged_rule`), *converged* (:func:`converged_rule`) or otherwise *stalled*;
-  :func:`classify_run` applies them in that order.
+  (:func:`diverged_rule`), *converged* (:func:`converged_rule`), is *oscillating*
+  (:func:`oscillating_rule`: bouncing across the minimum without getting lower) or has
+  otherwise *stalled*; :func:`classify_run` applies them in that order.
 - The error of forward and central differences against the step h (:func:`difference_errors`).
 - Why numerical gradients do not scale: 2 loss evaluations per parameter
   (:func:`count_loss_evaluations`), timed (:func:`time_numerical_gradient`) and
@@ -29,6 +30,9 @@ __all__ = [
     "Verdict",
     "diverged_rule",
     "converged_rule",
+    "oscillating_rule",
+    "OSCILLATION_WINDOW",
+    "OSCILLATION_KEEP",
     "classify_run",
     "forward_diff",
     "difference_errors",
@@ -48,14 +52,20 @@ CONVERGED_GRADIENT_NORM = 1e-3
 #: counts as stalled, not diverged.
 DIVERGED_LOSS_RISE = 1e-6
 
+#: The oscillating rule looks at this many last steps: each must reverse the one before,
+#: and the last must still be at least ``OSCILLATION_KEEP`` times as long as the first.
+OSCILLATION_WINDOW = 10
+OSCILLATION_KEEP = 0.5
+
 #: Weights and biases of the book's 784-50-10 two-layer net: 784*50 + 50 + 50*10 + 10.
 BOOK_NET_PARAMS = 784 * 50 + 50 + 50 * 10 + 10
 
 
 @dataclass(frozen=True)
 class Verdict:
-    """What :func:`classify_run` decided: ``name`` is converged, stalled or diverged;
-    ``rule`` names the rule that decided; ``reason`` says why in words."""
+    """What :func:`classify_run` decided: ``name`` is converged, oscillating, stalled or
+    diverged; ``rule`` names the function that decided (for tests and readers of the
+    code, not for a readout); ``reason`` says why in words."""
 
     name: str
     rule: str
@@ -70,7 +80,11 @@ def diverged_rule(result: DescentResult, losses: ArrayLike) -> str | None:
     or its final loss rose above the first by more than ``DIVERGED_LOSS_RISE`` of
     max(|first loss|, 1). Returns the reason, or ``None`` when the rule does not fire."""
     if result.diverged:
-        return f"blew up at step {result.diverged_at}: the point ran off towards infinity"
+        reason = f"blew up at step {result.diverged_at}: the point ran off towards infinity"
+        if result.stuck_from is not None:
+            reason += (f"; from step {result.stuck_from} it stood still, because that far out "
+                       "x + h rounds back to x and the numerical gradient is 0")
+        return reason
     losses = np.asarray(losses, dtype=float)
     first, last = losses[0], losses[-1]
     if last - first > DIVERGED_LOSS_RISE * max(abs(first), 1.0):
@@ -83,14 +97,33 @@ def converged_rule(gradient_norm: float) -> bool:
     return bool(gradient_norm <= CONVERGED_GRADIENT_NORM)
 
 
+def oscillating_rule(path: ArrayLike) -> str | None:
+    """Oscillating if each of the last ``OSCILLATION_WINDOW`` steps points back against the
+    one before (their dot product is negative: the point jumps across the valley) and the
+    steps do not die out: the last is at least ``OSCILLATION_KEEP`` times as long as the
+    first of them. lr = 1 on the bowl is the pure case: x -> -x, between (-3, 4) and
+    (3, -4) for ever. Returns the reason, or ``None``."""
+    path = np.asarray(path, dtype=float)
+    if len(path) < OSCILLATION_WINDOW + 2:
+        return None
+    steps = np.diff(path[-(OSCILLATION_WINDOW + 2) :], axis=0).reshape(OSCILLATION_WINDOW + 1, -1)
+    turns = np.sum(steps[1:] * steps[:-1], axis=1)
+    first, last = np.linalg.norm(steps[1]), np.linalg.norm(steps[-1])
+    if np.all(turns < 0) and last >= OSCILLATION_KEEP * first:
+        return (f"bouncing across the valley: each of the last {OSCILLATION_WINDOW} steps "
+                f"jumps back against the one before, and they do not die out (the last is "
+                f"{last:.3g} long)")  # fmt: skip
+    return None
+
+
 def classify_run(
     f: Callable[[NDArray], float], result: DescentResult, losses: ArrayLike | None = None
 ) -> Verdict:
-    """Classify a gradient-descent run of ``f`` as diverged, converged or stalled.
+    """Classify a gradient-descent run of ``f`` as diverged, converged, oscillating or stalled.
 
-    The rules are tried in that order: :func:`diverged_rule`, then :func:`converged_rule`
-    on |grad f| at the last point; a run that neither blew up nor reached flat ground
-    has stalled (too small a learning rate, too few steps, or bouncing in place).
+    The rules are tried in that order: :func:`diverged_rule`, :func:`converged_rule` on
+    |grad f| at the last point, :func:`oscillating_rule`; a run that none of them
+    describes has stalled (too small a learning rate or too few steps).
     ``losses`` (f along ``result.path``) is computed when not given.
     """
     if not isinstance(result, DescentResult):
@@ -111,8 +144,11 @@ def classify_run(
     if converged_rule(gradient_norm):
         reason = f"flat ground: |gradient| = {gradient_norm:.1e} <= {CONVERGED_GRADIENT_NORM:g}"
         return Verdict("converged", "converged_rule", reason, **common)
+    reason = oscillating_rule(result.path)
+    if reason is not None:
+        return Verdict("oscillating", "oscillating_rule", reason, **common)
     reason = f"still sloped after {steps} steps: |gradient| = {gradient_norm:.2g}"
-    return Verdict("stalled", "neither rule fired", reason, **common)
+    return Verdict("stalled", "no rule: still sloped", reason, **common)
 
 
 def forward_diff(f: Callable[[float], float], x: float, h: float = 1e-4) -> float:

@@ -158,6 +158,9 @@ def check_numerical_gradient(session: Session, attempt: Callable) -> None:
             hint = _scale_hint(scale_between(v, exact, rtol=1e-4))
             if hint:
                 return f"{said}: {hint}"
+            rows = _row_by_row(f, x) if is_2d else None
+            if rows is not None and np.allclose(v, rows, rtol=1e-6, atol=1e-7):
+                return f"{said}: {_ROWS_AS_POINTS}"
             if is_2d:
                 return f"{said}: {_ndindex_hint(x)}"
             return None
@@ -166,8 +169,35 @@ def check_numerical_gradient(session: Session, attempt: Callable) -> None:
 
 
 def _ndindex_hint(x: np.ndarray) -> str:
-    return (f"works for a vector but not for x of shape {x.shape}: loop over every index with "
-            "np.ndindex(x.shape) (or np.nditer), not range(x.size) or range(len(x))")
+    return (f"works for a vector but not for x of shape {x.shape}. Looping over range(x.size) "
+            "is what the book's numerical_gradient in §4.4 does, and it is right for the 1-D x "
+            "of that section; this exercise asks for any shape because a network's weights are "
+            "matrices (the book's common/gradient.py switches to np.nditer for them): loop over "
+            "every index with np.ndindex(x.shape) (or np.nditer)")
+
+
+def _row_by_row(f: Callable, x: np.ndarray) -> np.ndarray | None:
+    """The gradient of f at each row of x taken as its own point, f(x[i]), or None if f
+    cannot take a row."""
+    try:
+        return np.stack([_central(f, row.copy()) for row in x])
+    except Exception:
+        return None
+
+
+_ROWS_AS_POINTS = (
+    "this treats each row of x as its own point and differentiates f(x[i]), as the book's "
+    "ch04/gradient_2d.py numerical_gradient does: it is right there, where the rows are the "
+    "points of a picture of arrows. This exercise's f is a function of the whole array (a "
+    "weight matrix W, as in §4.4.2), so nudge each element x[idx] in place and evaluate f(x) "
+    "on all of x, with np.ndindex(x.shape)")
+
+
+_IN_PLACE_STEP = (
+    "x -= lr * grad edits the caller's x. The book's gradient_descent does the same (its "
+    "x = init_x is the caller's array, so after the run init_x holds the end point); this "
+    "exercise asks for a new array, return x - lr * grad, so that the start survives and "
+    "one start can be tried with several learning rates, as this chapter does")
 
 
 @exercise("gradient descent step")
@@ -190,7 +220,7 @@ def check_gradient_descent_step(session: Session, attempt: Callable) -> None:
         shows = f"for {text} at x = {fmt(x)} with lr = {lr}"
         new = session.call(
             attempt, f, x, lr, shows=shows, names=("f", "x", "lr"),
-            on_change="x -= lr * grad edits the caller's x; return x - lr * grad, a new array",
+            on_change=_IN_PLACE_STEP,
         )
         grad = grad_of(x)
         expected = x - lr * grad

@@ -1,9 +1,13 @@
 """The gradient-descent explorer of chapter 05: learning rate, start, steps and surface.
 
-Left: the path over the surface's contours. Middle: the loss per step (log scale, as the
-gap above the surface's lowest value). Right, for the single-neuron surface: the data and
-the sigmoid the neuron has learned. The readout gives the verdict of
+Left: the path over the surface's contours. Top right: the loss per step (log scale, as
+the gap above the surface's lowest value). Bottom right: each coordinate per step (a
+zigzag, a bounce or an escape shows at a glance); on the single-neuron surface, the data
+and the sigmoid the neuron has learned instead. The readout gives the verdict of
 :func:`nnlib.chapters.ch05_gradient_descent.descent.classify_run` and the final loss.
+
+The figure is 720 x 440 px: readable where it is shown at its own size (a notebook column
+in a 900 px window), and with the controls within about 700 px of height.
 """
 
 from __future__ import annotations
@@ -25,14 +29,22 @@ from nnlib.engines.explorer import BlitFigureImage, Explorer
 from nnlib.functions import sigmoid
 from nnlib.gradient import gradient_descent
 
-__all__ = ["DescentExplorer", "descent_explorer"]
+__all__ = ["DescentExplorer", "descent_explorer", "plotted_gap", "LR_CHOICES", "LOSS_LIMITS"]
 
-#: The log-scale plot of the loss gap cannot show 0; gaps below this sit on the floor.
-GAP_FLOOR = 1e-16
-#: Fixed y range of the loss panel, wide enough for a converged run (floor) and for the
-#: first steps of a diverging one; fixed so that the axes never need redrawing.
-LOSS_LIMITS = (1e-17, 1e7)
-_VERDICT_COLOURS = {"converged": "#1a7f37", "stalled": "#9a6700", "diverged": "#cf222e"}
+#: Fixed y range of the loss panel (fixed so that the axes never need redrawing). A gap
+#: below the bottom (or 0, or below a numerically located minimum) is drawn below the
+#: axis, so the curve leaves the panel through its floor instead of lying on it.
+LOSS_LIMITS = (1e-12, 1e8)
+#: The learning rates the slider offers: one arrow-key press each, about 3 per decade at
+#: the small end, finer near 1 where the bowl turns from converging to diverging, and the
+#: book's 1e-10. Every rate the chapter names is among them.
+LR_CHOICES = (1e-10, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6,
+              0.7, 0.8, 0.9, 0.95, 1.0, 1.05, 1.1, 1.2, 1.5, 2.0, 3.0, 5.0, 10.0)  # fmt: skip
+#: Figure size (inches) and resolution: 9 x 5.5 in at 80 dpi is 720 x 440 px.
+FIGSIZE, DPI = (9.0, 5.5), 80
+#: Verdict colours, each also marked with a symbol for readers who cannot tell the colours apart.
+_VERDICT_STYLE = {"converged": ("#1a7f37", "✓"), "oscillating": ("#8250df", "↔"),
+                  "stalled": ("#9a6700", "…"), "diverged": ("#cf222e", "✗")}  # fmt: skip
 
 
 class DescentExplorer(Explorer):
@@ -52,9 +64,9 @@ class DescentExplorer(Explorer):
                 value=surface,
                 description="surface",
             ),
-            "lr": widgets.FloatLogSlider(
-                value=lr, base=10, min=-4, max=1, step=0.1, description="学習率 lr",
-                readout_format=".1e",
+            "lr": widgets.SelectionSlider(
+                options=[(f"{v:g}", v) for v in LR_CHOICES], value=_lr_choice(lr),
+                description="学習率 lr",
             ),
             # the start: step 0.25 is exact in binary, so the browser sends back no rounded value
             "x0": widgets.FloatSlider(value=x0, min=-4.0, max=4.0, step=0.25, description="x0"),
@@ -64,13 +76,14 @@ class DescentExplorer(Explorer):
         self._meshes: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._contours = None
         self._drawn_surface: str | None = None
-        canvas = BlitFigureImage(figsize=(11.0, 3.5))
+        canvas = BlitFigureImage(figsize=FIGSIZE, dpi=DPI)
         self._build_artists(canvas, max_steps)
         super().__init__(controls, canvas, title="勾配降下法 gradient descent explorer")
 
     def _build_artists(self, canvas: BlitFigureImage, max_steps: int) -> None:
         fig = canvas.figure
-        self.ax_path, self.ax_loss, self.ax_fit = fig.subplots(1, 3, width_ratios=[1.0, 1.2, 1.1])
+        axes = fig.subplot_mosaic([["path", "loss"], ["path", "side"]], width_ratios=[1.15, 1.0])
+        self.ax_path, self.ax_loss, self.ax_fit = axes["path"], axes["loss"], axes["side"]
         self.minima_marker, = self.ax_path.plot([], [], "*", color="goldenrod", ms=11, mec="k",
                                                 mew=0.5, zorder=3)  # fmt: skip
         self.path_line, = self.ax_path.plot([], [], "o-", color="crimson", ms=2.5, lw=1.2, zorder=4)
@@ -80,22 +93,21 @@ class DescentExplorer(Explorer):
         self.ax_loss.set_yscale("log")
         self.ax_loss.set_ylim(*LOSS_LIMITS)
         self.ax_loss.set_xlim(0, max_steps)
-        self.ax_loss.set_xlabel("step")
+        self.ax_loss.set_xlabel("step", labelpad=1)
         self.ax_loss.set_ylabel("loss - lowest loss")
-        self.ax_loss.set_title("loss per step", fontsize=10)
-        fit = self.ax_fit
-        self.data_points, = fit.plot([], [], "o", ms=4, color="0.3", alpha=0.7, label="data")
-        self.initial_curve, = fit.plot([], [], "--", color="0.5", lw=1.2, label="at start")
-        self.fitted_curve, = fit.plot([], [], "-", color="crimson", lw=2, label="after descent")
-        self.ax_fit.set_xlabel("input x")
-        self.ax_fit.set_ylabel("P(class 1) = sigmoid(w x + b)")
-        self.ax_fit.set_ylim(-0.08, 1.08)
-        self.ax_fit.legend(fontsize=7, loc="center right")
-        self.fit_note = fit.text(0.5, 0.5, "choose the single sigmoid neuron\nto see its fit",
-                                 ha="center", va="center", transform=fit.transAxes, fontsize=9,
-                                 color="0.4")  # fmt: skip
+        self.ax_loss.set_title("loss per step (log scale)", fontsize=10)
+        side = self.ax_fit
+        # the single neuron: its data and sigmoid before and after descent
+        self.data_points, = side.plot([], [], "o", ms=4, color="0.3", alpha=0.7, label="data")
+        self.initial_curve, = side.plot([], [], "--", color="0.5", lw=1.2, label="at start")
+        self.fitted_curve, = side.plot([], [], "-", color="crimson", lw=2, label="after descent")
+        # every other surface: the two coordinates per step
+        self.x0_line, = side.plot([], [], "-", color="crimson", lw=1.2, label="x0")
+        self.x1_line, = side.plot([], [], "--", color="navy", lw=1.2, label="x1")
+        self._max_steps = max_steps
+        self._minimum_lines: list = []
         canvas.animate(self.path_line, self.start_marker, self.loss_line, self.initial_curve,
-                       self.fitted_curve)  # fmt: skip
+                       self.fitted_curve, self.x0_line, self.x1_line)  # fmt: skip
 
     def __repr__(self) -> str:
         v = self.values
@@ -120,13 +132,17 @@ class DescentExplorer(Explorer):
         shown = drawable_path(path)  # a diverging path, only up to where it leaves the view
         self.path_line.set_data(shown[:, 0], shown[:, 1])
         self.start_marker.set_data(path[:1, 0], path[:1, 1])
-        gap = np.maximum(state["losses"] - surface.lowest, GAP_FLOOR)
-        self.loss_line.set_data(np.arange(len(gap)), gap)
+        self.loss_line.set_data(np.arange(len(path)), plotted_gap(state["losses"], surface.lowest))
         if surface.data is not None:
             xs = np.linspace(*self.ax_fit.get_xlim(), 100)
             (w0, b0), (w, b) = path[0], path[-1]
             self.initial_curve.set_data(xs, sigmoid(w0 * xs + b0))
             self.fitted_curve.set_data(xs, sigmoid(w * xs + b))
+        else:
+            steps = np.arange(len(path))
+            limit = 10 * max(abs(v) for v in surface.extent)  # far outside the panel
+            self.x0_line.set_data(steps, np.clip(path[:, 0], -limit, limit))
+            self.x1_line.set_data(steps, np.clip(path[:, 1], -limit, limit))
 
     def _draw_surface(self, surface: Surface) -> None:
         """Swap the contour lines for ``surface`` (grid computed once, then cached)."""
@@ -148,31 +164,68 @@ class DescentExplorer(Explorer):
         has_data = surface.data is not None
         for artist in (self.data_points, self.initial_curve, self.fitted_curve):
             artist.set_visible(has_data)
-        self.ax_fit.get_legend().set_visible(has_data)
-        self.ax_fit.axis("on" if has_data else "off")
-        self.fit_note.set_visible(not has_data)
+        for artist in (self.x0_line, self.x1_line):
+            artist.set_visible(not has_data)
+        side = self.ax_fit
+        for line in self._minimum_lines:  # the minimum's coordinates of the last surface
+            line.remove()
+        self._minimum_lines = []
         if has_data:
             x, t = surface.data
             jitter = np.where(t == 1, -0.03, 0.03)  # lift the dots off the curve's asymptotes
             self.data_points.set_data(x, t + jitter)
             margin = 0.5
-            self.ax_fit.set_xlim(x.min() - margin, x.max() + margin)
+            side.set_xlim(x.min() - margin, x.max() + margin)
+            side.set_ylim(-0.08, 1.08)
+            side.set_xlabel("input x", labelpad=1)
+            side.set_ylabel("P(class 1)")
+            side.set_title("the neuron's sigmoid(w x + b)", fontsize=10)
+            side.legend(handles=[self.data_points, self.initial_curve, self.fitted_curve],
+                        fontsize=7, loc="center right")  # fmt: skip
+        else:
+            side.set_xlim(0, self._max_steps)
+            side.set_ylim(surface.extent[2], surface.extent[3])
+            self._minimum_lines = [side.axhline(value, color=colour, lw=0.6, ls=":")
+                                   for value, colour in zip(surface.minima[0], ("crimson", "navy"),
+                                                            strict=True)]  # fmt: skip
+            side.set_xlabel("step", labelpad=1)
+            side.set_ylabel("coordinate")
+            side.set_title("x0 and x1 per step (dotted: the deepest minimum)", fontsize=10)
+            side.legend(handles=[self.x0_line, self.x1_line], fontsize=7, loc="upper right")
         self._drawn_surface = surface.name
         self.canvas.invalidate()
 
     def describe(self, state: dict[str, Any]) -> str:
         verdict = state["verdict"]
-        colour = _VERDICT_COLOURS[verdict.name]
+        colour, mark = _VERDICT_STYLE[verdict.name]
         where = ", ".join(f"{v:.3g}" for v in state["path"][-1])
         return (
-            f"<b style='color:{colour}'>{verdict.name}</b> ({verdict.rule}): {verdict.reason}. "
+            f"<b style='color:{colour}'>{mark} {verdict.name}</b>: {verdict.reason}. "
             f"Final loss {verdict.final_loss:.4g} at ({where}) after {verdict.steps} steps "
             f"with lr = {state['lr']:.3g}; lowest possible {state['surface'].lowest:.4g}."
         )
 
 
+def _lr_choice(lr: float) -> float:
+    """``lr`` as one of the slider's ``LR_CHOICES`` (a clear error for any other value)."""
+    for choice in LR_CHOICES:
+        if np.isclose(lr, choice, rtol=1e-9, atol=0):
+            return choice
+    raise ValueError(f"lr must be one of the slider's values {', '.join(map(str, LR_CHOICES))}; "
+                     f"got {lr}")  # fmt: skip
+
+
+def plotted_gap(losses: np.ndarray, lowest: float) -> np.ndarray:
+    """loss - lowest for the log-scale panel; gaps below its floor (also 0 or negative, as
+    rounding gives near a numerically located minimum) are put a decade below the floor,
+    so the curve leaves through the bottom edge rather than drawing a false plateau."""
+    gap = np.asarray(losses, dtype=float) - lowest
+    floor = LOSS_LIMITS[0]
+    return np.where(gap > floor, np.minimum(gap, 10 * LOSS_LIMITS[1]), floor / 10)
+
+
 def descent_explorer(surface: str = "bowl", lr: float = 0.1, x0: float = -3.0, x1: float = 4.0,
                      step_num: int = 100) -> DescentExplorer:  # fmt: skip
     """Build the gradient-descent explorer; defaults are the book's start (-3, 4), lr 0.1,
-    100 steps, on the bowl x0^2 + x1^2."""
+    100 steps, on the bowl x0^2 + x1^2. ``lr`` must be one of ``LR_CHOICES``."""
     return DescentExplorer(surface=surface, lr=lr, x0=x0, x1=x1, step_num=step_num)

@@ -193,15 +193,31 @@ class SimpleNet:
     """The book's ``simpleNet``: one 2x3 weight matrix W, softmax output, cross-entropy loss.
 
     predict(x) = x W, loss(x, t) = cross_entropy_error(softmax(x W), t). ``W`` is drawn
-    from a standard normal with the given generator (seed it for repeatable numbers).
-    ``input_size`` and ``output_size`` default to the book's 2 and 3.
+    from a standard normal with the given generator (seed it for repeatable numbers), or
+    given: ``SimpleNet(W=the_books_W)`` reproduces the book's printed numbers. Given, it is
+    copied as float64, so the caller's array is never nudged. ``input_size`` and
+    ``output_size`` (the book's 2 and 3) set the shape of a drawn W.
     """
 
     def __init__(
-        self, rng: np.random.Generator | None = None, input_size: int = 2, output_size: int = 3
+        self,
+        rng: np.random.Generator | None = None,
+        input_size: int = 2,
+        output_size: int = 3,
+        *,
+        W: ArrayLike | None = None,
     ) -> None:
+        if W is not None:
+            if rng is not None:
+                raise ValueError("give W or rng, not both: W is used as it is, nothing is drawn")
+            W = as_float_array(W, "W").astype(np.float64)  # a private copy
+            if W.ndim != 2 or W.shape[1] < 2:
+                raise ValueError(f"W must be a matrix (inputs x classes, >= 2 classes), "
+                                 f"got shape {W.shape}")  # fmt: skip
+            self.W: FloatArray = W
+            return
         rng = np.random.default_rng(0) if rng is None else rng
-        self.W: FloatArray = rng.standard_normal((input_size, output_size))
+        self.W = rng.standard_normal((input_size, output_size))
 
     def predict(self, x: ArrayLike) -> FloatArray:
         x = as_float_array(x, "x")

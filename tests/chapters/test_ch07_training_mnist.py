@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
-from nnlib.chapters.ch07_training_mnist.explorer import TrainingExplorer, training_explorer
-from nnlib.chapters.ch07_training_mnist.plots import weight_montage
+from nnlib.chapters.ch07_training_mnist.explorer import (
+    STILL_RISING,
+    TrainingExplorer,
+    training_explorer,
+    verdict,
+)
+from nnlib.chapters.ch07_training_mnist.plots import plot_accuracy_curves, weight_montage
 from nnlib.datasets import load_mnist
+from nnlib.functions import CROSS_ENTROPY_DELTA
+from nnlib.train import History
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +45,7 @@ def assert_clean(explorer):
 def test_factory_builds_with_no_arguments():
     explorer = training_explorer()
     assert repr(explorer) == (
-        "TrainingExplorer(lr=0.1, weight_init_std=1e-02, seed=0, hidden_size=50, epochs=1)"
+        "TrainingExplorer(lr=0.1, weight_init_std=1e-02, seed=0, hidden_size=50, epochs=10)"
     )
     assert "Press <b>Train</b>" in explorer.readout.value
     assert "10000 digits" in explorer.readout.value
@@ -49,8 +58,11 @@ def test_train_button_learns_and_draws_after_weights(explorer):
     history = explorer.state["history"]
     assert history.epochs_done == 2 and len(history.loss) == 2 * 20
     assert history.test_acc[-1] > history.test_acc[0] + 0.2
-    assert explorer.state["verdict"] == "learned"
-    assert "learned" in explorer.readout.value and "2 epoch(s)" in explorer.readout.value
+    # 40 iterations: the last epoch still added more than 2 points, so not "learned" yet
+    assert history.test_acc[-1] - history.test_acc[-2] >= STILL_RISING
+    assert explorer.state["verdict"] == "still learning"
+    assert "more epochs would help" in explorer.readout.value
+    assert "2 epoch(s)" in explorer.readout.value
     assert explorer.progress.value == explorer.progress.max == 40
     np.testing.assert_array_equal(explorer.state["W1_before"], before)
     assert not np.array_equal(explorer.state["W1_after"], before)
@@ -97,10 +109,55 @@ def test_diverging_setting_says_diverged(explorer, seed):
     assert_clean(explorer)
 
 
+def test_enough_epochs_learned_and_the_bar_starts_over_after_a_slider_move(explorer):
+    press(explorer, epochs=10)
+    history = explorer.state["history"]
+    assert history.test_acc[-1] - history.test_acc[-2] < STILL_RISING
+    assert history.test_acc[-1] > 0.75
+    assert explorer.state["verdict"] == "learned" and "learned" in explorer.readout.value
+    assert explorer.progress.value == explorer.progress.max == 10 * len(explorer.data[0]) // 100
+    explorer.controls["lr"].value = 1.0  # the curves clear, and so must the bar
+    assert explorer.state["history"] is None and explorer.progress.value == 0
+
+
+def test_verdict_rules_on_hand_made_histories():
+    learned = History(loss=[2.3] + [0.5] * 9, train_acc=[0.1, 0.8, 0.81],
+                      test_acc=[0.1, 0.8, 0.81])  # fmt: skip
+    assert verdict(learned) == "learned"
+    rising = History(loss=[2.3] + [0.9] * 9, train_acc=[0.1, 0.5, 0.6], test_acc=[0.1, 0.5, 0.6])
+    assert verdict(rising) == "still learning"
+    creeping = History(loss=[2.30] * 10, train_acc=[0.13, 0.16, 0.19], test_acc=[0.13, 0.16, 0.19])
+    assert verdict(creeping) == "did not move"  # accuracy +6 points, loss flat
+    assert verdict(History(loss=[2.3, math.nan], status="diverged")) == "diverged"
+
+
+def test_batch_size_and_loss_cap_come_from_their_sources(explorer):
+    from nnlib.chapters.ch07_training_mnist import explorer as module
+
+    assert module.LOSS_CAP == pytest.approx(-math.log(CROSS_ENTROPY_DELTA))
+    press(explorer, epochs=1)
+    assert len(explorer.state["history"].loss) == len(explorer.data[0]) // module.BATCH_SIZE
+    assert explorer.ax_loss.get_xlim()[1] == len(explorer.data[0]) // module.BATCH_SIZE - 1
+
+
+def test_sliders_line_up(explorer):
+    widths = {name: control.style.description_width for name, control in explorer.controls.items()
+              if name != "train"}  # fmt: skip
+    assert len(set(widths.values())) == 1, widths
+
+
+def test_accuracy_plot_note_gives_both_untrained_accuracies():
+    history = History(loss=[2.3, 1.0], train_acc=[0.1355, 0.9], test_acc=[0.1352, 0.91])
+    fig = plot_accuracy_curves(history)
+    notes = [text.get_text() for text in fig.axes[0].texts]
+    assert any("train 13.6%" in n and "test 13.5%" in n for n in notes), notes
+
+
 @pytest.mark.parametrize(
     ("settings", "why"),
-    [(dict(weight_init_std=1e-4), "initial weights are so small"), (dict(lr=1e-4), "tiny")],
-)
+    [(dict(weight_init_std=1e-4, epochs=1), "initial weights are so small"),
+     (dict(lr=1e-4), "tiny")],
+)  # fmt: skip
 def test_not_moving_setting_says_so(explorer, settings, why):
     press(explorer, **settings)
     assert explorer.state["verdict"] == "did not move"

@@ -125,7 +125,10 @@ def plot_accuracy_curves(history: History, zoom: bool = True) -> Figure:
     if zoom and later:
         low = np.floor(min(later) * 20) / 20 - 0.05  # a multiple of 5 points below the curves
         ax.set_ylim(low, 1.0)
-        note = f"epoch 0 (untrained): {history.train_acc[0]:.1%}, below the axis"
+        note = f"epoch 0 (untrained): train {history.train_acc[0]:.1%}"
+        if history.test_acc:
+            note += f", test {history.test_acc[0]:.1%}"
+        note += ", below the axis"
         ax.text(0.01, 0.03, note, transform=ax.transAxes, fontsize=8, color="0.4")
     return fig
 

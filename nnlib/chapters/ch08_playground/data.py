@@ -40,10 +40,12 @@ def _circle(n: int, rng: np.random.Generator) -> tuple[NDArray, NDArray]:
 
 
 def _xor(n: int, rng: np.random.Generator) -> tuple[NDArray, NDArray]:
-    """Uniform in [-5, 5]², kept 0.3 away from the axes; class 1 where x1 and x2 share a sign."""
-    points = rng.uniform(-5, 5, (n, 2))
-    points += 0.3 * np.where(points >= 0, 1.0, -1.0)
-    return points, (points[:, 0] * points[:, 1] > 0).astype(np.int64)
+    """Class 1 in the quadrants where x1 and x2 share a sign, class 0 in the other two; each
+    coordinate 0.3 to 5.3 away from its axis (uniform)."""
+    labels = np.arange(n) % 2
+    first = rng.choice([-1.0, 1.0], n)
+    signs = np.column_stack([first, np.where(labels == 1, first, -first)])
+    return signs * rng.uniform(0.3, 5.3, (n, 2)), labels
 
 
 def _gaussians(n: int, rng: np.random.Generator) -> tuple[NDArray, NDArray]:

@@ -57,10 +57,11 @@ DEFAULTS: dict[str, Any] = dict(
 )
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 _NET_W, _NET_H, _NODE = 464, 416, NODE_GRID  # the network drawing, in pixels; a node's side
-_SMALL = {"description_width": "70px"}
+_SMALL = {"description_width": "60px"}
+_WIDE = {"description_width": "76px"}
 
 
-def _slider(kind: type, description: str, width: str = "235px", **kwargs: Any) -> widgets.Widget:
+def _slider(kind: type, description: str, width: str = "225px", **kwargs: Any) -> widgets.Widget:
     return kind(description=description, style=_SMALL, layout=widgets.Layout(width=width),
                 continuous_update=True, **kwargs)
 
@@ -117,7 +118,7 @@ class Playground(Explorer):
                                      value=c["train_percent"]),
             "seed": _slider(widgets.IntSlider, "seed", min=0, max=99, value=c["seed"]),
             "regenerate": widgets.Button(description="regenerate", icon="refresh",
-                                         layout=widgets.Layout(width="110px")),
+                                         layout=widgets.Layout(width="130px")),
         }
         for name in FEATURES:
             controls[f"feature {name}"] = widgets.ToggleButton(
@@ -125,8 +126,8 @@ class Playground(Explorer):
                 layout=widgets.Layout(width="62px"))
         controls |= {
             "activation": widgets.Dropdown(options=ACTIVATIONS, value=c["activation"],
-                                           description="activation", style=_SMALL,
-                                           layout=widgets.Layout(width="170px")),
+                                           description="activation", style=_WIDE,
+                                           layout=widgets.Layout(width="180px")),
             "remove_layer": widgets.Button(description="− layer",
                                            layout=widgets.Layout(width="72px")),
             "add_layer": widgets.Button(description="+ layer",
@@ -134,20 +135,21 @@ class Playground(Explorer):
             "layer": widgets.Dropdown(description="layer", style={"description_width": "36px"},
                                       layout=widgets.Layout(width="100px")),
             "remove_neuron": widgets.Button(description="− neuron",
-                                            layout=widgets.Layout(width="80px")),
+                                            layout=widgets.Layout(width="100px")),
             "add_neuron": widgets.Button(description="+ neuron",
-                                         layout=widgets.Layout(width="80px")),
+                                         layout=widgets.Layout(width="100px")),
             "lr": _slider(widgets.SelectionSlider, "学習率 lr",
                           options=[(f"{v:g}", v) for v in LEARNING_RATES], value=c["lr"]),
             "batch_size": _slider(widgets.IntSlider, "batch", min=1, max=30,
                                   value=c["batch_size"]),
             "regularization": widgets.Dropdown(options=REGULARIZATIONS, value=c["regularization"],
-                                               description="regularize", style=_SMALL,
-                                               layout=widgets.Layout(width="160px")),
+                                               description="regularize", style=_WIDE,
+                                               layout=widgets.Layout(width="170px")),
             "rate": _slider(widgets.SelectionSlider, "rate",
                             options=[(f"{v:g}", v) for v in RATES], value=c["rate"]),
             "play": widgets.Play(value=0, min=0, max=10**9, interval=60, show_repeat=False,
-                                 description="play"),
+                                 description="play",
+                                 layout=widgets.Layout(width="110px", height="32px")),
             "step": widgets.Button(description="step", icon="step-forward",
                                    layout=widgets.Layout(width="80px")),
             "reset": widgets.Button(description="reset", icon="undo",
@@ -158,7 +160,7 @@ class Playground(Explorer):
                                                 layout=widgets.Layout(width="170px")),
             "neuron": widgets.Dropdown(layout=widgets.Layout(width="190px")),
         }
-        self.epoch_label = widgets.HTML()
+        self.epoch_label = widgets.HTML(layout=widgets.Layout(width="95px"))
         self.epoch_label.add_class("nnlib-playground-epoch")
         self.call_line = widgets.HTML()
         self.inside = widgets.HTML(layout=widgets.Layout(display="none"))
@@ -275,6 +277,8 @@ class Playground(Explorer):
             return
         name = next((n for n, c in self.controls.items() if c is change["owner"]), "")
         if name == "play":
+            if change["new"] <= change["old"]:
+                return  # the stop button rewinds the counter: nothing to train
             self.training.train_epochs(1, trace=self.controls["look_inside"].value)
         elif name in self._TRAINING:
             t, v = self.training, self.values

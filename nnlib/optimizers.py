@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping, MutableMapping
 from typing import Protocol
 
+import numpy as np
 from numpy.typing import NDArray
 
-from nnlib._checks import check_positive_finite
+from nnlib._checks import as_array, check_positive_finite
 
 __all__ = ["Optimizer", "SGD"]
 
@@ -33,8 +34,22 @@ class SGD:
 
     def update(self, params: MutableMapping[str, NDArray], grads: Mapping[str, NDArray]) -> None:
         """Update ``params`` *in place* (the layers holding them see the new values)."""
+        for which, value in (("params", params), ("grads", grads)):
+            if not isinstance(value, Mapping):
+                raise TypeError(f"{which} must be a dict of arrays by name (like net.params), "
+                                f"got {type(value).__name__}")
+        missing = [name for name in grads if name not in params]
+        if missing:
+            raise ValueError(f"grads has {missing} but params does not: the two dicts must "
+                             f"name the same parameters (params has {list(params)})")
         for name, grad in grads.items():
             param = params[name]
+            if not isinstance(param, np.ndarray) or param.dtype.kind != "f":
+                raise TypeError(f"params[{name!r}] must be a float numpy array (updated in "
+                                f"place), got {type(param).__name__}")
+            grad = as_array(grad, f"grads[{name!r}]")
+            if grad.dtype.kind not in "biuf":
+                raise TypeError(f"grads[{name!r}] must be real numbers, got dtype {grad.dtype}")
             if param.shape != grad.shape:
                 raise ValueError(f"grads[{name!r}] has shape {grad.shape}, params {param.shape}")
             param -= self.lr * grad

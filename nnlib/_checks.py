@@ -6,6 +6,7 @@ so that one argument gets one kind of message wherever it is passed.
 
 from __future__ import annotations
 
+import math
 import numbers
 import operator
 from typing import Any
@@ -104,6 +105,10 @@ def scalar_result(value: object, where: str) -> float:
 
 def finite_scalar(value: float, name: str) -> float:
     """One finite real number (a Python number, a numpy scalar or a 0-d array)."""
+    if type(value) is float or type(value) is int:  # the fast path (dout = 1.0 every step)
+        if value != value or value in (math.inf, -math.inf):
+            raise ValueError(f"{name} must be a finite number, got {value}")
+        return float(value)
     if isinstance(value, str | bytes) or value is None:
         raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
     arr = as_float_array(value, name)

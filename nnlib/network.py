@@ -68,6 +68,8 @@ class TwoLayerNet:
             "Affine2": Affine(self.params["W2"], self.params["b2"]),
         }
         self.last_layer = SoftmaxWithLoss()
+        for layer in (self.layers["Affine1"], self.layers["Affine2"]):
+            layer.copy_input = False  # gradient() runs forward and backward in one call
 
     def _input(self, x: ArrayLike) -> NDArray[np.floating]:
         """``x`` as this net's dtype (no copy when it already is), one row per sample."""

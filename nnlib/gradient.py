@@ -165,7 +165,7 @@ def gradient_descent(
     (unless ``warn=False``) in a :class:`DivergenceWarning`, with no overflow warnings.
     """
     lr = check_positive_finite(lr, "lr (learning rate)")
-    step_num = check_count(step_num, "step_num")
+    step_num = check_count(step_num, "step_num", maximum=10**6)
     max_abs = check_positive_finite(max_abs, "max_abs")
     x = as_float_array(init_x, "init_x").astype(np.float64)  # always a private copy
     path = [x.copy()]

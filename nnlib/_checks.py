@@ -1,11 +1,35 @@
-"""Input checks shared by nnlib: each raises a ValueError or TypeError that names the problem."""
+"""Input checks shared by nnlib: each raises a ValueError or TypeError that names the problem.
+
+Every public function of nnlib (core and chapters) coerces its arguments through these,
+so that one argument gets one kind of message wherever it is passed.
+"""
 
 from __future__ import annotations
 
+import math
 import numbers
+import operator
+from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike, DTypeLike, NDArray
+
+#: The most values an array built from a user's count may hold (a float64 array of this
+#: size is 2 GiB): beyond it nnlib says so rather than ask numpy for terabytes.
+MAX_ELEMENTS = 2**28
+
+
+def as_array(x: ArrayLike, name: str) -> np.ndarray:
+    """``np.asarray(x)``, with a message naming ``x`` for a ragged list or an odd object."""
+    if isinstance(x, np.ndarray):
+        return x
+    try:
+        return np.asarray(x)
+    except (ValueError, TypeError) as error:
+        raise ValueError(
+            f"{name} is not a rectangular array of numbers (a ragged list, or rows of "
+            f"different lengths?): {error}"
+        ) from None
 
 
 def as_float_array(x: ArrayLike, name: str, *, allow_empty: bool = False) -> NDArray[np.floating]:
@@ -14,7 +38,7 @@ def as_float_array(x: ArrayLike, name: str, *, allow_empty: bool = False) -> NDA
     Integers and booleans are converted, never mutated. Strings, objects and complex
     numbers are rejected with a ``TypeError``; NaN, inf and empty arrays with a ``ValueError``.
     """
-    arr = np.asarray(x)
+    arr = as_array(x, name)
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"{name} must be a real numeric array, got dtype {arr.dtype}")
     if arr.dtype.kind != "f" or arr.dtype not in (np.float32, np.float64):
@@ -24,6 +48,73 @@ def as_float_array(x: ArrayLike, name: str, *, allow_empty: bool = False) -> NDA
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} contains NaN or inf; every value must be finite")
     return arr
+
+
+def float_input(x: ArrayLike, name: str) -> NDArray[np.floating]:
+    """``x`` as a float array without a copy when it already is one (float32 kept).
+
+    The layers' fast path: no scan of the values (a training step stays fast).
+    """
+    if type(x) is np.ndarray and x.dtype.kind == "f" and x.dtype.itemsize >= 4:
+        return x
+    arr = as_array(x, name)
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must be a real numeric array, got dtype {arr.dtype}")
+    if arr.dtype.kind != "f" or arr.dtype.itemsize < 4:
+        arr = arr.astype(np.float64)
+    return arr
+
+
+def numeric(x: ArrayLike, name: str) -> ArrayLike:
+    """A Python number as it is (the book's shopping example stays exact), else a real array."""
+    if isinstance(x, int | float) and not isinstance(x, bool):
+        if isinstance(x, float) and not np.isfinite(x):
+            raise ValueError(f"{name} must be finite, got {x}")
+        return x
+    arr = as_array(x, name)
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must be a real number or array, got dtype {arr.dtype}")
+    if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or inf; every value must be finite")
+    return arr
+
+
+def check_dout(dout: ArrayLike, shape: tuple[int, ...]) -> NDArray:
+    """The upstream gradient of a layer: real numbers, in the shape of the layer's output."""
+    if type(dout) is not np.ndarray or dout.dtype.kind != "f":
+        dout = as_array(dout, "dout")
+        if dout.dtype.kind not in "biuf":
+            raise TypeError(f"dout must be a real numeric array, got dtype {dout.dtype}")
+    if dout.shape != shape:
+        raise ValueError(f"dout has shape {dout.shape}, but this layer's output had shape {shape}")
+    return dout
+
+
+def scalar_result(value: object, where: str) -> float:
+    """What ``f`` returned, as one float: f must return a single real number."""
+    try:
+        result = np.asarray(value)
+    except (ValueError, TypeError):
+        result = np.asarray(None)
+    if result.size != 1 or result.dtype.kind not in "biuf":
+        raise TypeError(
+            f"f must return a single real number, got {result.shape} {result.dtype} {where}"
+        )
+    return float(result.reshape(()))
+
+
+def finite_scalar(value: float, name: str) -> float:
+    """One finite real number (a Python number, a numpy scalar or a 0-d array)."""
+    if type(value) is float or type(value) is int:  # the fast path (dout = 1.0 every step)
+        if value != value or value in (math.inf, -math.inf):
+            raise ValueError(f"{name} must be a finite number, got {value}")
+        return float(value)
+    if isinstance(value, str | bytes) or value is None:
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    arr = as_float_array(value, name)
+    if arr.size != 1:
+        raise ValueError(f"{name} must be a single number, got shape {arr.shape}")
+    return float(arr.reshape(()))
 
 
 def check_positive_finite(value: float, name: str) -> float:
@@ -36,10 +127,70 @@ def check_positive_finite(value: float, name: str) -> float:
     return value
 
 
-def check_count(value: int, name: str, *, minimum: int = 0) -> int:
-    """Return ``value`` as an int, or raise if it is not an integer of at least ``minimum``."""
+def check_probability(p: float, name: str = "p") -> float:
+    """A probability: one finite number in [0, 1]."""
+    p = finite_scalar(p, name)
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"{name} must be a probability in [0, 1], got {p}")
+    return p
+
+
+def check_count(value: int, name: str, *, minimum: int = 0, maximum: int | None = None) -> int:
+    """Return ``value`` as an int, or raise if it is not an integer in [minimum, maximum]."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
     if value < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be <= {maximum}, got {value}")
     return int(value)
+
+
+def check_size(shape: tuple[int, ...], what: str) -> tuple[int, ...]:
+    """Refuse an array shape too large to allocate, naming what asked for it."""
+    total = 1
+    for n in shape:
+        total *= int(n)
+    if total > MAX_ELEMENTS:
+        raise ValueError(
+            f"{what} would need an array of shape {tuple(shape)} ({total:,} values, more than "
+            f"{MAX_ELEMENTS:,}); choose a smaller size"
+        )
+    return shape
+
+
+def check_seed(seed: Any, name: str = "seed") -> int | None:
+    """A seed for ``np.random.default_rng``: None or a non-negative integer."""
+    if seed is None:
+        return None
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"{name} must be a non-negative integer or None, got "
+                        f"{type(seed).__name__} {seed!r}")
+    return check_count(operator.index(seed), name)
+
+
+def check_dtype(dtype: DTypeLike, allowed: tuple = (np.float32, np.float64),
+                name: str = "dtype") -> np.dtype:
+    """``dtype`` as a numpy dtype, one of ``allowed`` (float32 or float64 by default)."""
+    names = " or ".join(np.dtype(d).name for d in allowed)
+    try:
+        dt = np.dtype(dtype)
+    except TypeError as error:
+        raise TypeError(f"{name} must be {names}, got {dtype!r}") from error
+    if dt not in [np.dtype(d) for d in allowed]:
+        raise TypeError(f"{name} must be {names}, got {dt}")
+    return dt
+
+
+def check_finite_result(value: Any, blame: str, what: str) -> Any:
+    """``value`` if it is finite; else a ValueError saying that finite input overflowed.
+
+    ``blame`` names the argument that is too large, ``what`` the quantity that overflowed.
+    Call it on the result of a computation done under ``np.errstate(over="ignore")``.
+    """
+    if not np.all(np.isfinite(value)):
+        raise ValueError(
+            f"{blame} is finite, but too large: {what} overflows the float range "
+            f"(about 1.8e308 in float64, 3.4e38 in float32); scale it down"
+        )
+    return value

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nnlib._checks import as_float_array
+from nnlib._checks import as_array, as_float_array, check_count, check_finite_result, check_size
 
 __all__ = [
     "identity_function",
@@ -100,9 +100,11 @@ def softmax_naive(a: ArrayLike) -> FloatArray:
 
 def to_one_hot(labels: ArrayLike, num_classes: int = 10) -> NDArray[np.float32]:
     """one-hot表現 one-hot encoding: label k becomes a row with 1 at index k, 0 elsewhere."""
-    labels = np.asarray(labels)
+    labels = as_array(labels, "labels")
+    num_classes = check_count(num_classes, "num_classes", minimum=1)
     if labels.dtype.kind not in "iu":
         raise TypeError(f"labels must be integers, got dtype {labels.dtype}")
+    check_size((*labels.shape, num_classes), "to_one_hot(labels, num_classes)")
     if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
         raise ValueError(
             f"labels must lie in 0..{num_classes - 1}, got {labels.min()}..{labels.max()}"
@@ -119,7 +121,7 @@ def labels_to_indices(y: ArrayLike, t: ArrayLike) -> tuple[FloatArray, NDArray[n
     A single sample (``y`` 1-D) becomes a batch of one.
     """
     y = as_float_array(y, "y")
-    t = np.asarray(t)
+    t = as_array(t, "t")
     if y.ndim not in (1, 2):
         raise ValueError(f"y must be 1-D (one sample) or 2-D (a batch), got shape {y.shape}")
     if t.dtype.kind not in "biuf":
@@ -155,7 +157,9 @@ def sum_squared_error(y: ArrayLike, t: ArrayLike) -> float:
     y2, indices = labels_to_indices(y, t)
     target = np.zeros_like(y2)
     target[np.arange(len(indices)), indices] = 1
-    return float(0.5 * np.sum((y2 - target) ** 2) / len(indices))
+    with np.errstate(over="ignore"):  # squares beyond 1.8e308: said below, not warned
+        total = 0.5 * np.sum((y2 - target) ** 2) / len(indices)
+    return float(check_finite_result(total, "y", "the sum of squared errors"))
 
 
 def cross_entropy_error(y: ArrayLike, t: ArrayLike) -> float:

@@ -13,7 +13,13 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nnlib._checks import as_float_array, check_count, check_positive_finite
+from nnlib._checks import (
+    as_float_array,
+    check_count,
+    check_positive_finite,
+    finite_scalar,
+    scalar_result,
+)
 from nnlib.optimizers import SGD, Optimizer
 
 __all__ = [
@@ -22,6 +28,7 @@ __all__ = [
     "gradient_descent",
     "DescentResult",
     "DivergenceWarning",
+    "PrecisionWarning",
 ]
 
 
@@ -29,13 +36,11 @@ class DivergenceWarning(UserWarning):
     """Gradient descent stopped because its point became non-finite or exploded."""
 
 
-def _scalar(value: object, where: str) -> float:
-    result = np.asarray(value)
-    if result.size != 1 or result.dtype.kind not in "biuf":
-        raise TypeError(
-            f"f must return a single real number, got {result.shape} {result.dtype} {where}"
-        )
-    return float(result.reshape(()))
+class PrecisionWarning(UserWarning):
+    """A finite difference whose step h is lost: x + h (or x - h) rounds back to x."""
+
+
+_scalar = scalar_result
 
 
 def numerical_diff(f: Callable[[float], float], x: float, h: float = 1e-4) -> float:
@@ -44,8 +49,24 @@ def numerical_diff(f: Callable[[float], float], x: float, h: float = 1e-4) -> fl
     Its error shrinks like h^2, against h for the forward difference (f(x+h) - f(x)) / h.
     """
     h = check_positive_finite(h, "h")
-    x = float(as_float_array(x, "x").reshape(()))
-    return (_scalar(f(x + h), f"at x+h={x + h}") - _scalar(f(x - h), f"at x-h={x - h}")) / (2 * h)
+    x = finite_scalar(x, "x")
+    if not np.isfinite(x + h) or not np.isfinite(x - h) or not np.isfinite(2 * h):
+        raise ValueError(f"h = {h:g} is too large: x + h, x - h or 2h overflows float64")
+    if x + h == x or x - h == x:
+        warnings.warn(
+            f"numerical_diff: h = {h:g} is lost next to x = {x:g} (x + h rounds back to x "
+            "in float64), so the difference measures rounding, not the slope; use h = 1e-4",
+            PrecisionWarning, stacklevel=2,
+        )
+    f_plus, f_minus = _scalar(f(x + h), f"at x+h={x + h}"), _scalar(f(x - h), f"at x-h={x - h}")
+    with np.errstate(over="ignore", invalid="ignore"):
+        slope = (np.float64(f_plus) - f_minus) / (2 * h)
+    if not np.isfinite(slope):
+        raise ValueError(
+            f"f(x + h) = {f_plus:g} and f(x - h) = {f_minus:g} at x = {x:g}: their difference "
+            "over 2h is not a finite number (f overflows or returns NaN/inf there)"
+        )
+    return float(slope)
 
 
 def numerical_gradient(f: Callable[[NDArray], float], x: NDArray, h: float = 1e-4) -> NDArray:
@@ -65,10 +86,32 @@ def numerical_gradient(f: Callable[[NDArray], float], x: NDArray, h: float = 1e-
             f"x has dtype {x.dtype}; numerical_gradient needs floats, because x + h on an "
             "integer array is truncated and gives a wrong gradient. Use x.astype(float)."
         )
+    if x.dtype.itemsize < 4:
+        raise TypeError(
+            f"x has dtype {x.dtype}, which keeps about 3 significant digits: x + h rounds "
+            "back to x for |x| >= 0.25 with h = 1e-4, and the gradient comes out 0. "
+            "Use x.astype(np.float64)."
+        )
     if x.size == 0:
         raise ValueError("x is empty; there is nothing to differentiate")
+    if not x.flags.writeable:
+        raise ValueError(
+            "x is read-only, but numerical_gradient nudges it in place (so that f can read it "
+            "through a closure): pass x.copy(), or a writeable array f reads"
+        )
     if not np.all(np.isfinite(x)):
         raise ValueError("x contains NaN or inf; every value must be finite")
+    with np.errstate(over="ignore"):
+        lost = (x + x.dtype.type(h) == x) | (x - x.dtype.type(h) == x)
+    if lost.any():
+        idx = tuple(int(i) for i in np.argwhere(lost)[0])
+        warnings.warn(
+            f"numerical_gradient: at x[{idx}] = {x[idx]:g} the step h = {h:g} is lost in "
+            f"{x.dtype} (x + h rounds back to x), so the gradient there is 0 or rounding "
+            f"noise ({int(lost.sum())} of {x.size} elements); "
+            + ("use float64, or a larger h" if x.dtype != np.float64 else "use a larger h"),
+            PrecisionWarning, stacklevel=2,
+        )
     grad = np.zeros_like(x, dtype=np.result_type(x.dtype, np.float64))
     for idx in np.ndindex(x.shape):
         original = x[idx]
@@ -145,7 +188,7 @@ def gradient_descent(
     (unless ``warn=False``). Overflow inside ``f`` raises no numpy warnings.
     """
     lr = check_positive_finite(lr, "lr (learning rate)")
-    step_num = check_count(step_num, "step_num")
+    step_num = check_count(step_num, "step_num", maximum=10**6)
     max_abs = check_positive_finite(max_abs, "max_abs")
     if optimizer is None:
         optimizer = SGD(lr)
@@ -159,7 +202,8 @@ def gradient_descent(
     non_finite = False
     for step in range(1, step_num + 1):
         # f may overflow far from its minimum; that shows up below as a non-finite point.
-        with np.errstate(over="ignore", invalid="ignore"):
+        with np.errstate(over="ignore", invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", PrecisionWarning)  # a far-off point: reported below
             params = {"x": x.copy()}
             optimizer.update(params, {"x": numerical_gradient(f, x)})
         new = params["x"]

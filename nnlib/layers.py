@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from nnlib._checks import check_dout, check_size, finite_scalar, float_input, numeric
 from nnlib.functions import (
     _cross_entropy_of_indices,
     _softmax_of_finite,
@@ -27,33 +28,13 @@ __all__ = ["MulLayer", "AddLayer", "Relu", "Sigmoid", "Affine", "SoftmaxWithLoss
 FloatArray = NDArray[np.floating]
 
 
-def _float_input(x: ArrayLike, name: str) -> FloatArray:
-    """``x`` as a float array without a copy when it already is one (float32 kept)."""
-    if type(x) is np.ndarray and x.dtype.kind == "f":  # the fast path of every training step
-        return x
-    arr = np.asarray(x)
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must be a real numeric array, got dtype {arr.dtype}")
-    if arr.dtype.kind != "f":
-        arr = arr.astype(np.float64)
-    return arr
-
-
-def _numeric(x: ArrayLike, name: str) -> ArrayLike:
-    """A Python number as it is (the book's shopping example stays exact), else a real array."""
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
-        return x
-    arr = np.asarray(x)
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must be a real number or array, got dtype {arr.dtype}")
-    return arr
-
-
-def _check_dout(dout: ArrayLike, shape: tuple[int, ...]) -> FloatArray:
-    dout = np.asarray(dout)
-    if dout.shape != shape:
-        raise ValueError(f"dout has shape {dout.shape}, but this layer's output had shape {shape}")
-    return dout
+def _forward_first(layer: object, cached: str) -> None:
+    """Backward needs what forward kept: say so when forward has not run yet."""
+    if getattr(layer, cached, None) is None:
+        raise RuntimeError(
+            f"{type(layer).__name__}.backward was called before forward: run "
+            "forward(...) first, it keeps the values backward needs"
+        )
 
 
 def _sum_to_shape(grad: ArrayLike, shape: tuple[int, ...]) -> ArrayLike:
@@ -68,17 +49,42 @@ def _sum_to_shape(grad: ArrayLike, shape: tuple[int, ...]) -> ArrayLike:
     return grad.item() if shape == () else grad
 
 
+def _broadcast_shape(x: ArrayLike, y: ArrayLike) -> tuple[int, ...]:
+    try:
+        shape = np.broadcast_shapes(np.shape(x), np.shape(y))
+    except ValueError:
+        raise ValueError(
+            f"x of shape {np.shape(x)} and y of shape {np.shape(y)} cannot be combined "
+            "element by element (their shapes do not broadcast)"
+        ) from None
+    return check_size(shape, "x and y together")
+
+
+def _two_input_dout(dout: ArrayLike, shape: tuple[int, ...]) -> ArrayLike:
+    """dout of a MulLayer or AddLayer: a real number or array of the output's shape."""
+    if shape == () and isinstance(dout, int | float) and not isinstance(dout, bool):
+        return finite_scalar(dout, "dout") if isinstance(dout, float) else dout
+    return check_dout(dout, shape)
+
+
 class MulLayer:
     """乗算レイヤ multiplication node, out = x * y.
 
     Backward swaps the inputs: dL/dx = dout * y, dL/dy = dout * x.
     """
 
+    out_shape: tuple[int, ...] | None = None
+
     def forward(self, x: ArrayLike, y: ArrayLike) -> ArrayLike:
-        self.x, self.y = _numeric(x, "x"), _numeric(y, "y")
+        x, y = numeric(x, "x"), numeric(y, "y")
+        self.out_shape = _broadcast_shape(x, y)
+        # copies (numbers stay numbers): changing x or y later must not change backward
+        self.x, self.y = (v.copy() if isinstance(v, np.ndarray) else v for v in (x, y))
         return self.x * self.y
 
     def backward(self, dout: ArrayLike) -> tuple[ArrayLike, ArrayLike]:
+        _forward_first(self, "out_shape")
+        dout = _two_input_dout(dout, self.out_shape)
         return (
             _sum_to_shape(dout * self.y, np.shape(self.x)),
             _sum_to_shape(dout * self.x, np.shape(self.y)),
@@ -91,12 +97,17 @@ class AddLayer:
     Backward passes the gradient through unchanged: dL/dx = dL/dy = dout.
     """
 
+    out_shape: tuple[int, ...] | None = None
+
     def forward(self, x: ArrayLike, y: ArrayLike) -> ArrayLike:
-        x, y = _numeric(x, "x"), _numeric(y, "y")
+        x, y = numeric(x, "x"), numeric(y, "y")
+        self.out_shape = _broadcast_shape(x, y)
         self.x_shape, self.y_shape = np.shape(x), np.shape(y)
         return x + y
 
     def backward(self, dout: ArrayLike) -> tuple[ArrayLike, ArrayLike]:
+        _forward_first(self, "out_shape")
+        dout = _two_input_dout(dout, self.out_shape)
         return _sum_to_shape(dout * 1, self.x_shape), _sum_to_shape(dout * 1, self.y_shape)
 
 
@@ -107,13 +118,16 @@ class Relu:
     elsewhere: dL/dx = dout where x > 0, else 0.
     """
 
+    mask: NDArray[np.bool_] | None = None
+
     def forward(self, x: ArrayLike) -> FloatArray:
-        x = _float_input(x, "x")
+        x = float_input(x, "x")
         self.mask = x > 0
         return np.maximum(x, 0)  # not x * mask, which turns negative inputs into -0.0
 
     def backward(self, dout: FloatArray) -> FloatArray:
-        return _check_dout(dout, self.mask.shape) * self.mask
+        _forward_first(self, "mask")
+        return check_dout(dout, self.mask.shape) * self.mask
 
 
 class Sigmoid:
@@ -122,12 +136,15 @@ class Sigmoid:
     Backward uses only the output: dL/dx = dout * y * (1 - y).
     """
 
+    out: FloatArray | None = None
+
     def forward(self, x: ArrayLike) -> FloatArray:
         self.out = sigmoid(x)
-        return self.out
+        return self.out.copy()  # the caller's y *= 0 must not reach backward
 
     def backward(self, dout: FloatArray) -> FloatArray:
-        return _check_dout(dout, self.out.shape) * (1.0 - self.out) * self.out
+        _forward_first(self, "out")
+        return check_dout(dout, self.out.shape) * (1.0 - self.out) * self.out
 
 
 class Affine:
@@ -143,7 +160,15 @@ class Affine:
     dL/dX = dY W^T (returned, in the shape ``x`` had), dL/dW = X^T dY (``.dW``),
     dL/db = the sum of dY over the batch (``.db``). ``backward(dout, input_grad=False)``
     skips dL/dX and returns None: a network's first layer needs no gradient for its data.
+
+    Forward keeps a private copy of ``x`` for backward (``copy_input = True``), so that
+    ``x *= 100`` between forward and backward cannot scale ``dW``. A network that runs
+    forward and backward within one call, as ``TwoLayerNet.gradient`` does, sets
+    ``copy_input = False`` on its layers: nobody can change ``x`` in between, and the
+    copy of a 100 x 784 batch would cost about 3 % of a training step.
     """
+
+    copy_input: bool = True
 
     def __init__(self, W: NDArray[np.floating], b: NDArray[np.floating]) -> None:
         W, b = np.asarray(W), np.asarray(b)
@@ -165,7 +190,11 @@ class Affine:
         self.db: FloatArray | None = None
 
     def forward(self, x: ArrayLike) -> FloatArray:
-        x = _float_input(x, "x")
+        given = x
+        x = float_input(x, "x")
+        if x.ndim == 0 or x.size == 0:
+            raise ValueError(f"x must hold at least one sample of {self.W.shape[0]} values, "
+                             f"got shape {x.shape}")
         self.x_shape = x.shape
         rows = x.reshape(1 if x.ndim == 1 else len(x), -1) if x.ndim != 2 else x
         if rows.shape[1] != self.W.shape[0]:
@@ -173,13 +202,15 @@ class Affine:
                 f"x has {rows.shape[1]} values per sample (shape {x.shape}) but W expects "
                 f"{self.W.shape[0]} (W has shape {self.W.shape})"
             )
-        self.x = rows
+        # backward reads x: keep a private copy unless float_input already made one
+        self.x = rows.copy() if x is given and self.copy_input else rows
         out = np.dot(rows, self.W)
         out += self.b
         return out
 
     def backward(self, dout: FloatArray, *, input_grad: bool = True) -> FloatArray | None:
-        dout = _check_dout(dout, (len(self.x), self.W.shape[1]))
+        _forward_first(self, "x")
+        dout = check_dout(dout, (len(self.x), self.W.shape[1]))
         self.dW = np.dot(self.x.T, dout)
         self.db = dout.sum(axis=0)
         if not input_grad:  # the first layer's input is data: dL/dX is a third of the work
@@ -198,8 +229,10 @@ class SoftmaxWithLoss:
     softmax output and N the batch size.
     """
 
+    y: FloatArray | None = None
+
     def forward(self, x: ArrayLike, t: ArrayLike) -> float:
-        x = _float_input(x, "x")
+        x = float_input(x, "x")
         if x.ndim not in (1, 2):
             raise ValueError(f"x must be 1-D (one sample) or 2-D (a batch of rows), got {x.shape}")
         self.x_shape = x.shape
@@ -214,8 +247,10 @@ class SoftmaxWithLoss:
         return self.loss
 
     def backward(self, dout: float = 1.0) -> FloatArray:
+        _forward_first(self, "y")
         if np.ndim(dout) != 0:
             raise ValueError(f"dout must be a scalar (the loss is one number): {np.shape(dout)}")
+        dout = finite_scalar(dout, "dout")
         batch_size = len(self.t)
         dx = self.y.copy()
         dx[np.arange(batch_size), self.t] -= 1
@@ -229,9 +264,12 @@ class Tanh:
     Like sigmoid, backward needs only the output: dL/dx = dout * (1 - y^2).
     """
 
+    out: FloatArray | None = None
+
     def forward(self, x: ArrayLike) -> FloatArray:
-        self.out = np.tanh(_float_input(x, "x"))
-        return self.out
+        self.out = np.tanh(float_input(x, "x"))
+        return self.out.copy()  # the caller's y *= 0 must not reach backward
 
     def backward(self, dout: FloatArray) -> FloatArray:
-        return _check_dout(dout, self.out.shape) * (1.0 - self.out**2)
+        _forward_first(self, "out")
+        return check_dout(dout, self.out.shape) * (1.0 - self.out**2)

@@ -13,7 +13,15 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike, NDArray
 
-from nnlib._checks import check_count, check_positive_finite
+from nnlib._checks import (
+    as_array,
+    check_count,
+    check_dtype,
+    check_finite_result,
+    check_positive_finite,
+    check_seed,
+    check_size,
+)
 from nnlib.functions import labels_to_indices
 from nnlib.gradient import numerical_gradient
 from nnlib.layers import Affine, Relu, Sigmoid, SoftmaxWithLoss, Tanh
@@ -48,14 +56,16 @@ class TwoLayerNet:
         if output_size < 2:
             raise ValueError(f"output_size must be >= 2 (classes), got {output_size}")
         weight_init_std = check_positive_finite(weight_init_std, "weight_init_std")
-        self.dtype = np.dtype(dtype)
-        if self.dtype not in (np.float32, np.float64):
-            raise TypeError(f"dtype must be float32 or float64, got {self.dtype}")
-        rng = np.random.default_rng(seed)
+        self.dtype = check_dtype(dtype)
+        for n_in, n_out in zip(sizes, sizes[1:], strict=False):
+            check_size((n_in, n_out), "input_size, hidden_size and output_size")
+        rng = np.random.default_rng(check_seed(seed))
         self.params: dict[str, NDArray[np.floating]] = {}
         for i, (n_in, n_out) in enumerate(zip(sizes, sizes[1:], strict=False), start=1):
-            W = weight_init_std * rng.standard_normal((n_in, n_out))
-            self.params[f"W{i}"] = W.astype(self.dtype)
+            with np.errstate(over="ignore"):
+                W = (weight_init_std * rng.standard_normal((n_in, n_out))).astype(self.dtype)
+            self.params[f"W{i}"] = check_finite_result(
+                W, f"weight_init_std = {weight_init_std:g}", f"the weights in {self.dtype}")
             self.params[f"b{i}"] = np.zeros(n_out, dtype=self.dtype)
         self.layers = {
             "Affine1": Affine(self.params["W1"], self.params["b1"]),
@@ -63,15 +73,20 @@ class TwoLayerNet:
             "Affine2": Affine(self.params["W2"], self.params["b2"]),
         }
         self.last_layer = SoftmaxWithLoss()
+        for layer in (self.layers["Affine1"], self.layers["Affine2"]):
+            layer.copy_input = False  # gradient() runs forward and backward in one call
 
     def _input(self, x: ArrayLike) -> NDArray[np.floating]:
         """``x`` as this net's dtype (no copy when it already is), one row per sample."""
         if type(x) is np.ndarray and x.dtype == self.dtype:
             return x
-        x = np.asarray(x)
+        x = as_array(x, "x")
         if x.dtype.kind not in "biuf":
             raise TypeError(f"x must be a real numeric array, got dtype {x.dtype}")
-        return x.astype(self.dtype)
+        with np.errstate(over="ignore"):
+            converted = x.astype(self.dtype)
+        return check_finite_result(converted, "x", f"x in {self.dtype}") if (
+            x.dtype.kind == "f" and x.dtype.itemsize > self.dtype.itemsize) else converted
 
     def predict(self, x: ArrayLike) -> NDArray[np.floating]:
         """The scores (logits) before softmax, one row per sample of ``x``."""
@@ -81,12 +96,30 @@ class TwoLayerNet:
         return x
 
     def loss(self, x: ArrayLike, t: ArrayLike) -> float:
-        """Mean cross-entropy of softmax(predict(x)) against ``t`` (integer or one-hot labels)."""
-        return self.last_layer.forward(self.predict(x), t)
+        """Mean cross-entropy of softmax(predict(x)) against ``t`` (integer or one-hot labels).
+
+        A single sample ``x`` (1-D) takes a single label (or one one-hot row), as ``predict``
+        takes it as a batch of one.
+        """
+        scores = self.predict(x)
+        if np.ndim(x) == 1:
+            t = as_array(t, "t")
+            if t.ndim < 2:
+                t = t.reshape(1, *t.shape)
+        return self.last_layer.forward(scores, t)
 
     def accuracy(self, x: ArrayLike, t: ArrayLike, batch_size: int = 10_000) -> float:
-        """The fraction of samples whose highest score is the right class (in chunks of rows)."""
+        """The fraction of samples whose highest score is the right class (in chunks of rows).
+
+        ``x`` is checked once here: NaN or inf data raise a ValueError rather than count as
+        wrong answers.
+        """
+        batch_size = check_count(batch_size, "batch_size", minimum=1)
         x = self._input(x)
+        if x.ndim < 2 or len(x) == 0:
+            raise ValueError(f"x must be a non-empty batch of samples, got shape {x.shape}")
+        if not np.isfinite(x).all():
+            raise ValueError("x contains NaN or inf; every value of the data must be finite")
         _, labels = labels_to_indices(np.zeros((len(x), self.params["b2"].size)), t)
         correct = 0
         for start in range(0, len(x), batch_size):
@@ -196,8 +229,10 @@ class MultiLayerNet:
             std = _non_negative(weight_init_std, "weight_init_std")
         for idx, (n_in, n_out) in enumerate(zip(sizes, sizes[1:], strict=False), start=1):
             scale = np.sqrt(factor / n_in) if isinstance(weight_init_std, str) else std
-            W = scale * rng.standard_normal((n_in, n_out))
-            self.params[f"W{idx}"] = W.astype(self.dtype)
+            with np.errstate(over="ignore"):
+                W = (scale * rng.standard_normal((n_in, n_out))).astype(self.dtype)
+            self.params[f"W{idx}"] = check_finite_result(
+                W, f"weight_init_std = {weight_init_std}", f"the weights in {self.dtype}")
             self.params[f"b{idx}"] = np.zeros(n_out, dtype=self.dtype)
 
     @property

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping, MutableMapping
 from typing import Protocol
 
+import numpy as np
 from numpy.typing import NDArray
 
-from nnlib._checks import check_positive_finite
+from nnlib._checks import as_array, check_positive_finite
 
 __all__ = ["Optimizer", "SGD"]
 
@@ -33,11 +34,38 @@ class SGD:
 
     def update(self, params: MutableMapping[str, NDArray], grads: Mapping[str, NDArray]) -> None:
         """Update ``params`` *in place* (the layers holding them see the new values)."""
+        if type(params) is not dict or type(grads) is not dict:
+            _check_dicts(params, grads)
         for name, grad in grads.items():
-            param = params[name]
+            param = params.get(name)
+            if (type(param) is not np.ndarray or type(grad) is not np.ndarray
+                    or param.dtype.kind != "f" or grad.dtype.kind not in "fiub"):
+                param, grad = _check_pair(params, name, grad)
             if param.shape != grad.shape:
                 raise ValueError(f"grads[{name!r}] has shape {grad.shape}, params {param.shape}")
             param -= self.lr * grad
 
     def __repr__(self) -> str:
         return f"SGD(lr={self.lr:g})"
+
+
+def _check_dicts(params: object, grads: object) -> None:
+    for which, value in (("params", params), ("grads", grads)):
+        if not isinstance(value, Mapping):
+            raise TypeError(f"{which} must be a dict of arrays by name (like net.params), "
+                            f"got {type(value).__name__}")
+
+
+def _check_pair(params: Mapping[str, NDArray], name: str, grad: object) -> tuple[NDArray, NDArray]:
+    """The slow path of :meth:`SGD.update`: one parameter and its gradient, explained."""
+    if name not in params:
+        raise ValueError(f"grads has {name!r} but params does not: the two dicts must name the "
+                         f"same parameters (params has {list(params)})")
+    param = params[name]
+    if not isinstance(param, np.ndarray) or param.dtype.kind != "f":
+        raise TypeError(f"params[{name!r}] must be a float numpy array (updated in place), "
+                        f"got {type(param).__name__}")
+    grad = as_array(grad, f"grads[{name!r}]")
+    if grad.dtype.kind not in "biuf":
+        raise TypeError(f"grads[{name!r}] must be real numbers, got dtype {grad.dtype}")
+    return param, grad

@@ -22,7 +22,7 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nnlib._checks import check_count
+from nnlib._checks import as_array, check_count, check_seed
 from nnlib.optimizers import SGD, Optimizer
 
 __all__ = ["Trainer", "History", "Network", "diagnose", "limit_blas_threads"]
@@ -149,7 +149,7 @@ class Trainer:
         self.x_test, self.t_test = (
             (None, None) if x_test is None else _dataset(x_test, t_test, dtype, "test")
         )
-        self.seed = seed
+        self.seed = check_seed(seed)
         self.progress = progress
         self.callback = callback
         self.blas_threads = blas_threads
@@ -227,13 +227,19 @@ class Trainer:
 
 def _dataset(x: ArrayLike, t: ArrayLike, dtype: np.dtype, name: str) -> tuple[NDArray, NDArray]:
     """Check a data set once, before the loop, and convert x to the network's dtype."""
-    x, t = np.asarray(x), np.asarray(t)
+    x, t = as_array(x, f"x_{name}"), as_array(t, f"t_{name}")
     if x.dtype.kind not in "biuf":
         raise TypeError(f"x_{name} must be a real numeric array, got dtype {x.dtype}")
     if t.dtype.kind not in "biuf":
         raise TypeError(f"t_{name} must hold integer labels or one-hot rows, got dtype {t.dtype}")
     if x.ndim < 2 or len(x) == 0:
         raise ValueError(f"x_{name} must be a non-empty batch of samples, got shape {x.shape}")
-    if len(t) != len(x):
-        raise ValueError(f"x_{name} has {len(x)} samples but t_{name} has {len(t)} labels")
-    return np.ascontiguousarray(x, dtype=dtype), t
+    if t.ndim == 0 or len(t) != len(x):
+        labels = "no labels (a single number)" if t.ndim == 0 else f"{len(t)} labels"
+        raise ValueError(f"x_{name} has {len(x)} samples but t_{name} has {labels}")
+    with np.errstate(over="ignore", invalid="ignore"):
+        x = np.ascontiguousarray(x, dtype=dtype)
+    if not np.isfinite(x).all():  # checked once here, so that NaN data is not called divergence
+        raise ValueError(f"x_{name} contains NaN or inf (or values too large for {dtype}); "
+                         "every value of the data must be finite")
+    return x, t

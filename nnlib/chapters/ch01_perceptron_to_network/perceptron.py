@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nnlib._checks import as_float_array
+from nnlib._checks import as_array, as_float_array
 from nnlib.functions import identity_function, sigmoid, step_function
 
 __all__ = [
@@ -97,7 +97,10 @@ def truth_table(w1: float, w2: float, b: float) -> NDArray[np.int64]:
 
 def gate_name(outputs: ArrayLike) -> str:
     """Name of the two-input gate with these four outputs (in the order of :data:`INPUTS`)."""
-    key = tuple(int(v) for v in np.asarray(outputs).reshape(-1))
+    outputs = as_array(outputs, "outputs")
+    if outputs.dtype.kind not in "biuf":
+        raise TypeError(f"outputs must be four 0/1 values, got dtype {outputs.dtype}")
+    key = tuple(int(v) for v in outputs.reshape(-1))
     if key not in _GATE_NAMES:
         raise ValueError(f"outputs must be four 0/1 values, got {key}")
     return _GATE_NAMES[key]

@@ -142,7 +142,8 @@ def compare_softmax(logits: ArrayLike, scale: float, dtype: DTypeLike) -> dict[s
     dt = _check_dtype(dtype)
     scale = check_positive_finite(scale, "scale")
     logits = as_float_array(logits, "logits")
-    scaled = _scaled(logits, scale, dt)
+    with np.errstate(over="ignore"):  # said just below, in words
+        scaled = _scaled(logits, scale, dt)
     if not np.all(np.isfinite(scaled)):
         raise ValueError(f"scale {scale:g} times the logits does not fit in {dt}")
     with np.errstate(all="ignore"):

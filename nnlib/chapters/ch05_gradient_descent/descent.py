@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -21,7 +22,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from nnlib._checks import as_float_array, check_count, check_positive_finite
 from nnlib.chapters.ch05_gradient_descent.surfaces import SimpleNet
-from nnlib.gradient import DescentResult, numerical_diff, numerical_gradient
+from nnlib.gradient import DescentResult, PrecisionWarning, numerical_diff, numerical_gradient
 
 __all__ = [
     "CONVERGED_GRADIENT_NORM",
@@ -103,7 +104,7 @@ def oscillating_rule(path: ArrayLike) -> str | None:
     steps do not die out: the last is at least ``OSCILLATION_KEEP`` times as long as the
     first of them. lr = 1 on the bowl is the pure case: x -> -x, between (-3, 4) and
     (3, -4) for ever. Returns the reason, or ``None``."""
-    path = np.asarray(path, dtype=float)
+    path = as_float_array(path, "path")
     if len(path) < OSCILLATION_WINDOW + 2:
         return None
     steps = np.diff(path[-(OSCILLATION_WINDOW + 2) :], axis=0).reshape(OSCILLATION_WINDOW + 1, -1)
@@ -135,7 +136,10 @@ def classify_run(
     if losses.shape != (len(result.path),):
         raise ValueError(f"losses must hold one value per point of the path, got {losses.shape}")
     final_loss = float(losses[-1])
-    gradient_norm = float(np.linalg.norm(numerical_gradient(f, result.x.copy())))
+    with warnings.catch_warnings():
+        # Far out, x + h == x and the gradient reads 0: diverged_rule judges that run first.
+        warnings.simplefilter("ignore", PrecisionWarning)
+        gradient_norm = float(np.linalg.norm(numerical_gradient(f, result.x.copy())))
     steps = len(result.path) - 1
     common = {"final_loss": final_loss, "gradient_norm": gradient_norm, "steps": steps}
     reason = diverged_rule(result, losses)
@@ -167,8 +171,10 @@ def difference_errors(
     Tiny h: rounding error, about eps |f(x)| / h, because f(x + h) - f(x) cancels.
     """
     hs = as_float_array(hs, "hs")
-    forward = np.array([abs(forward_diff(f, x, h) - dfdx) for h in hs.ravel()])
-    central = np.array([abs(numerical_diff(f, x, h) - dfdx) for h in hs.ravel()])
+    with warnings.catch_warnings():  # a lost h is the point of the tiny end of the plot
+        warnings.simplefilter("ignore", PrecisionWarning)
+        forward = np.array([abs(forward_diff(f, x, h) - dfdx) for h in hs.ravel()])
+        central = np.array([abs(numerical_diff(f, x, h) - dfdx) for h in hs.ravel()])
     return forward.reshape(hs.shape), central.reshape(hs.shape)
 
 

@@ -136,7 +136,7 @@ def check_numerical_gradient(session: Session, attempt: Callable) -> None:
             return _ndindex_hint(x) if is_2d else None
 
         value = session.call(
-            attempt, f, x, shows=shows, names=("f", "x"), on_error=on_error,
+            attempt, f, x, shows=shows, names=("f", "x"), on_error=on_error, share=("x",),
             on_change="restore x[idx] after each evaluation",
         )
 

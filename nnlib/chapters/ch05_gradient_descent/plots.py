@@ -12,6 +12,7 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
 from numpy.typing import ArrayLike, NDArray
 
+from nnlib._checks import as_float_array, check_count, finite_scalar
 from nnlib.chapters.ch05_gradient_descent.descent import extrapolate_linear
 from nnlib.chapters.ch05_gradient_descent.surfaces import Surface
 from nnlib.gradient import numerical_diff, numerical_gradient
@@ -89,6 +90,9 @@ BANDS = ListedColormap(colormaps["Blues"](np.linspace(0.0, 0.75, 256)), name="ba
 def contour_levels(z: NDArray, lowest: float, count: int = 15) -> NDArray:
     """``count`` levels spaced quadratically above ``lowest``: finer near the minimum,
     where descent ends up, than on the high slopes (on a bowl, evenly spaced rings)."""
+    z = as_float_array(z, "z")
+    lowest = finite_scalar(lowest, "lowest")
+    count = check_count(count, "count", minimum=2, maximum=1000)
     span = float(np.max(z)) - lowest
     levels = lowest + span * np.linspace(0.0, 1.0, count) ** 2
     levels[0] = min(float(np.min(z)), lowest)  # every grid value inside a band

@@ -29,7 +29,7 @@ def check_sgd_update(session: Session, attempt: Callable) -> None:
         arrays = dict(net.params)  # the objects the layers hold
         shows = f"for a TwoLayerNet's params and a mini-batch's grads with lr = {lr}"
         session.call(attempt, net.params, grads, lr, shows=shows,
-                     names=("params", "grads", "lr"), keep=("grads",),
+                     names=("params", "grads", "lr"), keep=("grads",), share=("params",),
                      on_change="compute lr * grads[key] without changing grads")
         for key in before:
             value, expected = net.params.get(key), before[key] - lr * grads[key]

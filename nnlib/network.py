@@ -213,7 +213,9 @@ class MultiLayerNet:
         activation_layer = ACTIVATION_LAYERS[self.activation]
         self.layers: dict[str, Any] = {}
         for idx in range(1, self.hidden_layer_num + 2):
-            self.layers[f"Affine{idx}"] = Affine(self.params[f"W{idx}"], self.params[f"b{idx}"])
+            self.layers[f"Affine{idx}"] = affine = Affine(self.params[f"W{idx}"],
+                                                           self.params[f"b{idx}"])
+            affine.copy_input = False  # gradient() runs forward and backward in one call
             if idx <= self.hidden_layer_num and activation_layer is not None:
                 self.layers[f"Activation_function{idx}"] = activation_layer()
         self.last_layer = SoftmaxWithLoss()

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from support import picture_problems
 
 from nnlib.chapters.ch03_softmax_overflow.explorer import softmax_overflow_explorer
 from nnlib.chapters.ch03_softmax_overflow.overflow import (
@@ -262,3 +263,7 @@ def test_explorer_repr_is_short_and_stable():
 def test_explorer_rejects_logits_that_are_not_a_vector(logits):
     with pytest.raises(ValueError, match="vector"):
         softmax_overflow_explorer(logits=logits)
+
+
+def test_explorer_picture_is_sharp_and_fits_a_laptop_screen():
+    assert picture_problems(softmax_overflow_explorer()) == []

@@ -20,6 +20,8 @@ from nnlib.engines.explorer import BlitFigureImage, Explorer
 
 __all__ = ["SoftmaxOverflowExplorer", "softmax_overflow_explorer"]
 
+#: 8 x 3.8 in at 100 dpi: an 800 x 380 px picture, the width of JupyterLab's notebook column.
+FIGSIZE, DPI = (8.0, 3.8), 100
 NAIVE_COLOUR, STABLE_COLOUR = "tab:red", "tab:blue"
 WORKS_COLOUR = "tab:green"
 BAR_WIDTH = 0.38
@@ -56,7 +58,7 @@ class SoftmaxOverflowExplorer(Explorer):
             np.dtype(d).name: naive_break_scale(self.logits, d) for d in SUPPORTED_DTYPES
         }
         self.thresholds = {np.dtype(d).name: exp_overflow_threshold(d) for d in SUPPORTED_DTYPES}
-        canvas = BlitFigureImage(figsize=(8.0, 3.8))
+        canvas = BlitFigureImage(figsize=FIGSIZE, dpi=DPI)
         self._build(canvas, scale)
         super().__init__({"scale": scale}, canvas, title="Softmax overflow: naive vs stable")
 

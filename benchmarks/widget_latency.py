@@ -85,7 +85,7 @@ def main() -> None:
         (name, getattr(module, name))
         for module in explorer_modules()
         for name in module.__all__
-        if name.endswith("_explorer")
+        if name.endswith("_explorer") or name == "playground"
     ]
     print(f"{'explorer':28} {'slider':28} {'n':>4} {'p50 ms':>8} {'p95 ms':>8}")
     worst = 0.0

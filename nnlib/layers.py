@@ -22,7 +22,7 @@ from nnlib.functions import (
     sigmoid,
 )
 
-__all__ = ["MulLayer", "AddLayer", "Relu", "Sigmoid", "Affine", "SoftmaxWithLoss"]
+__all__ = ["MulLayer", "AddLayer", "Relu", "Sigmoid", "Affine", "SoftmaxWithLoss", "Tanh"]
 
 FloatArray = NDArray[np.floating]
 
@@ -221,3 +221,17 @@ class SoftmaxWithLoss:
         dx[np.arange(batch_size), self.t] -= 1
         dx *= dout / batch_size
         return dx.reshape(self.x_shape)
+
+
+class Tanh:
+    """tanh layer, y = tanh(x), beside :class:`Relu` and :class:`Sigmoid`.
+
+    Like sigmoid, backward needs only the output: dL/dx = dout * (1 - y^2).
+    """
+
+    def forward(self, x: ArrayLike) -> FloatArray:
+        self.out = np.tanh(_float_input(x, "x"))
+        return self.out
+
+    def backward(self, dout: FloatArray) -> FloatArray:
+        return _check_dout(dout, self.out.shape) * (1.0 - self.out**2)

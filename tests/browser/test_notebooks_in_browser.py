@@ -37,6 +37,7 @@ from browser_support import (
 if (_reason := skip_reason()) is not None:
     pytest.skip(_reason, allow_module_level=True)
 
+from playground_check import EPOCH, exercise_playground  # noqa: E402
 from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
@@ -71,6 +72,8 @@ def test_notebook_in_browser(browser_report, lab, browser_context, notebook: Pat
         for index in range(explorers.count()):
             label = f"{notebook.stem}[{index}]"
             problems += exercise_explorer(page, explorers.nth(index), label, browser_report)
+            if explorers.nth(index).locator(EPOCH).count():  # chapter 08's playground
+                problems += exercise_playground(page, explorers.nth(index), label)
         phase("explorers")
         if explorers.count():
             explorers.first.scroll_into_view_if_needed()

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nnlib.gradient import numerical_gradient
-from nnlib.layers import AddLayer, Affine, MulLayer, Relu, Sigmoid, SoftmaxWithLoss
+from nnlib.layers import AddLayer, Affine, MulLayer, Relu, Sigmoid, SoftmaxWithLoss, Tanh
 
 small_dims = st.integers(min_value=1, max_value=5)
 seeds = st.integers(min_value=0, max_value=2**32 - 1)
@@ -266,3 +266,25 @@ def test_affine_can_skip_the_input_gradient():
     assert skipping.backward(upstream, input_grad=False) is None
     np.testing.assert_array_equal(skipping.dW, full.dW)
     np.testing.assert_array_equal(skipping.db, full.db)
+
+
+@settings(max_examples=20, deadline=None)
+@given(shape=st.sampled_from([(5,), (3, 4), (2, 3, 2)]), seed=st.integers(0, 2**32 - 1))
+def test_tanh_gradient(shape, seed):
+    rng = np.random.default_rng(seed)
+    layer = Tanh()
+    x = 2 * rng.standard_normal(shape)
+    np.testing.assert_allclose(layer.forward(x), np.tanh(x))
+    check_input_gradient(layer.forward, layer.backward, x, rng)
+
+
+def test_tanh_closed_form_and_checks():
+    layer = Tanh()
+    y = layer.forward(np.array([0.0, np.log(2.0)]))  # tanh(ln 2) = (2 - 1/2) / (2 + 1/2) = 0.6
+    np.testing.assert_allclose(y, [0.0, 0.6])
+    np.testing.assert_allclose(layer.backward(np.array([1.0, 2.0])), [1.0, 2 * (1 - 0.36)])
+    with pytest.raises(ValueError, match="dout has shape"):
+        layer.backward(np.ones(3))
+    with pytest.raises(TypeError, match="dtype"):
+        layer.forward(np.array(["a"]))
+    assert layer.forward(np.ones(2, dtype=np.float32)).dtype == np.float32

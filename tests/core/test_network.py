@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from nnlib.datasets import load_mnist
 from nnlib.functions import relu, softmax
-from nnlib.network import PARAM_NAMES, TwoLayerNet
+from nnlib.network import PARAM_NAMES, MultiLayerNet, TwoLayerNet
 
 
 @settings(max_examples=15, deadline=None)
@@ -142,3 +142,135 @@ def test_bad_inputs_and_labels():
         net.gradient(np.ones((2, 4)), np.array([0, 1, 1]))
     with pytest.raises(TypeError, match="integer"):
         net.accuracy(np.ones((2, 4)), np.array([0.0, 1.0]))
+
+
+# --- MultiLayerNet ------------------------------------------------------------------------------
+
+_ACTIVATIONS = {  # f and f' written out from their formulas, not from nnlib
+    "relu": (lambda a: np.where(a > 0, a, 0.0), lambda a: (a > 0).astype(float)),
+    "sigmoid": (lambda a: 1 / (1 + np.exp(-a)), lambda a: np.exp(-a) / (1 + np.exp(-a)) ** 2),
+    "tanh": (np.tanh, lambda a: 1 / np.cosh(a) ** 2),
+    "identity": (lambda a: a, np.ones_like),
+}
+
+
+def reference_loss_and_gradient(params, n_layers, activation, lam, x, labels):
+    """The book's MultiLayerNet loss and gradients, by hand: forward layer by layer, then the
+    chain rule from the softmax-cross-entropy delta (y - t) / N down to the first layer."""
+    f, df = _ACTIVATIONS[activation]
+    inputs, pre = [x], []
+    for i in range(1, n_layers + 1):
+        a = inputs[-1] @ params[f"W{i}"] + params[f"b{i}"]
+        pre.append(a)
+        inputs.append(f(a) if i < n_layers else a)
+    scores = inputs[-1]
+    e = np.exp(scores - scores.max(axis=1, keepdims=True))
+    y = e / e.sum(axis=1, keepdims=True)
+    n = len(x)
+    onehot = np.eye(scores.shape[1])[labels]
+    loss = -np.sum(np.log(y[np.arange(n), labels] + 1e-7)) / n
+    loss += sum(0.5 * lam * np.sum(params[f"W{i}"] ** 2) for i in range(1, n_layers + 1))
+    grads, delta = {}, (y - onehot) / n
+    for i in range(n_layers, 0, -1):
+        grads[f"W{i}"] = inputs[i - 1].T @ delta + lam * params[f"W{i}"]
+        grads[f"b{i}"] = delta.sum(axis=0)
+        if i > 1:
+            delta = (delta @ params[f"W{i}"].T) * df(pre[i - 2])
+    return loss, grads
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    hidden=st.lists(st.integers(1, 5), min_size=0, max_size=3),
+    activation=st.sampled_from(sorted(_ACTIVATIONS)),
+    lam=st.sampled_from([0.0, 0.1, 1.0]),
+    batch=st.integers(1, 4),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_multi_layer_net_matches_the_formulas(hidden, activation, lam, batch, seed):
+    rng = np.random.default_rng(seed)
+    net = MultiLayerNet(3, hidden, 3, activation=activation, weight_init_std=0.5,
+                        weight_decay_lambda=lam, seed=seed)
+    for name in net.param_names:
+        if name.startswith("b"):
+            net.params[name][:] = 0.3 * rng.standard_normal(net.params[name].shape)
+    x, labels = rng.standard_normal((batch, 3)), rng.integers(0, 3, batch)
+    params = {name: value.copy() for name, value in net.params.items()}
+    expected_loss, expected = reference_loss_and_gradient(params, len(hidden) + 1, activation,
+                                                          lam, x, labels)
+    np.testing.assert_allclose(net.loss(x, labels), expected_loss, rtol=1e-12)
+    grads = net.gradient(x, labels)
+    assert set(grads) == set(net.param_names)
+    for name in net.param_names:
+        np.testing.assert_allclose(grads[name], expected[name], rtol=1e-9, atol=1e-12)
+    for name, value in params.items():  # the gradient left every parameter as it was
+        np.testing.assert_array_equal(net.params[name], value)
+
+
+@pytest.mark.parametrize("activation", ["relu", "sigmoid", "tanh", "linear"])
+def test_multi_layer_net_backprop_matches_numerical_gradient(activation):
+    rng = np.random.default_rng(4)
+    # weight_init_std 0.5 keeps softmax away from 0, where the book's log(y + 1e-7) and the
+    # exact -log y that backprop differentiates part ways.
+    net = MultiLayerNet(2, [4, 3], 2, activation=activation, weight_init_std=0.5,
+                        weight_decay_lambda=0.3, seed=4)
+    x, t = rng.standard_normal((5, 2)), rng.integers(0, 2, 5)
+    if activation == "relu":  # keep hidden pre-activations off ReLU's kink
+        assert np.abs(x @ net.params["W1"]).min() > 1e-3
+    backprop, numerical = net.gradient(x, t), net.numerical_gradient(x, t)
+    for name in net.param_names:
+        np.testing.assert_allclose(backprop[name], numerical[name], rtol=1e-5, atol=1e-7)
+
+
+def test_multi_layer_net_structure_and_book_initial_scales():
+    net = MultiLayerNet(784, [100, 50], 10, seed=0)  # the book's defaults: relu, "relu" (He)
+    assert list(net.layers) == ["Affine1", "Activation_function1", "Affine2",
+                                "Activation_function2", "Affine3"]
+    assert net.param_names == ("W1", "b1", "W2", "b2", "W3", "b3")
+    assert net.params["W1"].dtype == np.float64
+    assert net.layers["Affine2"].W is net.params["W2"]  # shared, so updates in place reach it
+    for name, n_in in (("W1", 784), ("W2", 100), ("W3", 50)):
+        assert abs(net.params[name].std() - np.sqrt(2 / n_in)) < 0.1 * np.sqrt(2 / n_in)
+    xavier = MultiLayerNet(400, [300], 2, activation="sigmoid", weight_init_std="Xavier", seed=1)
+    assert abs(xavier.params["W1"].std() - np.sqrt(1 / 400)) < 0.005
+    fixed = MultiLayerNet(5, [3], 2, weight_init_std=0.01, seed=2, dtype=np.float32)
+    assert fixed.params["W2"].dtype == np.float32
+    rng = np.random.default_rng(2)
+    np.testing.assert_allclose(fixed.params["W1"], 0.01 * rng.standard_normal((5, 3)), rtol=1e-6)
+    assert not any(fixed.params[b].any() for b in ("b1", "b2"))
+    linear = MultiLayerNet(2, [3, 3], 2, activation="identity")
+    assert list(linear.layers) == ["Affine1", "Affine2", "Affine3"]
+    alone = MultiLayerNet(2, [], 2)
+    assert list(alone.layers) == ["Affine1"] and alone.params["W1"].shape == (2, 2)
+
+
+def test_multi_layer_net_weight_decay_and_accuracy():
+    net = MultiLayerNet(2, [2], 2, weight_decay_lambda=0.5, seed=0)
+    squares = np.sum(net.params["W1"] ** 2) + np.sum(net.params["W2"] ** 2)
+    assert net.weight_decay() == pytest.approx(0.25 * squares)
+    x = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    scores = net.predict(x)
+    for t in (scores.argmax(axis=1), np.eye(2)[scores.argmax(axis=1)]):
+        assert net.accuracy(x, t) == 1.0
+    assert net.accuracy(x, 1 - scores.argmax(axis=1)) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "word"),
+    [
+        (dict(hidden_size_list=[3, 0]), ValueError, r"hidden_size_list\[1\]"),
+        (dict(hidden_size_list=4), TypeError, "hidden_size_list"),
+        (dict(hidden_size_list="44"), TypeError, "hidden_size_list"),
+        (dict(output_size=1), ValueError, "output_size"),
+        (dict(activation="softplus"), ValueError, "activation"),
+        (dict(weight_init_std="gauss"), ValueError, "weight_init_std"),
+        (dict(weight_init_std=-1.0), ValueError, "weight_init_std"),
+        (dict(weight_decay_lambda=float("nan")), ValueError, "weight_decay_lambda"),
+        (dict(weight_decay_lambda="0.1"), TypeError, "weight_decay_lambda"),
+        (dict(dtype=np.int64), TypeError, "dtype"),
+    ],
+)
+def test_multi_layer_net_bad_construction(kwargs, error, word):
+    args = dict(input_size=2, hidden_size_list=[3], output_size=2) | kwargs
+    with pytest.raises(error, match=word):
+        MultiLayerNet(**args)

@@ -1,0 +1,118 @@
+"""Figures for chapter 08: the data sets, decision boundaries and loss curves.
+
+The ``draw_*`` helpers draw onto a given Axes and return the artists, so that the
+playground explorer keeps them and updates them in place; the ``plot_*`` functions wrap
+them in a pyplot figure for a notebook cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.collections import PathCollection
+from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.figure import Figure
+from matplotlib.image import AxesImage
+from numpy.typing import NDArray
+
+from nnlib.chapters.ch08_playground.data import DATA_SETS, LIMIT, feature_matrix, make_data
+from nnlib.chapters.ch08_playground.training import Training, hidden_outputs
+
+__all__ = [
+    "CLASS_COLOURS",
+    "CMAP",
+    "draw_boundary",
+    "draw_points",
+    "plane_grid",
+    "plot_boundaries",
+    "plot_data_sets",
+    "plot_losses",
+]
+
+#: Class 0 orange, class 1 blue; the colour map runs between them through white.
+CLASS_COLOURS = ("#e8871e", "#1f78b4")
+CMAP = LinearSegmentedColormap.from_list("playground", [CLASS_COLOURS[0], "#ffffff",
+                                                        CLASS_COLOURS[1]])
+
+
+def plane_grid(resolution: int = 100) -> NDArray[np.float64]:
+    """The centres of a ``resolution`` x ``resolution`` grid over the plane, row by row
+    from the bottom (so ``values.reshape(resolution, resolution)`` is an image, origin lower)."""
+    edges = np.linspace(-LIMIT, LIMIT, resolution + 1)
+    centres = (edges[:-1] + edges[1:]) / 2
+    x1, x2 = np.meshgrid(centres, centres)
+    return np.column_stack([x1.ravel(), x2.ravel()])
+
+
+def draw_boundary(ax: Axes, probability: NDArray | None = None,
+                  resolution: int = 100) -> AxesImage:
+    """P(class 1) over the plane as a heat map: the 決定境界 decision boundary is where it
+    is 0.5 (white), orange where the network says class 0, blue where it says class 1."""
+    values = np.full((resolution, resolution), 0.5) if probability is None else \
+        np.asarray(probability).reshape(resolution, resolution)
+    image = ax.imshow(values, origin="lower", extent=(-LIMIT, LIMIT, -LIMIT, LIMIT), cmap=CMAP,
+                      vmin=0, vmax=1, interpolation="nearest", aspect="auto")
+    ax.set_xlim(-LIMIT, LIMIT)
+    ax.set_ylim(-LIMIT, LIMIT)
+    ax.set_xticks([-6, -3, 0, 3, 6])
+    ax.set_yticks([-6, -3, 0, 3, 6])
+    ax.tick_params(labelsize=7, length=2, pad=1)
+    return image
+
+
+def draw_points(ax: Axes, points: NDArray, labels: NDArray, *, test: bool = False,
+                size: float = 9) -> PathCollection:
+    """The points in their class colours: white-edged for training, black-edged for test."""
+    colours = np.array(CLASS_COLOURS)[np.asarray(labels)]
+    return ax.scatter(points[:, 0], points[:, 1], s=size, c=colours,
+                      edgecolors="black" if test else "white", linewidths=0.5, zorder=3)
+
+
+def plot_data_sets(n: int = 500, noise: float = 0.0, seed: int = 0) -> Figure:
+    """The four data sets side by side, ``n`` points each."""
+    fig, axes = plt.subplots(1, len(DATA_SETS), figsize=(10, 2.7), layout="constrained")
+    for ax, name in zip(axes, DATA_SETS, strict=True):
+        points, labels = make_data(name, n, noise, seed)
+        draw_points(ax, points, labels)
+        ax.set_xlim(-LIMIT, LIMIT)
+        ax.set_ylim(-LIMIT, LIMIT)
+        ax.set_aspect("equal")
+        ax.set_title(f"{name!r}, noise {noise:.0%}", fontsize=9)
+        ax.tick_params(labelsize=7)
+    return fig
+
+
+def plot_boundaries(panels: Sequence[tuple[str, Training, Sequence[str]]],
+                    *, show_test: bool = True, resolution: int = 100) -> Figure:
+    """One panel per ``(title, training, features)``: the trained network's decision
+    boundary with its training points (and test points, black-edged)."""
+    grid = plane_grid(resolution)
+    fig, axes = plt.subplots(1, len(panels), figsize=(3.0 * len(panels), 3.1),
+                             layout="constrained", squeeze=False)
+    for ax, (title, training, features) in zip(axes[0], panels, strict=True):
+        _, probability = hidden_outputs(training.net, feature_matrix(grid, features))
+        draw_boundary(ax, probability, resolution)
+        draw_points(ax, training.points_train, training.t_train)
+        if show_test:
+            draw_points(ax, training.points_test, training.t_test, test=True)
+        ax.set_aspect("equal")
+        ax.set_title(title, fontsize=9)
+    return fig
+
+
+def plot_losses(panels: Sequence[tuple[str, Training]]) -> Figure:
+    """Train (solid) and test (dashed) loss per epoch, one panel per ``(title, training)``."""
+    fig, axes = plt.subplots(1, len(panels), figsize=(3.0 * len(panels), 2.4),
+                             layout="constrained", squeeze=False, sharey=True)
+    for ax, (title, training) in zip(axes[0], panels, strict=True):
+        ax.plot(training.train_loss, color="0.15", lw=1.2, label="train")
+        ax.plot(training.test_loss, color="0.15", lw=1.2, ls="--", label="test")
+        ax.set_title(title, fontsize=9)
+        ax.set_xlabel("epoch", fontsize=8)
+        ax.tick_params(labelsize=7)
+    axes[0][0].set_ylabel("loss (cross-entropy)", fontsize=8)
+    axes[0][0].legend(fontsize=7, frameon=False)
+    return fig

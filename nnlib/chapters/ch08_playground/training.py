@@ -1,0 +1,304 @@
+"""How the playground trains: a MultiLayerNet (or one built from the reader's own layer
+classes), mini-batch SGD epoch by epoch with no, L1 or L2 regularization, and a trace of
+one mini-batch for the "look inside one step" view.
+
+Everything here is plain numpy on top of :mod:`nnlib.network` and :mod:`nnlib.layers`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from nnlib.chapters.ch08_playground.data import feature_matrix, make_data, train_test_split
+from nnlib.layers import Affine, Relu, Sigmoid, SoftmaxWithLoss, Tanh
+from nnlib.network import MultiLayerNet
+
+__all__ = [
+    "LAYER_KINDS",
+    "REGULARIZATIONS",
+    "StepTrace",
+    "Training",
+    "build_network",
+    "explain_step",
+    "hidden_outputs",
+    "make_training",
+]
+
+#: The layer classes ``playground(layers=...)`` may replace, by the names nnlib gives them.
+LAYER_KINDS = {"Affine": Affine, "Relu": Relu, "Sigmoid": Sigmoid, "Tanh": Tanh,
+               "SoftmaxWithLoss": SoftmaxWithLoss}
+REGULARIZATIONS = ("none", "L1", "L2")
+_EVALUATE = SoftmaxWithLoss()  # nnlib's own, so shown losses never depend on a reader's layer
+
+
+def build_network(n_inputs: int, hidden: Sequence[int], activation: str, seed: int,
+                  layers: Mapping[str, type] | None = None) -> MultiLayerNet:
+    """``MultiLayerNet(n_inputs, hidden, 2)`` with Xavier-scaled weights from ``seed``; each
+    layer whose kind is a key of ``layers`` ("Affine", "Relu", "Sigmoid", "Tanh",
+    "SoftmaxWithLoss") is an instance of the class given there instead of nnlib's.
+
+    A replacement needs the book's interface: ``Affine(W, b)`` keeping ``self.W = W`` and
+    ``self.b = b`` (the very arrays: SGD updates them in place), ``forward(x)``, and a
+    ``backward(dout)`` that returns dL/dx and, for Affine, sets ``self.dW`` and ``self.db``;
+    ``SoftmaxWithLoss`` has ``forward(x, t)`` (``t`` integer labels) and ``backward(dout=1)``.
+    """
+    net = MultiLayerNet(n_inputs, list(hidden), 2, activation=activation,
+                        weight_init_std="xavier", seed=seed)
+    if not layers:
+        return net
+    if not isinstance(layers, Mapping):
+        raise TypeError("layers must be a dict from a layer kind to your class, e.g. "
+                        "{'Affine': MyAffine, 'Relu': MyRelu}")
+    unknown = [kind for kind in layers if kind not in LAYER_KINDS]
+    if unknown:
+        raise ValueError(f"layers has unknown kind(s) {unknown}; the kinds are "
+                         f"{', '.join(LAYER_KINDS)}")
+    for name, layer in list(net.layers.items()):
+        kind = type(layer).__name__
+        if kind not in layers:
+            continue
+        if kind == "Affine":
+            W, b = layer.W, layer.b
+            mine = layers[kind](W, b)
+            if getattr(mine, "W", None) is not W or getattr(mine, "b", None) is not b:
+                raise ValueError(f"{layers[kind].__name__}(W, b) must keep the arrays it is "
+                                 "given (self.W = W, self.b = b), not copies: SGD updates "
+                                 "the network's params in place")
+            net.layers[name] = mine
+        else:
+            net.layers[name] = layers[kind]()
+    if "SoftmaxWithLoss" in layers:
+        net.last_layer = layers["SoftmaxWithLoss"]()
+    return net
+
+
+def hidden_outputs(net: MultiLayerNet, x: NDArray) -> tuple[list[NDArray], NDArray]:
+    """Each hidden layer's output for the rows of ``x`` (after its activation), and the
+    probability of class 1 (softmax of the scores): what the neuron pictures show."""
+    outputs, names, x = [], list(net.layers), net._input(x)
+    for i, layer in enumerate(net.layers.values()):
+        x = layer.forward(x)
+        if i + 1 < len(names) and not names[i + 1].startswith("Activation"):
+            outputs.append(x)  # the last layer of a hidden block
+    scores = x - x.max(axis=1, keepdims=True)
+    e = np.exp(scores)
+    return outputs, e[:, 1] / e.sum(axis=1)
+
+
+@dataclass
+class StepTrace:
+    """One mini-batch of one SGD step: what each layer got and gave, forward and backward.
+
+    ``inputs[l]`` and ``pre[l]`` are Affine layer l+1's input and output a, ``post[l]``
+    the activation's output h (``pre[l]`` again for a linear net or the output layer),
+    ``grad_post[l]`` dL/dh and ``grad_pre[l]`` dL/da as backward passed them down, and
+    ``grads`` the gradients the step used (regularization included).
+    """
+
+    labels: NDArray
+    inputs: list[NDArray] = field(default_factory=list)
+    pre: list[NDArray] = field(default_factory=list)
+    post: list[NDArray] = field(default_factory=list)
+    grad_post: list[NDArray] = field(default_factory=list)
+    grad_pre: list[NDArray] = field(default_factory=list)
+    weights: list[tuple[NDArray, NDArray]] = field(default_factory=list)
+    grads: dict[str, NDArray] = field(default_factory=dict)
+    loss: float = 0.0
+    activation: str = "relu"
+    lr: float = 0.0
+    regularization: str = "none"
+    rate: float = 0.0
+
+
+class Training:
+    """A network, its data, and the SGD loop the explorer runs one epoch per tick.
+
+    ``x_train``/``x_test`` are feature matrices. Each epoch shuffles the training rows
+    (from ``seed``) and steps through them in mini-batches of ``batch_size``. The loss
+    curves record the cross-entropy alone (no penalty), so train and test compare.
+    """
+
+    def __init__(self, net: MultiLayerNet, x_train: NDArray, t_train: NDArray,
+                 x_test: NDArray, t_test: NDArray, *, lr: float = 0.03, batch_size: int = 10,
+                 regularization: str = "none", rate: float = 0.0, seed: int = 0) -> None:
+        self.net = net
+        self.x_train, self.t_train, self.x_test, self.t_test = x_train, t_train, x_test, t_test
+        self.lr, self.batch_size = lr, batch_size
+        self.regularization, self.rate = regularization, rate
+        self.rng = np.random.default_rng(seed)
+        self.epoch = 0
+        self.train_loss: list[float] = []
+        self.test_loss: list[float] = []
+        self.last_trace: StepTrace | None = None
+        self._record()
+
+    def losses(self) -> tuple[float, float]:
+        return self.train_loss[-1], self.test_loss[-1]
+
+    def _data_loss(self, x: NDArray, t: NDArray) -> float:
+        return _EVALUATE.forward(self.net.predict(x), t)
+
+    def test_error(self) -> float:
+        return 1.0 - self.net.accuracy(self.x_test, self.t_test)
+
+    def _record(self) -> None:
+        self.train_loss.append(self._data_loss(self.x_train, self.t_train))
+        self.test_loss.append(self._data_loss(self.x_test, self.t_test))
+
+    def _set_weight_decay(self) -> None:
+        """L2 is the net's own weight decay: its loss adds 0.5 λ sum(W²), its gradient λW."""
+        self.net.weight_decay_lambda = self.rate if self.regularization == "L2" else 0.0
+
+    def _add_l1(self, grads: dict[str, NDArray]) -> dict[str, NDArray]:
+        """L1 adds λ sign(W) to each weight's gradient (the slope of λ sum |W|)."""
+        if self.regularization == "L1" and self.rate:
+            for name in grads:
+                if name.startswith("W"):
+                    grads[name] = grads[name] + self.rate * np.sign(self.net.params[name])
+        return grads
+
+    def _update(self, grads: dict[str, NDArray]) -> None:
+        for name, grad in grads.items():
+            self.net.params[name] -= self.lr * grad
+
+    def train_epochs(self, epochs: int = 1, *, trace: bool = False) -> None:
+        """Run ``epochs`` epochs; with ``trace``, keep the last mini-batch in :attr:`last_trace`."""
+        n = len(self.x_train)
+        for _ in range(epochs):
+            order = self.rng.permutation(n)
+            starts = range(0, n, self.batch_size)
+            for start in starts:
+                batch = order[start : start + self.batch_size]
+                x, t = self.x_train[batch], self.t_train[batch]
+                if trace and start == starts[-1]:
+                    self.last_trace = self.traced_step(x, t)
+                    continue
+                self._set_weight_decay()
+                self._update(self._add_l1(self.net.gradient(x, t)))
+            self.epoch += 1
+            self._record()
+
+    def traced_step(self, x: NDArray, t: NDArray) -> StepTrace:
+        """One SGD step on the batch ``(x, t)``, layer by layer, keeping every number."""
+        net = self.net
+        self._set_weight_decay()
+        trace = StepTrace(labels=t, activation=net.activation, lr=self.lr,
+                          regularization=self.regularization, rate=self.rate)
+        signal = net._input(x)
+        for name, layer in net.layers.items():
+            if name.startswith("Affine"):
+                trace.inputs.append(signal)
+                trace.weights.append((layer.W.copy(), layer.b.copy()))
+            signal = layer.forward(signal)
+            if name.startswith("Affine"):
+                trace.pre.append(signal)
+                trace.post.append(signal)
+            else:
+                trace.post[-1] = signal
+        trace.loss = net.last_layer.forward(signal, t) + net.weight_decay()
+        dout = net.last_layer.backward(1.0)
+        for name, layer in reversed(net.layers.items()):
+            if name.startswith("Affine"):
+                trace.grad_pre.insert(0, dout)
+                if len(trace.grad_post) < len(trace.grad_pre):
+                    trace.grad_post.insert(0, dout)  # no activation after this Affine
+            else:
+                trace.grad_post.insert(0, dout)
+            dout = layer.backward(dout)
+        grads = {}
+        for idx in range(1, net.hidden_layer_num + 2):
+            affine = net.layers[f"Affine{idx}"]
+            grads[f"W{idx}"] = affine.dW + net.weight_decay_lambda * affine.W
+            grads[f"b{idx}"] = affine.db
+        trace.grads = self._add_l1(grads)
+        self._update(trace.grads)
+        return trace
+
+
+def make_training(data: str = "circle", *, noise: float = 0.0, train_percent: int = 50,
+                  seed: int = 0, features: Sequence[str] = ("x1", "x2"),
+                  hidden: Sequence[int] = (4, 4), activation: str = "tanh", lr: float = 0.03,
+                  batch_size: int = 10, regularization: str = "none", rate: float = 0.0,
+                  points: int = 500, layers: Mapping[str, type] | None = None) -> Training:
+    """The playground's whole pipeline in one call, untrained: ``points`` points of the data
+    set (``noise`` 0-0.5, from ``seed``), split ``train_percent`` % for training, the
+    chosen ``features`` of each, and a network with ``hidden`` neurons per hidden layer.
+
+    The returned :class:`Training` also keeps the points themselves (``points_train``,
+    ``points_test``) for pictures. Call ``train_epochs(n)`` on it to train.
+    """
+    if regularization not in REGULARIZATIONS:
+        raise ValueError(f"regularization must be one of {REGULARIZATIONS}, got {regularization!r}")
+    all_points, labels = make_data(data, points, noise, seed)
+    p_train, t_train, p_test, t_test = train_test_split(all_points, labels, train_percent / 100,
+                                                        seed)
+    net = build_network(len(features), hidden, activation, seed, layers)
+    training = Training(net, feature_matrix(p_train, features), t_train,
+                        feature_matrix(p_test, features), t_test, lr=lr, batch_size=batch_size,
+                        regularization=regularization, rate=rate, seed=seed)
+    training.points_train, training.points_test = p_train, p_test
+    return training
+
+
+_DERIVATIVE = {"relu": "(a > 0 ? 1 : 0)", "sigmoid": "h (1 - h)", "tanh": "(1 - h^2)",
+               "identity": "1", "linear": "1"}
+
+
+def explain_step(trace: StepTrace, layer: int, neuron: int, samples: int = 3) -> str:
+    """The numbers of neuron ``neuron`` of Affine layer ``layer`` (both from 1) in a traced
+    step, as text: forward for the first ``samples`` rows of the mini-batch, the gradient
+    coming back, and the update of its weights."""
+    count = len(trace.pre)
+    if not 1 <= layer <= count:
+        raise ValueError(f"layer must be 1..{count}, got {layer}")
+    width = trace.pre[layer - 1].shape[1]
+    if not 1 <= neuron <= width:
+        raise ValueError(f"neuron must be 1..{width} in layer {layer}, got {neuron}")
+    li, j = layer - 1, neuron - 1
+    x, W, b = trace.inputs[li], trace.weights[li][0][:, j], trace.weights[li][1][j]
+    a, h = trace.pre[li][:, j], trace.post[li][:, j]
+    dh, da = trace.grad_post[li][:, j], trace.grad_pre[li][:, j]
+    dW, db = trace.grads[f"W{layer}"][:, j], trace.grads[f"b{layer}"][j]
+    output = layer == count
+    where = f"output neuron {neuron} (score of class {j})" if output else \
+        f"hidden layer {layer}, neuron {neuron}"
+    shown = min(samples, len(x))
+    lines = [f"one SGD step on a mini-batch of {len(x)}: {where}",
+             f"weights w = {_vector(W)}, bias b = {_num(b)}", "",
+             f"forward (first {shown} of the batch):"]
+    for n in range(shown):
+        terms = " + ".join(f"{_num(w, True)}*{_num(v, True)}" for w, v in zip(W, x[n], strict=True))
+        lines.append(f"  a = {terms} + {_num(b, True)} = {_num(a[n])}")
+        if not output and trace.activation not in ("identity", "linear"):
+            lines.append(f"  h = {trace.activation}(a) = {_num(h[n])}")
+    lines += ["", f"backward (dL/d... for the same rows; loss of the batch {trace.loss:.4f}):"]
+    for n in range(shown):
+        if output:
+            lines.append(f"  dL/da = (softmax - t) / {len(x)} = {_num(da[n], digits=4)}")
+        else:
+            rule = _DERIVATIVE[trace.activation]
+            lines.append(f"  dL/dh = {_num(dh[n], digits=4)} (from the layer above), "
+                         f"dL/da = dL/dh * {rule} = {_num(da[n], digits=4)}")
+    lines.append(f"  dL/dw = sum over the batch of x * dL/da = {_vector(dW)}"
+                 + (f" (with {trace.regularization} rate {trace.rate:g})"
+                    if trace.regularization != "none" and trace.rate else ""))
+    lines.append(f"  dL/db = sum over the batch of dL/da = {_num(db, digits=4)}")
+    lines += ["", f"update with lr = {trace.lr:g}:",
+              f"  w <- w - lr * dL/dw = {_vector(W - trace.lr * dW)}",
+              f"  b <- b - lr * dL/db = {_num(b - trace.lr * db)}"]
+    return "\n".join(lines)
+
+
+def _num(value: float, brackets: bool = False, digits: int = 3) -> str:
+    """``value`` rounded, never as -0.000; in brackets when negative and ``brackets``."""
+    text = f"{round(float(value), digits) + 0.0:.{digits}f}"
+    return f"({text})" if brackets and text.startswith("-") else text
+
+
+def _vector(values: Any) -> str:
+    return "[" + ", ".join(_num(v) for v in np.asarray(values)) + "]"

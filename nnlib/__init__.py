@@ -11,6 +11,7 @@ only those bring in matplotlib and ipywidgets.
 from nnlib.functions import (
     cross_entropy_error,
     identity_function,
+    mean_squared_error,
     relu,
     sigmoid,
     softmax,
@@ -26,6 +27,7 @@ __all__ = [
     "cross_entropy_error",
     "gradient_descent",
     "identity_function",
+    "mean_squared_error",
     "numerical_diff",
     "numerical_gradient",
     "relu",

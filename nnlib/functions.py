@@ -21,6 +21,7 @@ __all__ = [
     "softmax",
     "softmax_naive",
     "sum_squared_error",
+    "mean_squared_error",
     "cross_entropy_error",
     "to_one_hot",
     "labels_to_indices",
@@ -150,16 +151,29 @@ def labels_to_indices(y: ArrayLike, t: ArrayLike) -> tuple[FloatArray, NDArray[n
 
 
 def sum_squared_error(y: ArrayLike, t: ArrayLike) -> float:
-    """二乗和誤差 sum of squared errors, E = 1/2 * sum_k (y_k - t_k)^2.
+    """2乗和誤差 sum of squared errors, E = 1/2 * sum_k (y_k - t_k)^2 (book §4.2.1).
 
-    ``t`` is one-hot or integer labels. For a batch, E is averaged over the rows.
+    The book's ``0.5 * np.sum((y - t)**2)``: for a batch the sum runs over every row too,
+    so E is the total over the batch, not its average (unlike :func:`cross_entropy_error`).
+    ``t`` is a target of ``y``'s shape (one-hot, as in the book, or any real targets), or,
+    as nnlib's addition, integer labels (one per row of ``y``) that stand for one-hot rows.
     """
-    y2, indices = labels_to_indices(y, t)
-    target = np.zeros_like(y2)
-    target[np.arange(len(indices)), indices] = 1
+    y = as_float_array(y, "y")
+    if np.shape(t) == y.shape:
+        target = as_float_array(t, "t")
+    else:
+        y, indices = labels_to_indices(y, t)
+        target = np.zeros_like(y)
+        target[np.arange(len(indices)), indices] = 1
     with np.errstate(over="ignore"):  # squares beyond 1.8e308: said below, not warned
-        total = 0.5 * np.sum((y2 - target) ** 2) / len(indices)
+        total = 0.5 * np.sum((y - target) ** 2)
     return float(check_finite_result(total, "y", "the sum of squared errors"))
+
+
+#: The printed book's name for the same function (§4.2.1 defines ``mean_squared_error``
+#: with the body ``0.5 * np.sum((y - t)**2)``); the book's code on GitHub says
+#: ``sum_squared_error``. Both names give the book's numbers.
+mean_squared_error = sum_squared_error
 
 
 def cross_entropy_error(y: ArrayLike, t: ArrayLike) -> float:

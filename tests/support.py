@@ -36,3 +36,29 @@ def exercise_checks() -> SimpleNamespace:
         if name.startswith("check_")
     }
     return SimpleNamespace(names=list(checks), **checks)
+
+
+#: The widest picture that fits JupyterLab's notebook column at a 1280 px window, and the
+#: tallest that leaves room for an explorer's controls and readout within about 700 px.
+COLUMN_PX, PICTURE_HEIGHT_PX = 800, 420
+
+
+def picture_problems(explorer) -> list[str]:
+    """Ways an explorer's picture would look wrong in a browser (empty when all is well).
+
+    The PNG must be shown one pixel to one CSS pixel (its layout width is its own width,
+    shrinking only to fit a narrow window), and be no wider than the notebook column nor
+    so tall that the controls, picture and readout need more than about 700 px.
+    """
+    import io
+
+    import PIL.Image
+
+    width, height = PIL.Image.open(io.BytesIO(explorer.canvas.image.value)).size
+    layout = explorer.canvas.image.layout
+    problems = []
+    if layout.width != f"{width}px" or layout.max_width != "100%":
+        problems.append(f"a {width} px picture shown at width {layout.width!r}")
+    if width > COLUMN_PX or height > PICTURE_HEIGHT_PX:
+        problems.append(f"{width} x {height} px is more than {COLUMN_PX} x {PICTURE_HEIGHT_PX}")
+    return problems

@@ -34,12 +34,20 @@ class FigureImage:
 
     Draw once, keep the artists, change them in place (``set_data``, ``set_ydata``),
     then call :meth:`redraw` to send the new PNG.
+
+    The image is shown at its own pixel size (``figsize`` times ``dpi``), one PNG pixel to
+    one CSS pixel, so it stays sharp; a narrower window shrinks it (``max-width: 100%``)
+    but nothing ever stretches it. Choose ``figsize`` and ``dpi`` for the width the
+    reader should see (about 800 px fits JupyterLab's notebook column).
     """
 
     def __init__(self, figsize: tuple[float, float] = (8.0, 3.2), dpi: int = 80) -> None:
         self.figure = Figure(figsize=figsize, dpi=dpi, layout="constrained")
         FigureCanvasAgg(self.figure)
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width="auto"))
+        width = round(figsize[0] * dpi)
+        self.image = widgets.Image(
+            format="png", layout=widgets.Layout(width=f"{width}px", max_width="100%", height="auto")
+        )
         self._laid_out = False
 
     def redraw(self) -> None:

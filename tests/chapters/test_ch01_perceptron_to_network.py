@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support import picture_problems
 
 from nnlib.chapters.ch01_perceptron_to_network.explorer import perceptron_explorer
 from nnlib.chapters.ch01_perceptron_to_network.perceptron import (
@@ -252,3 +253,7 @@ def test_explorer_extremes_stay_clean(values):
     assert explorer.state["outputs"].tolist() == by_hand(*values)
     if values[:2] == (0.0, 0.0):
         assert "no line" in explorer.readout.value
+
+
+def test_explorer_picture_is_sharp_and_fits_a_laptop_screen():
+    assert picture_problems(perceptron_explorer()) == []

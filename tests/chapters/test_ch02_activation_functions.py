@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support import picture_problems
 
 from nnlib.chapters.ch02_activation_functions.activations import (
     ACTIVATIONS,
@@ -241,6 +242,15 @@ def test_plots_build():
         plot_curve_fits([])
 
 
+def test_one_minus_exp_title_names_the_x_of_its_value():
+    # The curve's lowest point on the plot is at x = -4, where 1 - exp(-x) = 1 - e^4.
+    fig = plot_one_minus_exp()
+    title = fig.axes[1].get_title()
+    plt.close(fig)
+    assert f"at x = -4, 1 - exp(4) is about {1 - math.exp(4):.1f}" in title
+    assert "1 - exp(-4)" not in title
+
+
 # --- explorer ------------------------------------------------------------------------
 
 
@@ -297,3 +307,7 @@ def test_explorer_readout_never_shows_nan(tanh_explorer, w, b):
     tanh_explorer.controls["w"].value = w
     tanh_explorer.controls["b"].value = b
     assert no_nan(tanh_explorer.readout.value) and tanh_explorer.state["warnings"] == []
+
+
+def test_explorer_picture_is_sharp_and_fits_a_laptop_screen():
+    assert picture_problems(activation_explorer()) == []

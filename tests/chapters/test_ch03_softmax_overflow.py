@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from support import picture_problems
 
 from nnlib.chapters.ch03_softmax_overflow.explorer import softmax_overflow_explorer
 from nnlib.chapters.ch03_softmax_overflow.overflow import (
@@ -17,6 +18,7 @@ from nnlib.chapters.ch03_softmax_overflow.overflow import (
     exp_overflow_threshold,
     naive_break_scale,
     naive_softmax_breaks,
+    naive_tolerance,
 )
 from nnlib.functions import softmax, softmax_naive
 
@@ -118,10 +120,55 @@ def test_naive_works_just_below_the_break_scale_and_fails_just_above(dtype):
     assert naive_softmax_breaks(logits * edge * 1.001, dtype)
 
 
-def test_all_negative_logits_break_by_underflow():
-    # exp(x) rounds to 0 below log of half the smallest subnormal, about -745.13 in float64.
-    underflow = math.log(np.nextafter(0.0, 1.0)) - math.log(2.0)
-    assert naive_break_scale([-1.0, -2.0], np.float64) == pytest.approx(-underflow, rel=1e-6)
+def test_all_negative_logits_break_once_exp_sinks_among_the_subnormals():
+    # exp(-2s) is subnormal (below finfo.tiny) from s = -log(tiny) / 2, and a subnormal is
+    # rounded to a multiple of 2**-1074, so its relative error stays below the tolerance
+    # until exp(-2s) < 2**-1075 / tolerance; by exp(-2s) = 0 (s = 372.6) it is wrong for sure.
+    tolerance = naive_tolerance(np.float64)
+    assert tolerance == pytest.approx(1000 * 2.0**-52)
+    earliest = (1075 * math.log(2) + math.log(tolerance)) / 2
+    latest = (1075 * math.log(2)) / 2
+    edge = naive_break_scale([-1.0, -2.0], np.float64)
+    assert earliest <= edge <= latest
+    assert 0 < math.exp(-2 * edge) < np.finfo(np.float64).tiny  # a subnormal number
+
+
+def test_the_chapters_negative_logits_in_float32_go_wrong_by_subnormals_at_scale_0_1():
+    # The chapter suggests [-1000, -1010, -1020] at scale 0.1 in float32: the sum of the
+    # naive outputs is still about 1, but exp(-100), exp(-101), exp(-102) are subnormal
+    # float32 numbers (below 1.18e-38), so the ratios are off; float64 holds them exactly.
+    logits = [-1000.0, -1010.0, -1020.0]
+    run = compare_softmax(logits, 0.1, np.float32)
+    exact = [math.exp(-k) / sum(math.exp(-j) for j in range(3)) for k in range(3)]
+    np.testing.assert_allclose(run["stable"], exact, rtol=1e-6)
+    assert abs(run["naive"].sum() - 1) < 1e-3  # what the old check looked at
+    assert run["broken"] and run["subnormal"] and not run["overflowed"]
+    assert run["error"] == pytest.approx(max(abs(n - e) / e for n, e in
+                                             zip(run["naive"], exact, strict=True)), rel=1e-4)
+    assert run["error"] > 0.05
+    fine = compare_softmax(logits, 0.1, np.float64)
+    assert not fine["broken"] and not fine["subnormal"]
+    # the reported break scale lies below 0.1: exp(-1020 s) is subnormal there
+    edge = naive_break_scale(logits, np.float32)
+    assert math.exp(-1020 * edge) < np.finfo(np.float32).tiny
+    assert edge < 0.1
+
+
+def test_explorer_on_the_chapters_suggestion_names_subnormal_underflow():
+    explorer = softmax_overflow_explorer(logits=[-1000.0, -1010.0, -1020.0], scale=0.1)
+    lines = explorer.readout.value.split("<br>")
+    float32 = next(line for line in lines if line.startswith("float32"))
+    assert "= stable" not in float32
+    assert "goes wrong" in float32 and "subnormal" in float32
+    # e^-102 = 5.03e-45; the nearest float32 is a subnormal, 4 * 2^-149 = 5.61e-45
+    assert f"exp(-102) = {4 * 2.0**-149:.3g}" in float32
+    assert "off by up to 8.4 %" in float32
+    float64 = next(line for line in lines if line.startswith("float64"))
+    assert "✓ naive = stable" in float64
+    edge = naive_break_scale([-1000.0, -1010.0, -1020.0], np.float32)
+    assert f"{edge:.4g} in float32" in lines[-1]
+    assert explorer.banners["float32"].get_text().startswith("✗")
+    assert explorer.banners["float64"].get_text().startswith("✓")
 
 
 def test_logits_whose_largest_is_zero_never_break():
@@ -167,7 +214,7 @@ def test_explorer_defaults_break_float32_only_and_name_both_break_scales():
     readout = explorer.readout.value
     assert f"{naive_break_scale(BOOK_LOGITS, np.float32):.4g}" in readout
     assert f"{naive_break_scale(BOOK_LOGITS, np.float64):.4g}" in readout
-    assert "float32: naive <b>breaks</b>" in readout
+    assert "float32: ✗ naive <b>goes wrong</b>" in readout
     assert state["warnings"] == []
 
 
@@ -176,7 +223,7 @@ def test_explorer_slider_updates_state_readout_and_image():
     before_text, before_image = explorer.readout.value, explorer.canvas.image.value
     explorer.controls["scale"].value = 0.05
     assert not explorer.state["float32"]["broken"]
-    assert "breaks</b>" not in explorer.readout.value
+    assert "goes wrong</b>" not in explorer.readout.value
     assert explorer.readout.value != before_text
     assert explorer.canvas.image.value != before_image
     explorer.controls["scale"].value = 1.0
@@ -204,7 +251,7 @@ def test_explorer_explains_underflow_for_very_negative_logits():
 
 def test_explorer_says_when_the_naive_formula_never_breaks():
     explorer = softmax_overflow_explorer(logits=[0.0, 0.0, 0.0])
-    assert "never breaks" in explorer.readout.value
+    assert "never goes wrong" in explorer.readout.value
 
 
 def test_explorer_repr_is_short_and_stable():
@@ -216,3 +263,7 @@ def test_explorer_repr_is_short_and_stable():
 def test_explorer_rejects_logits_that_are_not_a_vector(logits):
     with pytest.raises(ValueError, match="vector"):
         softmax_overflow_explorer(logits=logits)
+
+
+def test_explorer_picture_is_sharp_and_fits_a_laptop_screen():
+    assert picture_problems(softmax_overflow_explorer()) == []

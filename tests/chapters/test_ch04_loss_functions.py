@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from support import picture_problems
 
 from nnlib.chapters.ch04_loss_functions.explorer import loss_explorer
 from nnlib.chapters.ch04_loss_functions.losses import (
@@ -201,3 +202,7 @@ def test_explorer_extremes_show_no_nan_and_raise_no_warnings(p, rest):
 
 def test_explorer_repr_is_short_and_stable():
     assert repr(loss_explorer()) == "LossExplorer(p=0.60, rest='even')"
+
+
+def test_explorer_picture_is_sharp_and_fits_a_laptop_screen():
+    assert picture_problems(loss_explorer()) == []

@@ -58,6 +58,12 @@ def step_if(x):
     return 0
 
 
+@wrong("check_step_function", "for x = [-1, 1, 2] you returned booleans [False, True, True]: "
+       "the step function outputs the numbers 0 and 1")
+def step_booleans(x):
+    return x > 0
+
+
 @wrong("check_step_function", "the step is upside down")
 def step_inverted(x):
     return (x <= 0).astype(int)
@@ -70,7 +76,7 @@ def step_list(x):
 
 @wrong("check_step_function", "not a loop over x")
 def step_loop_1d(x):
-    return np.array([v > 0 for v in x.flat])
+    return np.array([int(v > 0) for v in x.flat])
 
 
 @wrong("check_step_function", "build a new array, e.g. (x > 0).astype(int), instead of editing x")
@@ -157,10 +163,19 @@ def softmax_naive(a):
     return exp_a / np.sum(exp_a, axis=-1, keepdims=True)
 
 
-@wrong("check_softmax", "batch of 2 rows [[0.3, 2.9, 4], [1, 2, 3]]: each row must sum to 1, "
-       "yours sum to [0.7106, 0.2894]; sum over axis=-1 with keepdims=True")
+@wrong("check_softmax", "batch of 2 rows [[0.3, 2.9, 4], [1, 2, 3]]: your rows sum to "
+       "[0.7106, 0.2894], not 1 each. That is what the book's §3.5.2 softmax does")
 def softmax_book_1d(a):
-    exp_a = np.exp(a - np.max(a))
+    """The book's §3.5.2 softmax: the max and the sum are over the whole array."""
+    c = np.max(a)
+    exp_a = np.exp(a - c)
+    sum_exp_a = np.sum(exp_a)
+    return exp_a / sum_exp_a
+
+
+@wrong("check_softmax", "each row must sum to 1, yours sum to")
+def softmax_sum_over_all(a):
+    exp_a = np.exp(a - np.max(a, axis=-1, keepdims=True))
     return exp_a / np.sum(exp_a)
 
 
@@ -225,15 +240,21 @@ def _rows(y, t):
     return y, t
 
 
-@wrong("check_sum_squared_error", "3 times too large: that is the total over the batch")
-def sse_book(y, t):
+def book_sum_squared_error(y, t):
+    """The book's §4.2.1 2乗和誤差 (the printed book's mean_squared_error): 1/2 sum (y - t)^2."""
     return 0.5 * np.sum((y - t) ** 2)
+
+
+@wrong("check_sum_squared_error", "that is the average over the 3 rows; the book's 2乗和誤差 "
+       "adds up every row")
+def sse_batch_mean(y, t):
+    y, t = _rows(y, t)
+    return 0.5 * np.sum((y - t) ** 2) / y.shape[0]
 
 
 @wrong("check_sum_squared_error", "the formula has a factor 1/2 in front")
 def sse_no_half(y, t):
-    y, t = _rows(y, t)
-    return np.sum((y - t) ** 2) / y.shape[0]
+    return np.sum((y - t) ** 2)
 
 
 @wrong("check_sum_squared_error", "did you forget to square?")
@@ -241,25 +262,25 @@ def sse_no_square(y, t):
     return 0.5 * np.sum(y - t)
 
 
-@wrong("check_sum_squared_error", "for a single 1-D sample y.shape[0] is the number of classes")
+@wrong("check_sum_squared_error", "1/10 of the answer: np.mean, or dividing by y.shape[0]")
 def sse_shape0(y, t):
     return 0.5 * np.sum((y - t) ** 2) / y.shape[0]
 
 
-@wrong("check_sum_squared_error", "np.mean also averages over the 10 classes")
+@wrong("check_sum_squared_error", "1/10 of the answer: np.mean")
 def sse_mean(y, t):
     return 0.5 * np.mean((y - t) ** 2)
 
 
-@wrong("check_sum_squared_error", "one loss per row")
+@wrong("check_sum_squared_error", "one loss per row, [0.0975]: add them up, as the book's "
+       "np.sum does")
 def sse_per_row(y, t):
     return 0.5 * np.sum((y - t) ** 2, axis=-1)
 
 
 @wrong("check_sum_squared_error", "that is a square root")
 def sse_root(y, t):
-    y, t = _rows(y, t)
-    return np.sqrt(np.sum((y - t) ** 2) / y.shape[0])
+    return np.sqrt(np.sum((y - t) ** 2))
 
 
 def _labels(y, t):
@@ -273,10 +294,18 @@ def ce_reference(y, t):
 
 
 @wrong("check_cross_entropy_error",
-       "inf when the right class has probability 0: add a tiny delta inside log")
+       "the right class has probability 0 here, and -log(0) is inf; add a tiny delta inside log")
 def ce_no_delta(y, t):
     y, t = _labels(y, t)
     return -np.sum(np.log(y[np.arange(len(y)), t])) / len(y)
+
+
+@wrong("check_cross_entropy_error",
+       "for the book's y (0.6 on class 2), one-hot t for 2 you returned nan, expected 0.5108: y "
+       "is 0 in some wrong classes, where np.log(0) is -inf and t * log(y) is 0 * -inf = NaN, "
+       "not 0 (the right class has probability 0.6, so that is not the cause)")
+def ce_formula_without_delta(y, t):
+    return -np.sum(t * np.log(y))
 
 
 @wrong("check_cross_entropy_error", "add a tiny delta inside log")
@@ -793,6 +822,57 @@ def sgd_returns_new(params, grads, lr=0.1):
     return {key: params[key] - lr * grads[key] for key in grads}
 
 
+# --- the book's own code, typed from the book: it passes where the exercise asks what the book
+# does (the failing book versions are wrong attempts above, with a message naming the book) ---
+
+def book_step_function(x):
+    """The book's §3.2.3 step function for arrays (np.int in the book, gone from numpy 2)."""
+    y = x > 0
+    return y.astype(int)
+
+
+def book_sigmoid(x):
+    """The book's §3.2.4 sigmoid."""
+    return 1 / (1 + np.exp(-x))
+
+
+def book_relu(x):
+    """The book's §3.2.7 ReLU."""
+    return np.maximum(0, x)
+
+
+BOOK_VERSIONS = {
+    "check_step_function": book_step_function,
+    "check_sigmoid": book_sigmoid,
+    "check_relu": book_relu,
+    "check_sum_squared_error": book_sum_squared_error,
+}
+
+
+@pytest.mark.parametrize("check", sorted(BOOK_VERSIONS))
+def test_the_books_own_code_passes(check):
+    verdict = getattr(ex, check).verdict(BOOK_VERSIONS[check])
+    assert verdict.passed, verdict
+
+
+def test_the_books_sum_squared_error_passes_with_the_books_total_on_a_batch():
+    y = np.array([[0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0]] * 2)
+    t = np.zeros_like(y)
+    t[0, 2] = t[1, 7] = 1
+    # the book's number, by hand: 0.0975 for label 2 plus 0.5975 for label 7
+    assert book_sum_squared_error(y, t) == pytest.approx(0.0975 + 0.5975)
+    verdict = ex.check_sum_squared_error.verdict(book_sum_squared_error)
+    assert verdict.message == "passed, all 5 cases"
+
+
+def test_the_books_softmax_fails_only_on_a_batch_and_the_message_says_why():
+    verdict = ex.check_softmax.verdict(softmax_book_1d)
+    assert not verdict.passed
+    assert "the book's §3.5.2 softmax" in verdict.message
+    assert "right for the one vector the book gives it" in verdict.message
+    assert "a network's output layer gets one row per input" in verdict.message
+
+
 # --- the tests -----------------------------------------------------------------------------
 
 REFERENCES = {
@@ -801,8 +881,8 @@ REFERENCES = {
     "check_relu": lambda x: np.maximum(0, x),
     "check_softmax": lambda a: (lambda e: e / e.sum(axis=-1, keepdims=True))(
         np.exp(a - a.max(axis=-1, keepdims=True))),
-    "check_sum_squared_error": lambda y, t: 0.5 * np.sum((_rows(y, t)[0] - _rows(y, t)[1]) ** 2)
-    / _rows(y, t)[0].shape[0],
+    "check_sum_squared_error": lambda y, t: 0.5 * sum(
+        (a - b) ** 2 for a, b in zip(np.ravel(y).tolist(), np.ravel(t).tolist(), strict=True)),
     "check_cross_entropy_error": ce_reference,
     "check_numerical_diff": lambda f, x, h=1e-4: (f(x + h) - f(x - h)) / (2 * h),
     "check_numerical_gradient": lambda f, x: _gradient(f, x),

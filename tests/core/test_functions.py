@@ -14,6 +14,7 @@ from hypothesis.extra.numpy import arrays
 from nnlib.functions import (
     cross_entropy_error,
     identity_function,
+    mean_squared_error,
     relu,
     sigmoid,
     softmax,
@@ -115,21 +116,54 @@ def test_sum_squared_error_book_numbers():
     assert sum_squared_error(BOOK_Y, to_one_hot(7)) == pytest.approx(0.5975)
 
 
+def test_mean_squared_error_is_the_printed_books_name_for_the_same_function():
+    # §4.2.1 of the printed book calls 2乗和誤差 mean_squared_error; its numbers are the same.
+    assert mean_squared_error is sum_squared_error
+    assert mean_squared_error(np.array(BOOK_Y), to_one_hot(2)) == pytest.approx(0.0975)
+    assert mean_squared_error(np.array(BOOK_Y), to_one_hot(7)) == pytest.approx(0.5975)
+
+
+def _book_sse(y, t):
+    """The book's 0.5 * np.sum((y - t)**2), written out as plain Python over every entry."""
+    pairs = (pair for rows in zip(y, t, strict=True) for pair in zip(*rows, strict=True))
+    return 0.5 * sum((a - b) ** 2 for a, b in pairs)
+
+
+def test_sum_squared_error_on_a_batch_is_the_books_total_not_an_average():
+    rng = np.random.default_rng(12)
+    y = softmax(rng.normal(size=(4, 10)))
+    t = to_one_hot(np.array([2, 7, 0, 9]))
+    expected = _book_sse(y.tolist(), t.tolist())
+    assert sum_squared_error(y, t) == pytest.approx(expected, rel=1e-12)
+    assert sum_squared_error(y, [2, 7, 0, 9]) == pytest.approx(expected, rel=1e-12)
+    # the total is the sum of the rows' losses (an average would be a quarter of it)
+    assert expected == pytest.approx(sum(sum_squared_error(y[i], t[i]) for i in range(4)))
+
+
+@given(
+    arrays(np.float64, st.tuples(st.integers(1, 4), st.integers(1, 5)), elements=moderate),
+    arrays(np.float64, st.tuples(st.integers(1, 4), st.integers(1, 5)), elements=moderate),
+)
+def test_sum_squared_error_takes_any_real_target_of_ys_shape_like_the_book(y, t):
+    # The book's code accepts any t of y's shape (regression targets, not only one-hot).
+    if t.shape != y.shape:
+        t = np.resize(t, y.shape)
+    assert sum_squared_error(y, t) == pytest.approx(_book_sse(y.tolist(), t.tolist()),
+                                                    rel=1e-9, abs=1e-12)
+
+
 def test_cross_entropy_book_numbers_and_label_forms():
     assert cross_entropy_error(BOOK_Y, 2) == pytest.approx(-math.log(0.6 + 1e-7))
     assert cross_entropy_error(BOOK_Y, 2) == pytest.approx(0.5108, abs=1e-4)
     assert cross_entropy_error(BOOK_Y, to_one_hot(7)) == pytest.approx(2.3026, abs=1e-4)
 
 
-def test_losses_average_over_the_batch():
+def test_cross_entropy_averages_over_the_batch():
     y = np.array([BOOK_Y, BOOK_Y[::-1]])
     t = np.array([2, 7])
     expected_ce = (-math.log(0.6 + 1e-7) - math.log(BOOK_Y[2] + 1e-7)) / 2
     assert cross_entropy_error(y, t) == pytest.approx(expected_ce)
     assert cross_entropy_error(y, to_one_hot(t)) == pytest.approx(expected_ce)
-    assert sum_squared_error(y, t) == pytest.approx(
-        (sum_squared_error(y[0], 2) + sum_squared_error(y[1], 7)) / 2
-    )
 
 
 def test_cross_entropy_is_finite_when_correct_class_has_probability_zero():
@@ -158,6 +192,8 @@ def test_cross_entropy_is_non_negative(logits, data):
         (lambda: cross_entropy_error(BOOK_Y, np.full(10, 0.1)), ValueError, "one-hot"),
         (lambda: cross_entropy_error([-1.0, 2.0], 1), ValueError, "probabilities"),
         (lambda: sum_squared_error(BOOK_Y, 12), ValueError, "0..9"),
+        (lambda: sum_squared_error(BOOK_Y, [0.0] * 9 + [np.nan]), ValueError, "t contains NaN"),
+        (lambda: sum_squared_error(BOOK_Y, [1.0, 0.0]), ValueError, "shapes"),
         (lambda: softmax([1.0, np.nan]), ValueError, "NaN"),
         (lambda: sigmoid([np.inf]), ValueError, "NaN or inf"),
         (lambda: softmax([]), ValueError, "empty"),

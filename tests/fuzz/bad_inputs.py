@@ -101,6 +101,8 @@ VALID: dict[str, Callable[[], dict[str, Any]]] = {
     "functions.tanh": lambda: {"x": np.array([1.0, -2.0])},
     "functions.softmax": lambda: {"a": np.array([0.3, 2.9, 4.0])},
     "functions.sum_squared_error": lambda: {"y": P.copy(), "t": np.array([1, 0])},
+    "functions.mean_squared_error": lambda: {"y": P.copy(), "t": np.array([1, 0])},
+    "overflow.naive_tolerance": lambda: {"dtype": np.float32},
     "functions.cross_entropy_error": lambda: {"y": P.copy(), "t": np.array([1, 0])},
     "functions.to_one_hot": lambda: {"labels": np.array([1, 0, 2]), "num_classes": 3},
     "functions.labels_to_indices": lambda: {"y": P.copy(), "t": np.array([1, 0])},

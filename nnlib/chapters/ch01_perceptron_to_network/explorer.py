@@ -13,6 +13,9 @@ from nnlib.engines.explorer import BlitFigureImage, Explorer
 
 __all__ = ["PerceptronExplorer", "perceptron_explorer"]
 
+#: 4.6 x 4.0 in at 100 dpi: a 460 x 400 px picture, shown at that size (sharp, and with
+#: the sliders and readout well within 700 px of height).
+FIGSIZE, DPI = (4.6, 4.0), 100
 #: The gates the chapter names; any other truth table is reported as "none of these".
 NAMED_GATES = ("AND", "NAND", "OR", "NOR")
 
@@ -34,7 +37,7 @@ class PerceptronExplorer(Explorer):
 
     def __init__(self, w1: float = 0.5, w2: float = 0.5, b: float = -0.75) -> None:
         controls = {"w1": _slider("w1", w1), "w2": _slider("w2", w2), "b": _slider("b", b)}
-        canvas = BlitFigureImage(figsize=(4.6, 4.0))
+        canvas = BlitFigureImage(figsize=FIGSIZE, dpi=DPI)
         ax = canvas.figure.add_subplot()
         self._gate = draw_gate(ax, w1, w2, b)
         self._sums = [

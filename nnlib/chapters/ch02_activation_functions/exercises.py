@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from nnlib.engines.exercise import Session, exercise, fmt
+from nnlib.engines.exercise import Session, Wrong, exercise, fmt
 from nnlib.functions import relu, sigmoid, step_function
 
 __all__ = ["check_step_function", "check_sigmoid", "check_relu"]
@@ -47,7 +47,9 @@ def _shape_hint(x: np.ndarray, result: np.ndarray) -> str | None:
 
 
 def _run(session: Session, attempt: Callable, reference: Callable, cases: list[np.ndarray],
-         diagnose: Diagnose, *, truth_hint: str, on_change: str) -> None:
+         diagnose: Diagnose, *, truth_hint: str, on_change: str,
+         booleans: str | None = None) -> None:
+    """Compare on every case; ``booleans`` (if given) is the hint for a True/False result."""
     def on_error(error: BaseException) -> str | None:
         return truth_hint if "truth value of an array" in str(error) else None
 
@@ -56,6 +58,8 @@ def _run(session: Session, attempt: Callable, reference: Callable, cases: list[n
         result = session.call(attempt, x, shows=shows, names=("x",), on_change=on_change,
                               on_error=on_error)
         expected = reference(x)
+        if booleans and isinstance(result, np.ndarray) and result.dtype == bool:
+            raise Wrong(f"{shows} you returned booleans {fmt(result)}: {booleans}")
         session.expect_array(
             result, expected, shows,
             diagnose=lambda r, x=x, e=expected: diagnose(x, r, e) or _shape_hint(x, r),
@@ -80,7 +84,9 @@ def check_step_function(session: Session, attempt: Callable) -> None:
 
     _run(session, attempt, step_function, _cases(), diagnose,
          truth_hint="compare the whole array at once: (x > 0).astype(int)",
-         on_change="build a new array, e.g. (x > 0).astype(int), instead of editing x")
+         on_change="build a new array, e.g. (x > 0).astype(int), instead of editing x",
+         booleans="the step function outputs the numbers 0 and 1, so turn the comparison "
+         "into integers, (x > 0).astype(int), as the book's step_function does")
 
 
 @exercise(

@@ -17,6 +17,8 @@ from nnlib.engines.explorer import BlitFigureImage, Explorer
 
 __all__ = ["ActivationExplorer", "activation_explorer"]
 
+#: 8 x 3 in at 100 dpi: an 800 x 300 px picture, the width of JupyterLab's notebook column.
+FIGSIZE, DPI = (8.0, 3.0), 100
 X_LIMIT = 6.0  # the plot shows -6 <= x <= 6
 #: Fixed axes per activation (output range; largest slope |w|*max h' for |w| <= 8), so
 #: the cached background is redrawn only when the activation changes, never on a drag.
@@ -52,7 +54,7 @@ class ActivationExplorer(Explorer):
             "w": _slider("w", w),
             "b": _slider("b", b),
         }
-        canvas = BlitFigureImage(figsize=(8.0, 3.0))
+        canvas = BlitFigureImage(figsize=FIGSIZE, dpi=DPI)
         self._ax_y, self._ax_slope = canvas.figure.subplots(1, 2)
         (self._reference,) = self._ax_y.plot([], [], color="0.7", lw=1, label="h(x)")
         (self._curve,) = self._ax_y.plot([], [], lw=2, label="h(w·x+b)")

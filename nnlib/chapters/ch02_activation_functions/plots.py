@@ -57,7 +57,8 @@ def plot_one_minus_exp() -> Figure:
     right.plot(x_all, one_minus_exp(x_all), lw=2, label="1 - exp(-x)")
     right.plot(x_all, sigmoid(x_all), "--", lw=1.5, label="sigmoid(x)")
     right.axhline(0, color="0.8", lw=0.8)
-    right.set_title("all x: 1 - exp(-4) is about -53.6")
+    low = float(one_minus_exp(x_all[0]))
+    right.set_title(f"all x: at x = {x_all[0]:g}, 1 - exp({-x_all[0]:g}) is about {low:.1f}")
     for ax in (left, right):
         ax.set_xlabel("x")
         ax.legend(loc="lower right", fontsize=8)

@@ -48,6 +48,14 @@ def _diagnose(a: np.ndarray, r: np.ndarray, e: np.ndarray) -> str | None:
             return (f"{rows}: each column sums to 1 instead of each row; sum over axis=-1 "
                     "(the classes), not axis=0")
         if not np.allclose(sums, 1):
+            if np.allclose(r, softmax(a.ravel()).reshape(a.shape)):
+                return (f"{rows}: your rows sum to {fmt(sums)}, not 1 each. That is what the "
+                        "book's §3.5.2 softmax does (np.max(a) and np.sum(exp_a) over the whole "
+                        "array), and it is right for the one vector the book gives it; this "
+                        "exercise asks for a batch of rows too, because a network's output "
+                        "layer gets one row per input (as the book's common/functions.py "
+                        f"softmax does later): take the max and the sum over axis=-1 with "
+                        "keepdims=True")
             return f"{rows}: each row must sum to 1, yours sum to {fmt(sums)}; {_KEEPDIMS}"
         return None
     total = float(r.sum())

@@ -14,17 +14,29 @@ from nnlib.chapters.ch03_softmax_overflow.overflow import (
     compare_softmax,
     exp_overflow_threshold,
     naive_break_scale,
+    naive_tolerance,
 )
 from nnlib.engines.explorer import BlitFigureImage, Explorer
 
 __all__ = ["SoftmaxOverflowExplorer", "softmax_overflow_explorer"]
 
+#: 8 x 3.8 in at 100 dpi: an 800 x 380 px picture, the width of JupyterLab's notebook column.
+FIGSIZE, DPI = (8.0, 3.8), 100
 NAIVE_COLOUR, STABLE_COLOUR = "tab:red", "tab:blue"
+WORKS_COLOUR = "tab:green"
 BAR_WIDTH = 0.38
+#: Colour is never the only cue: the strip's broken part is also hatched and labelled, and
+#: each banner starts with a symbol.
+WORKS_MARK, BREAKS_MARK = "✓", "✗"
+BREAKS_HATCH = "////"
 
 
 def _vector(values: np.ndarray, digits: int = 3) -> str:
     return "[" + ", ".join(f"{v:.{digits}g}" for v in values) + "]"
+
+
+def _all_zero(values: np.ndarray) -> bool:
+    return bool(np.all(values == 0))
 
 
 class SoftmaxOverflowExplorer(Explorer):
@@ -46,7 +58,7 @@ class SoftmaxOverflowExplorer(Explorer):
             np.dtype(d).name: naive_break_scale(self.logits, d) for d in SUPPORTED_DTYPES
         }
         self.thresholds = {np.dtype(d).name: exp_overflow_threshold(d) for d in SUPPORTED_DTYPES}
-        canvas = BlitFigureImage(figsize=(8.0, 3.8))
+        canvas = BlitFigureImage(figsize=FIGSIZE, dpi=DPI)
         self._build(canvas, scale)
         super().__init__({"scale": scale}, canvas, title="Softmax overflow: naive vs stable")
 
@@ -64,6 +76,8 @@ class SoftmaxOverflowExplorer(Explorer):
                 np.zeros(classes.size),
                 BAR_WIDTH,
                 color=NAIVE_COLOUR,
+                hatch="//",
+                edgecolor="white",
                 label="naive",
             )
             stable = ax.bar(
@@ -110,12 +124,14 @@ class SoftmaxOverflowExplorer(Explorer):
         low, high = scale.base**scale.min, scale.base**scale.max
         for row, name in enumerate(self.names):
             edge = min(max(self.break_scales[name], low), high)
-            strip.plot(
-                [low, edge], [row, row], color="tab:green", linewidth=6, solid_capstyle="butt"
-            )
-            strip.plot(
-                [edge, high], [row, row], color=NAIVE_COLOUR, linewidth=6, solid_capstyle="butt"
-            )
+            strip.broken_barh([(low, edge - low)], (row - 0.3, 0.6), facecolors=WORKS_COLOUR)
+            strip.broken_barh([(edge, high - edge)], (row - 0.3, 0.6), facecolors="white",
+                              edgecolors=NAIVE_COLOUR, hatch=BREAKS_HATCH, linewidth=1.2)
+            for lo, hi, mark in ((low, edge, f"{WORKS_MARK} works"),
+                                 (edge, high, f"{BREAKS_MARK} goes wrong")):
+                if hi / lo > 3:  # room for a label (the axis is logarithmic)
+                    strip.text((lo * hi) ** 0.5, row, mark, ha="center", va="center",
+                               fontsize=8, bbox={"fc": "white", "ec": "none", "pad": 0.5})
         self.cursor = strip.axvline(scale.value, color="black")
         strip.set(
             xscale="log",
@@ -123,7 +139,8 @@ class SoftmaxOverflowExplorer(Explorer):
             ylim=(-0.6, len(self.names) - 0.4),
             yticks=range(len(self.names)),
             yticklabels=[f"naive {n}" for n in self.names],
-            xlabel="scale (green: naive formula works, red: it breaks)",
+            xlabel="scale (green, ✓: the naive formula agrees with the stable one; "
+            "red hatched, ✗: it goes wrong)",
         )
         for name in self.names:
             canvas.animate(
@@ -151,8 +168,13 @@ class SoftmaxOverflowExplorer(Explorer):
             for bar, value in zip(stable_bars, run["stable"], strict=True):
                 bar.set_height(value)
             banner = self.banners[name]
-            banner.set_text("naive formula broken" if run["broken"] else "naive = stable")
-            banner.set_color(NAIVE_COLOUR if run["broken"] else "tab:green")
+            if run["broken"]:
+                banner.set_text(f"{BREAKS_MARK} naive formula "
+                                + ("off" if np.all(np.isfinite(run["naive"])) and not
+                                   _all_zero(run["naive"]) else "broken"))
+            else:
+                banner.set_text(f"{WORKS_MARK} naive = stable")
+            banner.set_color(NAIVE_COLOUR if run["broken"] else WORKS_COLOUR)
         self.cursor.set_xdata([state["scale"], state["scale"]])
 
     def _why(self, name: str, run: dict[str, Any]) -> str:
@@ -164,7 +186,17 @@ class SoftmaxOverflowExplorer(Explorer):
             )
         if largest > 0:
             return "each exp fits, but their sum overflows to inf, so every output becomes 0"
-        return "every exp underflows to 0, and 0 / 0 is not a number"
+        if not np.all(np.isfinite(run["naive"])):
+            return "every exp underflows to 0, and 0 / 0 is not a number"
+        smallest = float(np.min(run["scaled"]))
+        tiny = np.finfo(name).tiny
+        with np.errstate(under="ignore"):
+            value = float(np.exp(np.array(smallest, dtype=name)))
+        return (
+            f"exp({smallest:.4g}) = {value:.3g} underflows below {tiny:.3g}, the smallest "
+            f"normal {name}, into the subnormal numbers, which hold fewer digits: naive "
+            f"is off by up to {100 * run['error']:.2g} %"
+        )
 
     def describe(self, state: dict[str, Any]) -> str:
         first = state[self.names[0]]
@@ -175,20 +207,26 @@ class SoftmaxOverflowExplorer(Explorer):
         ]
         for name in self.names:
             run = state[name]
-            if run["broken"]:
-                verdict = f"naive <b>breaks</b>: {self._why(name, run)}"
+            stable = _vector(run["stable"])
+            if not run["broken"]:
+                verdict = (f"{WORKS_MARK} naive = stable {stable} (they agree within "
+                           f"{naive_tolerance(name):.2g}, relative)")
+            elif np.all(np.isfinite(run["naive"])) and not _all_zero(run["naive"]):
+                verdict = (f"{BREAKS_MARK} naive {_vector(run['naive'])} <b>goes wrong</b>: "
+                           f"{self._why(name, run)}; stable {stable}")
             else:
-                verdict = f"naive {_vector(run['naive'])} = stable"
-            lines.append(f"{name}: {verdict}; stable {_vector(run['stable'])}")
+                verdict = (f"{BREAKS_MARK} naive <b>goes wrong</b>: {self._why(name, run)}; "
+                           f"stable {stable}")
+            lines.append(f"{name}: {verdict}")
         edges = " and ".join(
             f"{self.break_scales[n]:.4g} in {n}"
             for n in self.names
             if np.isfinite(self.break_scales[n])
         )
         lines.append(
-            f"The naive formula breaks for scales above {edges}."
+            f"The naive formula goes wrong for scales above {edges}."
             if edges
-            else "The naive formula never breaks for these logits."
+            else "The naive formula never goes wrong for these logits."
         )
         return "<br>".join(lines)
 

@@ -23,6 +23,7 @@ __all__ = [
     "call_capturing_warnings",
     "exp_overflow_threshold",
     "naive_softmax_breaks",
+    "naive_tolerance",
     "naive_break_scale",
     "compare_softmax",
 ]
@@ -78,19 +79,39 @@ def _scaled(logits: NDArray, scale: float, dt: np.dtype) -> NDArray:
     return (logits.astype(np.float64) * scale).astype(dt)
 
 
-def naive_softmax_breaks(a: ArrayLike, dtype: DTypeLike = np.float64) -> bool:
-    """True if the textbook softmax of ``a`` computed in ``dtype`` is not a probability vector.
+def naive_tolerance(dtype: DTypeLike = np.float64) -> float:
+    """How far (relative) the naive softmax may stray from the stable one and still agree.
 
-    Broken means a non-finite entry (exp overflowed to inf, and inf / inf is NaN; or every
-    exp underflowed to 0, and 0 / 0 is NaN), or entries that no longer sum to 1 (the sum
-    overflowed while each term did not). The expected overflow warnings are silenced.
+    1000 machine epsilons: about 1.2e-4 in float32 and 2.2e-13 in float64, far above the
+    rounding of a few exps and one division, far below what a reader sees in 3 digits.
+    """
+    return float(1000 * np.finfo(_check_dtype(dtype)).eps)
+
+
+def _naive_and_stable(a: NDArray, dt: np.dtype) -> tuple[NDArray, NDArray]:
+    with np.errstate(all="ignore"):
+        return softmax_naive(a), softmax(a)
+
+
+def _agrees(naive: NDArray, stable: NDArray, dt: np.dtype) -> bool:
+    """Naive equals stable up to :func:`naive_tolerance` (entries below the smallest
+    normal number, which neither formula can hold to full precision, count as 0)."""
+    return bool(np.all(np.isfinite(naive)) and np.allclose(
+        naive, stable, rtol=naive_tolerance(dt), atol=float(np.finfo(dt).tiny)))
+
+
+def naive_softmax_breaks(a: ArrayLike, dtype: DTypeLike = np.float64) -> bool:
+    """True if the textbook softmax of ``a`` in ``dtype`` differs from the stable softmax.
+
+    Differs means a non-finite entry (exp overflowed to inf, and inf / inf is NaN; or every
+    exp underflowed to 0, and 0 / 0 is NaN), or entries further from the stable ones than
+    :func:`naive_tolerance` allows: the sum overflowed while each term did not (every
+    output 0), or the exps fell among the subnormal numbers, below ``finfo(dtype).tiny``,
+    which carry fewer significant digits. The expected overflow warnings are silenced.
     """
     dt = _check_dtype(dtype)
     a = as_float_array(a, "a").astype(dt)
-    with np.errstate(all="ignore"):
-        y = softmax_naive(a)
-        total = np.sum(y, axis=-1, dtype=np.float64)
-    return bool(not np.all(np.isfinite(y)) or np.any(np.abs(total - 1.0) > 1e-3))
+    return not _agrees(*_naive_and_stable(a, dt), dt)
 
 
 def _breaks_at(logits: NDArray, scale: float, dt: np.dtype) -> bool:
@@ -100,13 +121,15 @@ def _breaks_at(logits: NDArray, scale: float, dt: np.dtype) -> bool:
 
 
 def naive_break_scale(logits: ArrayLike, dtype: DTypeLike = np.float64) -> float:
-    """The smallest scale s > 0 at which ``softmax_naive(s * logits)`` in ``dtype`` breaks.
+    """The scale s > 0 from which ``softmax_naive(s * logits)`` in ``dtype`` goes wrong.
 
-    Found by bisection on the real computation (see :func:`naive_softmax_breaks`), so it is
-    measured rather than derived; for logits whose largest entry m is positive it lands
-    where the sum of the exps reaches exp(exp_overflow_threshold(dtype)), a little below
-    threshold / m. Returns ``inf`` if no scale breaks it (the largest logit is 0, so exp
-    of it is always 1).
+    Found by bisection on the real computation (see :func:`naive_softmax_breaks`: wrong
+    means different from the stable softmax beyond rounding), so it is measured rather than
+    derived. For logits whose largest entry m is positive it lands where the sum of the
+    exps reaches exp(exp_overflow_threshold(dtype)), a little below threshold / m; for
+    negative logits, where exps sink so far among the subnormal numbers that digits are
+    lost. Returns ``inf`` if no scale breaks it (the largest logit is 0, so exp of it is
+    always 1).
     """
     dt = _check_dtype(dtype)
     logits = as_float_array(logits, "logits").astype(np.float64)
@@ -136,8 +159,12 @@ def compare_softmax(logits: ArrayLike, scale: float, dtype: DTypeLike) -> dict[s
     """Naive and stable softmax of ``scale * logits`` in ``dtype``, with no warnings shown.
 
     Returns a dict: ``scaled`` (the logits actually fed in), ``naive`` and ``stable`` (as
-    float64 for display; ``naive`` may hold NaN), ``broken`` (bool), and ``overflowed``
-    (True if some exp(scaled) was inf, i.e. a scaled logit beyond the overflow threshold).
+    float64 for display; ``naive`` may hold NaN), ``broken`` (True if naive differs from
+    stable beyond :func:`naive_tolerance`), ``overflowed`` (True if some exp(scaled) was
+    inf, i.e. a scaled logit beyond the overflow threshold), ``subnormal`` (True if some
+    exp(scaled) fell below the smallest normal number ``finfo(dtype).tiny``, where digits
+    are lost, or to 0 while its stable probability did not) and ``error`` (the largest
+    relative difference of a finite naive from stable, over entries of at least ``tiny``).
     """
     dt = _check_dtype(dtype)
     scale = check_positive_finite(scale, "scale")
@@ -146,12 +173,20 @@ def compare_softmax(logits: ArrayLike, scale: float, dtype: DTypeLike) -> dict[s
         scaled = _scaled(logits, scale, dt)
     if not np.all(np.isfinite(scaled)):
         raise ValueError(f"scale {scale:g} times the logits does not fit in {dt}")
+    naive, stable = _naive_and_stable(scaled, dt)
+    tiny = np.finfo(dt).tiny
     with np.errstate(all="ignore"):
-        naive = softmax_naive(scaled)
+        exps = np.exp(scaled)
+    counted = stable >= tiny
+    error = float("nan")
+    if np.all(np.isfinite(naive)):
+        error = float(np.max(np.abs(naive[counted] - stable[counted]) / stable[counted]))
     return {
         "scaled": scaled.astype(np.float64),
         "naive": naive.astype(np.float64),
-        "stable": softmax(scaled).astype(np.float64),
-        "broken": naive_softmax_breaks(scaled, dt),
+        "stable": stable.astype(np.float64),
+        "broken": not _agrees(naive, stable, dt),
         "overflowed": bool(np.max(scaled) > exp_overflow_threshold(dt)),
+        "subnormal": bool(np.any((exps < tiny) & counted)),
+        "error": error,
     }

@@ -2,8 +2,8 @@
 
 Each check calls the reader's ``f(y, t)`` on the book's example output (0.6 on class 2),
 on a sample whose right class has probability 0, and on batches, and compares with
-:func:`nnlib.functions.sum_squared_error` and :func:`nnlib.functions.cross_entropy_error`
-(which average over the rows of a batch).
+:func:`nnlib.functions.sum_squared_error` (the book's sum over everything, rows included)
+and :func:`nnlib.functions.cross_entropy_error` (the book's average over the rows).
 """
 
 from __future__ import annotations
@@ -58,6 +58,23 @@ def _cases(*, labels: bool) -> list[Case]:
     return cases
 
 
+def _not_finite_hint(case: Case, value: float) -> str:
+    """Why a cross-entropy came out inf or NaN for this case: which log(0) did it."""
+    rows = case.y.reshape(-1, case.y.shape[-1])
+    target = (to_one_hot(case.t, rows.shape[-1]) if case.labels else case.t).reshape(rows.shape)
+    right = rows[target == 1]
+    zero_in_wrong = bool(np.any((rows == 0) & (target == 0)))
+    fix = "add a tiny delta inside log, np.log(y + 1e-7), as the book does"
+    if math.isnan(value) and zero_in_wrong:
+        said = (f"the right class has probability {fmt(right[0])}" if right.size == 1
+                else f"the right classes have probabilities {fmt(right)}")
+        return ("y is 0 in some wrong classes, where np.log(0) is -inf and t * log(y) is "
+                f"0 * -inf = NaN, not 0 ({said}, so that is not the cause); {fix}")
+    if np.any(right == 0):
+        return f"the right class has probability 0 here, and -log(0) is inf; {fix}"
+    return f"some log(0) got into the sum; {fix}"
+
+
 def _scale_hint(case: Case, ratio: float, *, num_classes: int,
                 batch_ratio: Callable[[], float | None]) -> str | None:
     """Hints for an answer that is the right one times a constant.
@@ -80,7 +97,9 @@ def _scale_hint(case: Case, ratio: float, *, num_classes: int,
 
 
 def _run(session: Session, attempt: Callable, reference: Callable, cases: list[Case],
-         diagnose: Callable[[Case, float, float], str | None]) -> None:
+         diagnose: Callable[[Case, float, float], str | None], *, averaged: bool) -> None:
+    """Compare on every case; ``averaged`` says whether a batch's loss is a mean or a sum."""
+    combine = "average them" if averaged else "add them up, as the book's np.sum does,"
     for case in cases:
         def on_error(error: BaseException, case: Case = case) -> str | None:
             return _LABEL_HINT if case.labels else None
@@ -101,7 +120,7 @@ def _run(session: Session, attempt: Callable, reference: Callable, cases: list[C
         def hint(value: float | np.ndarray, case: Case = case, expected: float = expected) -> str:
             prefix = f"{case.shows} you returned"
             if np.ndim(value) == 1 and len(value) == case.batch:
-                return f"{prefix} one loss per row, {fmt(value)}: average them into one number"
+                return f"{prefix} one loss per row, {fmt(value)}: {combine} into one number"
             if np.ndim(value) != 0:
                 return None
             value = float(value)
@@ -109,7 +128,7 @@ def _run(session: Session, attempt: Callable, reference: Callable, cases: list[C
             specific = diagnose(case, value, expected)
             if specific is None and case.labels:
                 specific = _LABEL_HINT
-            if specific is None and expected != 0 and np.isfinite(value):
+            if specific is None and averaged and expected != 0 and np.isfinite(value):
                 specific = _scale_hint(case, value / expected, num_classes=case.y.shape[-1],
                                        batch_ratio=batch_ratio)
             return f"{said}: {specific}" if specific else None
@@ -120,7 +139,10 @@ def _run(session: Session, attempt: Callable, reference: Callable, cases: list[C
 
 @exercise("sum of squared errors")
 def check_sum_squared_error(session: Session, attempt: Callable) -> None:
-    """Check ``attempt(y, t)`` = 1/2 sum (y - t)^2 for one-hot ``t``, averaged over a batch."""
+    """Check ``attempt(y, t)`` = 1/2 sum (y - t)^2 for one-hot ``t``, summed over a batch too.
+
+    That is the book's 2乗和誤差, ``0.5 * np.sum((y - t)**2)``, and it passes as it stands.
+    """
 
     def diagnose(case: Case, value: float, expected: float) -> str | None:
         if math.isclose(value, 2 * expected, rel_tol=1e-5):
@@ -129,9 +151,19 @@ def check_sum_squared_error(session: Session, attempt: Callable) -> None:
             return "did you forget to square? 0.5 * np.sum((y - t) ** 2)"
         if math.isclose(value, math.sqrt(2 * expected), rel_tol=1e-5):
             return "that is a square root: the sum of squares needs no np.sqrt"
+        ratio = value / expected if expected else math.nan
+        if case.batch > 1 and math.isclose(ratio, 1 / case.batch, rel_tol=1e-5):
+            return (f"that is the average over the {case.batch} rows; the book's 2乗和誤差 "
+                    "adds up every row, 0.5 * np.sum((y - t) ** 2), with no division "
+                    "(cross-entropy is the one the book averages over the batch)")
+        for size in {case.y.shape[-1], case.y.size}:
+            if size > 1 and math.isclose(ratio, 1 / size, rel_tol=1e-5):
+                return (f"1/{size} of the answer: np.mean, or dividing by y.shape[0] or y.size, "
+                        "divides by the entries; the sum of squares is a plain sum, "
+                        "0.5 * np.sum((y - t) ** 2)")
         return None
 
-    _run(session, attempt, sum_squared_error, _cases(labels=False), diagnose)
+    _run(session, attempt, sum_squared_error, _cases(labels=False), diagnose, averaged=False)
 
 
 @exercise("cross-entropy error", warning_hint="log(0) warned; add a tiny delta inside log")
@@ -140,12 +172,11 @@ def check_cross_entropy_error(session: Session, attempt: Callable) -> None:
 
     def diagnose(case: Case, value: float, expected: float) -> str | None:
         if math.isinf(value) or math.isnan(value):
-            return ("inf when the right class has probability 0: add a tiny delta inside log, "
-                    "np.log(y + 1e-7)")
+            return _not_finite_hint(case, value)
         if math.isclose(value, -expected, rel_tol=1e-5):
             return "the sign is flipped: E = -sum(t * log(y)), with a minus in front"
         if math.isclose(value, expected / math.log(10), rel_tol=1e-4):
             return "np.log10 is the base-10 log; cross-entropy uses the natural log, np.log"
         return None
 
-    _run(session, attempt, cross_entropy_error, _cases(labels=True), diagnose)
+    _run(session, attempt, cross_entropy_error, _cases(labels=True), diagnose, averaged=True)

@@ -18,6 +18,8 @@ from nnlib.functions import CROSS_ENTROPY_DELTA, cross_entropy_error, sum_square
 
 __all__ = ["LossExplorer", "loss_explorer"]
 
+#: 8 x 3.4 in at 100 dpi: an 800 x 340 px picture, the width of JupyterLab's notebook column.
+FIGSIZE, DPI = (8.0, 3.4), 100
 SSE_COLOUR, CE_COLOUR = "tab:blue", "tab:red"
 LOSS_TOP = 5.0  # the loss axis stops here; cross-entropy goes on up to -log(delta) = 16.1
 TANGENT_LENGTH = 0.16  # in axes fractions
@@ -51,7 +53,7 @@ class LossExplorer(Explorer):
         self.curves = {
             mode: loss_values(self.grid, correct, num_classes, mode) for mode in REST_MODES
         }
-        canvas = BlitFigureImage(figsize=(8.0, 3.4))
+        canvas = BlitFigureImage(figsize=FIGSIZE, dpi=DPI)
         self._build(canvas)
         super().__init__({"p": p, "rest": rest}, canvas, title="Two loss functions, one slider")
 
@@ -174,5 +176,7 @@ def loss_explorer(p: float = 0.6, rest: str = "even") -> LossExplorer:
         options=[(label, mode) for mode, label in REST_LABELS.items()],
         value=rest,
         description="the rest",
+        # Each button as wide as its label: the default fixed width cut "all on one wrong class".
+        style={"button_width": "auto"},
     )
     return LossExplorer(slider, toggle)

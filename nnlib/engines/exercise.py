@@ -36,6 +36,7 @@ import math
 import re
 import signal
 import sys
+import textwrap
 import threading
 import time
 import types
@@ -66,6 +67,10 @@ PASSED, NOT_ATTEMPTED, FAILED = "passed", "not attempted yet", "failed"
 _MARKS = {PASSED: "✓", NOT_ATTEMPTED: "·", FAILED: "✗"}
 
 
+#: Printed verdict lines are at most this wide (a cell is about 90 characters wide).
+PRINT_WIDTH = 88
+
+
 @dataclass(frozen=True)
 class Verdict:
     """The outcome of one check: ``status`` is "passed", "not attempted yet" or "failed"."""
@@ -80,6 +85,13 @@ class Verdict:
 
     def __str__(self) -> str:
         return f"{_MARKS[self.status]} {self.title}: {self.message}"
+
+    def wrapped(self, width: int = PRINT_WIDTH) -> str:
+        """The verdict as printed: broken into lines at spaces only. JupyterLab shows
+        printed output with ``word-break: break-all``, which would cut words and numbers
+        at the edge of the cell."""
+        return textwrap.fill(str(self), width=width, subsequent_indent="  ",
+                             break_long_words=False, break_on_hyphens=False)
 
 
 class Wrong(Exception):
@@ -520,7 +532,7 @@ def exercise(title: str, *, warning_hint: str = "", warnings_fail: bool = True):
                 session.state.restore()
 
         def check(attempt: Any) -> None:
-            print(verdict(attempt))
+            print(verdict(attempt).wrapped())
 
         check.__name__ = check.__qualname__ = diagnosis.__name__
         check.__doc__ = diagnosis.__doc__

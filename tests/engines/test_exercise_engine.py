@@ -125,3 +125,17 @@ def test_fmt_is_short_and_one_line():
     assert fmt(np.array([[0.3, 2.9], [1.0, 2.0]])) == "[[0.3, 2.9], [1, 2]]"
     assert fmt(np.arange(100.0)) == "[0, 1, ..., 98, 99]"
     assert fmt(0.123456789) == "0.1235"
+
+
+def test_printed_verdicts_break_only_at_spaces(capsys):
+    from nnlib.engines.exercise import PRINT_WIDTH, Verdict
+
+    message = ("expected [0.6652409557748219, 0.24472847105479764, 0.09003057317038046] "
+               "for [1010, 1000, 990] " * 3)
+    verdict = Verdict("softmax", "failed", message.strip())
+    lines = verdict.wrapped().splitlines()
+    assert len(lines) > 1 and all(len(line) <= PRINT_WIDTH for line in lines)
+    assert " ".join(line.strip() for line in lines) == str(verdict)  # no word or number cut
+    ex.check_softmax(lambda a: np.exp(a) / np.sum(np.exp(a)))
+    printed = capsys.readouterr().out.splitlines()
+    assert printed and all(len(line) <= PRINT_WIDTH for line in printed)

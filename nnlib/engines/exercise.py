@@ -36,13 +36,13 @@ import math
 import re
 import signal
 import sys
-import textwrap
 import threading
 import time
 import types
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 import numpy as np
@@ -67,10 +67,6 @@ PASSED, NOT_ATTEMPTED, FAILED = "passed", "not attempted yet", "failed"
 _MARKS = {PASSED: "✓", NOT_ATTEMPTED: "·", FAILED: "✗"}
 
 
-#: Printed verdict lines are at most this wide (a cell is about 90 characters wide).
-PRINT_WIDTH = 88
-
-
 @dataclass(frozen=True)
 class Verdict:
     """The outcome of one check: ``status`` is "passed", "not attempted yet" or "failed"."""
@@ -85,13 +81,6 @@ class Verdict:
 
     def __str__(self) -> str:
         return f"{_MARKS[self.status]} {self.title}: {self.message}"
-
-    def wrapped(self, width: int = PRINT_WIDTH) -> str:
-        """The verdict as printed: broken into lines at spaces only. JupyterLab shows
-        printed output with ``word-break: break-all``, which would cut words and numbers
-        at the edge of the cell."""
-        return textwrap.fill(str(self), width=width, subsequent_indent="  ",
-                             break_long_words=False, break_on_hyphens=False)
 
 
 class Wrong(Exception):
@@ -515,6 +504,28 @@ def _change(old: Any, new: Any) -> str:
     return f"it was {fmt(old)}, now {fmt(new)}"
 
 
+def show(verdict: Verdict) -> None:
+    """Print the verdict's one line; in a Jupyter kernel, as HTML that wraps at spaces.
+
+    JupyterLab shows printed text with ``word-break: break-all``, which cuts words and
+    numbers at the edge of the cell; the HTML keeps the printed look (monospace,
+    one paragraph) but breaks lines only between words. ``text/plain`` is the same line,
+    for a terminal, nbval and GitHub.
+    """
+    text = str(verdict)
+    shell = sys.modules.get("IPython") and sys.modules["IPython"].get_ipython()
+    if shell is None or not hasattr(shell, "kernel"):
+        print(text)
+        return
+    from IPython.display import display
+
+    html = (
+        '<pre class="nnlib-verdict" style="white-space: pre-wrap; word-break: normal; '
+        f'overflow-wrap: break-word">{escape(text)}</pre>'
+    )
+    display({"text/plain": text, "text/html": html}, raw=True)
+
+
 def exercise(title: str, *, warning_hint: str = "", warnings_fail: bool = True):
     """Turn ``diagnosis(session, attempt)`` into a check that prints one verdict.
 
@@ -532,7 +543,7 @@ def exercise(title: str, *, warning_hint: str = "", warnings_fail: bool = True):
                 session.state.restore()
 
         def check(attempt: Any) -> None:
-            print(verdict(attempt).wrapped())
+            show(verdict(attempt))
 
         check.__name__ = check.__qualname__ = diagnosis.__name__
         check.__doc__ = diagnosis.__doc__

@@ -127,15 +127,19 @@ def test_fmt_is_short_and_one_line():
     assert fmt(0.123456789) == "0.1235"
 
 
-def test_printed_verdicts_break_only_at_spaces(capsys):
-    from nnlib.engines.exercise import PRINT_WIDTH, Verdict
 
-    message = ("expected [0.6652409557748219, 0.24472847105479764, 0.09003057317038046] "
-               "for [1010, 1000, 990] " * 3)
-    verdict = Verdict("softmax", "failed", message.strip())
-    lines = verdict.wrapped().splitlines()
-    assert len(lines) > 1 and all(len(line) <= PRINT_WIDTH for line in lines)
-    assert " ".join(line.strip() for line in lines) == str(verdict)  # no word or number cut
+def test_in_a_kernel_the_verdict_is_html_that_wraps_between_words(monkeypatch):
+    import IPython
+
+    shown = []
+
+    class Shell:
+        kernel = object()
+
+    monkeypatch.setattr(IPython, "get_ipython", lambda: Shell())
+    monkeypatch.setattr("IPython.display.display", lambda data, raw: shown.append(data))
     ex.check_softmax(lambda a: np.exp(a) / np.sum(np.exp(a)))
-    printed = capsys.readouterr().out.splitlines()
-    assert printed and all(len(line) <= PRINT_WIDTH for line in printed)
+    (data,) = shown
+    assert data["text/plain"].startswith("✗ softmax:") and "\n" not in data["text/plain"]
+    assert "word-break: normal" in data["text/html"]
+    assert "[1010, 1000, 990]" in data["text/html"]

@@ -104,7 +104,7 @@ def main() -> None:
 def run(threads: int) -> None:
     x, t, source = mnist_or_random()
     print(f"data: {source}; batch {BATCH}; net {'-'.join(map(str, SIZES))}; "
-          f"{threads} thread(s) for both libraries, on {os.cpu_count()} cores")  # fmt: skip
+          f"{threads} thread(s) for both libraries, on {os.cpu_count()} cores")
     steps = {"nnlib": nnlib_step(x, t), "nnlib-64": nnlib_step(x, t, np.float64)}
     torch = torch_step(x, t, threads)
     if torch is None:
@@ -119,10 +119,10 @@ def run(threads: int) -> None:
             times[name].append(per_call(step, STEPS_PER_ROUND))
     medians = {name: statistics.median(ts) for name, ts in times.items()}
     print("\none SGD step (sample + forward + backward + update), median of "
-          f"{ROUNDS} rounds of {STEPS_PER_ROUND}:")  # fmt: skip
+          f"{ROUNDS} rounds of {STEPS_PER_ROUND}:")
     for name, seconds in medians.items():
         print(f"  {name:8s} {seconds * 1e3:7.3f} ms   ({16e6 / seconds / 1e9:5.1f} GFLOP/s "
-              "on the 16 MFLOP needed)")  # fmt: skip
+              "on the 16 MFLOP needed)")
     print(f"  float64 / float32 in nnlib = {medians['nnlib-64'] / medians['nnlib']:.2f}")
     if "pytorch" in medians:
         print(f"  nnlib / pytorch = {medians['nnlib'] / medians['pytorch']:.2f} (both float32)")
@@ -143,9 +143,9 @@ def compare_gradients(x: np.ndarray, t: np.ndarray) -> None:
     print(f"\ngradient of one batch ({n_params} parameters):")
     print(f"  backprop   {backprop * 1e3:9.3f} ms")
     print(f"  numerical  {numerical:9.1f} s   (measured on {n_sliced} parameters, "
-          f"{per_param * 1e6:.0f} us each, scaled by {n_params}/{n_sliced})")  # fmt: skip
+          f"{per_param * 1e6:.0f} us each, scaled by {n_params}/{n_sliced})")
     print(f"  numerical / backprop = {numerical / backprop:,.0f}  "
-          f"(about 10^{np.log10(numerical / backprop):.0f})")  # fmt: skip
+          f"(about 10^{np.log10(numerical / backprop):.0f})")
 
 
 if __name__ == "__main__":

@@ -144,7 +144,7 @@ class DescentResult(tuple):
     message: str
 
     def __new__(cls, x: NDArray, path: NDArray, diverged_at: int | None, message: str,
-                stuck_from: int | None = None):  # fmt: skip
+                stuck_from: int | None = None):
         result = super().__new__(cls, (x, path))
         result.x, result.path, result.diverged_at, result.message = x, path, diverged_at, message
         result.stuck_from = stuck_from
@@ -220,7 +220,7 @@ def gradient_descent(
     if diverged_at is not None and not non_finite and (last_move or 0) < step_num:
         stuck_from = (last_move or 0) + 1
     message = _descent_message(optimizer, step_num, len(path) - 1, x, max_abs, diverged_at,
-                               stuck_from, non_finite)  # fmt: skip
+                               stuck_from, non_finite)
     if diverged_at is not None and warn:
         warnings.warn(message, DivergenceWarning, stacklevel=2)
     return DescentResult(path[-1].copy(), np.array(path), diverged_at, message, stuck_from)
@@ -228,13 +228,13 @@ def gradient_descent(
 
 def _descent_message(optimizer: Optimizer, step_num: int, steps: int, x: NDArray,
                      max_abs: float, diverged_at: int | None, stuck_from: int | None,
-                     non_finite: bool) -> str:  # fmt: skip
+                     non_finite: bool) -> str:
     """One sentence: what the run did, when it diverged and why it ends where it ends."""
     if diverged_at is None:
         return f"finished {step_num} steps with {optimizer!r}"
     text = (f"diverged with {optimizer!r}: at step {diverged_at} of {step_num} the point left "
             f"|x| <= {max_abs:g}: the steps grew longer instead of shorter, so the learning rate "
-            "is too large for how steep f is there")  # fmt: skip
+            "is too large for how steep f is there")
     if non_finite:
         return (f"{text}; at step {steps + 1} it became inf or NaN (f overflowed), and no "
                 f"later step could bring it back, so the run stopped after {steps} step(s)")

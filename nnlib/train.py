@@ -32,9 +32,9 @@ def limit_blas_threads(limit: int | None) -> contextlib.AbstractContextManager:
     """A context in which numpy's BLAS uses at most ``limit`` threads (None: no change).
 
     The matrices of the book's network (100 x 784 times 784 x 50) are too small to gain
-    much from a second thread, and on a busy machine two BLAS threads wait on each other:
-    an epoch of 784-50-10 took 0.5-0.8 s with 1 thread and 0.9-3.8 s with 2 on our 2-core
-    machine while other jobs ran. Uses ``threadpoolctl`` when it is installed (it is in
+    much from a second thread, and on a busy machine two BLAS threads wait on each other,
+    so one thread is both faster and steadier (``benchmarks/train_step.py`` measures a
+    step side by side). Uses ``threadpoolctl`` when it is installed (it is in
     requirements.txt); without it, nothing changes.
     """
     if limit is None:

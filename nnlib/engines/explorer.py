@@ -54,8 +54,8 @@ class FigureImage:
         """Render the figure to PNG and show it.
 
         The first call lays the figure out (constrained layout); later calls keep that
-        layout, because re-solving it (and savefig's extra draw) costs about 50 ms of a
-        75 ms update here. Encoding at low zlib effort keeps the PNG step to a few ms.
+        layout, because re-solving it (and savefig's extra draw) would cost most of each
+        update. Encoding at low zlib effort keeps the PNG step short.
         """
         self.figure.canvas.draw()
         if not self._laid_out:
@@ -165,8 +165,8 @@ class Explorer(widgets.VBox):
 class BlitFigureImage(FigureImage):
     """Like :class:`FigureImage`, but only the artists passed to :meth:`animate` are redrawn.
 
-    Axes, ticks, titles and legends can cost 100+ ms to draw on these machines, while the
-    few artists a slider moves cost a few ms. So the static figure is drawn once, kept as a
+    Axes, ticks, titles and legends cost far more to draw than the few artists a slider
+    moves (``benchmarks/widget_latency.py`` measures whole updates). So the static figure is drawn once, kept as a
     pixel background, and each update pastes that background and draws the moving artists
     on top, before the PNG goes to the image widget as usual.
 

@@ -194,7 +194,7 @@ def test_forward_rejects_broken_networks():
 
 def test_plots_build_and_update_in_place():
     for make, axes in [(plot_perceptron, 1), (plot_xor_network, 1), (plot_book_network, 1),
-                       (plot_gates, 4)]:  # fmt: skip
+                       (plot_gates, 4)]:
         fig = make()
         assert len(fig.axes) == axes
         plt.close(fig)
@@ -243,7 +243,7 @@ def test_explorer_reports_points_on_the_line():
 
 
 @pytest.mark.parametrize("values", [(0.0, 0.0, 0.0), (-2.0, 2.0, -2.0), (2.0, 2.0, 2.0),
-                                    (0.0, 0.0, -2.0)])  # fmt: skip
+                                    (0.0, 0.0, -2.0)])
 def test_explorer_extremes_stay_clean(values):
     explorer = perceptron_explorer()
     for name, value in zip(("w1", "w2", "b"), values, strict=True):

@@ -233,7 +233,7 @@ def test_curve_fit_bad_input():
 def test_plots_build():
     x = np.linspace(-1, 1, 11)
     for fig, axes in [(plot_activations(), 4), (plot_one_minus_exp(), 2),
-                      (plot_curve_fits([fit_line(x, x**2)]), 1)]:  # fmt: skip
+                      (plot_curve_fits([fit_line(x, x**2)]), 1)]:
         assert len(fig.axes) == axes
         plt.close(fig)
     with pytest.raises(ValueError, match="unknown"):

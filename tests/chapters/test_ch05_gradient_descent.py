@@ -95,7 +95,7 @@ def test_converged_rule_threshold():
     ("lr", "verdict", "rule"),
     [(0.1, "converged", "converged_rule"), (10.0, "diverged", "diverged_rule"),
      (1e-10, "stalled", "no rule: still sloped")],
-)  # fmt: skip
+)
 def test_book_cases(lr, verdict, rule):
     result = run(lr)
     v = classify_run(bowl.f, result)
@@ -205,14 +205,14 @@ def set_controls(explorer, **values):
      ({"surface": "elongated", "lr": 0.01}, "stalled"),
      ({"surface": "neuron", "lr": 3.0}, "converged"),
      ({"surface": "elongated", "lr": 1.2}, "diverged")],
-)  # fmt: skip
+)
 def test_explorer_verdict_and_drawn_path(settings_, verdict):
     explorer = descent_explorer()
     set_controls(explorer, **settings_)
     values = explorer.values
     surface = get_surface(values["surface"])
     expected = gradient_descent(surface.f, [values["x0"], values["x1"]], lr=values["lr"],
-                                step_num=values["steps"], warn=False)  # fmt: skip
+                                step_num=values["steps"], warn=False)
     assert explorer.state["verdict"].name == verdict
     np.testing.assert_array_equal(explorer.state["path"], expected.path)
     drawn = drawn_path(explorer)
@@ -328,7 +328,7 @@ def test_loss_panel_has_no_false_plateau():
     assert np.all(drawn[below] < floor)  # off the axis, so the clipped line ends at the floor
     assert not np.any(drawn == floor)
     np.testing.assert_array_equal(plotted_gap(np.array([1.0, 0.0, -1e-9]), 0.0)[1:],
-                                  [floor / 10, floor / 10])  # fmt: skip
+                                  [floor / 10, floor / 10])
 
 
 def test_explorer_figure_fits_a_narrow_window():
@@ -367,7 +367,7 @@ def test_explorer_extremes(surface):
     explorer = descent_explorer(surface=surface)
     for values in ({"lr": 10.0, "x0": 4.0, "x1": -4.0, "steps": 200},
                    {"lr": 1e-4, "x0": -4.0, "x1": 4.0, "steps": 1},
-                   {"lr": 10.0, "x0": 0.0, "x1": 0.0, "steps": 200}):  # fmt: skip
+                   {"lr": 10.0, "x0": 0.0, "x1": 0.0, "steps": 200}):
         set_controls(explorer, **values)
         assert "nan" not in explorer.readout.value.lower()
         assert explorer.state["warnings"] == []

@@ -77,7 +77,7 @@ def test_curves_redraw_after_every_epoch(explorer):
     seen = []
     original = explorer.canvas.redraw
     explorer.canvas.redraw = lambda: (seen.append(len(explorer.train_line.get_xdata())),
-                                      original())[1]  # fmt: skip
+                                      original())[1]
     press(explorer)
     assert seen == [1, 2, 3, 4, 4]  # untrained, after each of 3 epochs, then the final refresh
 
@@ -122,7 +122,7 @@ def test_enough_epochs_learned_and_the_bar_starts_over_after_a_slider_move(explo
 
 def test_verdict_rules_on_hand_made_histories():
     learned = History(loss=[2.3] + [0.5] * 9, train_acc=[0.1, 0.8, 0.81],
-                      test_acc=[0.1, 0.8, 0.81])  # fmt: skip
+                      test_acc=[0.1, 0.8, 0.81])
     assert verdict(learned) == "learned"
     rising = History(loss=[2.3] + [0.9] * 9, train_acc=[0.1, 0.5, 0.6], test_acc=[0.1, 0.5, 0.6])
     assert verdict(rising) == "still learning"
@@ -142,7 +142,7 @@ def test_batch_size_and_loss_cap_come_from_their_sources(explorer):
 
 def test_sliders_line_up(explorer):
     widths = {name: control.style.description_width for name, control in explorer.controls.items()
-              if name != "train"}  # fmt: skip
+              if name != "train"}
     assert len(set(widths.values())) == 1, widths
 
 
@@ -157,7 +157,7 @@ def test_accuracy_plot_note_gives_both_untrained_accuracies():
     ("settings", "why"),
     [(dict(weight_init_std=1e-4, epochs=1), "initial weights are so small"),
      (dict(lr=1e-4), "tiny")],
-)  # fmt: skip
+)
 def test_not_moving_setting_says_so(explorer, settings, why):
     press(explorer, **settings)
     assert explorer.state["verdict"] == "did not move"

@@ -25,7 +25,7 @@ def _slider(name: str, value: float) -> widgets.FloatSlider:
     return widgets.FloatSlider(
         value=value, min=-2.0, max=2.0, step=0.25, description=name, continuous_update=True,
         readout_format=".2f",
-    )  # fmt: skip
+    )
 
 
 class PerceptronExplorer(Explorer):
@@ -64,7 +64,7 @@ class PerceptronExplorer(Explorer):
             "outputs": outputs,
             "gate": gate_name(outputs),
             "on_line": on_line,
-        }  # fmt: skip
+        }
 
     def draw(self, state: dict[str, Any]) -> None:
         update_gate(self._gate, state["w1"], state["w2"], state["b"])

@@ -92,19 +92,19 @@ def plot_network_diagram(
 
 
 def _arrow(ax: Axes, source: tuple[float, float], target: tuple[float, float], radius: float,
-           label: str, dashed: bool) -> None:  # fmt: skip
+           label: str, dashed: bool) -> None:
     """An arrow between two circles, labelled near its source (where arrows still fan out)."""
     (x0, y0), (x1, y1) = source, target
     d = np.hypot(x1 - x0, y1 - y0)
     ux, uy = (x1 - x0) / d, (y1 - y0) / d
     start, end = (x0 + radius * ux, y0 + radius * uy), (x1 - radius * ux, y1 - radius * uy)
     style = {"arrowstyle": "->", "lw": 1, "color": "0.5" if dashed else "0.2",
-             "linestyle": "--" if dashed else "-"}  # fmt: skip
+             "linestyle": "--" if dashed else "-"}
     ax.annotate("", xy=end, xytext=start, arrowprops=style)
     if label:
         at = (start[0] + 0.3 * (end[0] - start[0]), start[1] + 0.3 * (end[1] - start[1]))
         ax.text(*at, label, ha="center", va="center", fontsize=10,
-                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"})  # fmt: skip
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"})
 
 
 def plot_perceptron() -> Figure:
@@ -134,7 +134,7 @@ def plot_book_network() -> Figure:
          ["$z^{(2)}_1$", "$z^{(2)}_2$"], ["$y_1$", "$y_2$"]],
         title="input layer, hidden layers 1 and 2, output layer",
         figsize=(6.5, 4.0),
-    )  # fmt: skip
+    )
 
 
 @dataclass
@@ -208,7 +208,7 @@ def plot_gates(names: Sequence[str] = ("AND", "NAND", "OR")) -> Figure:
     nand, or_ = draw_gate(ax, *GATE_WEIGHTS["NAND"]), draw_gate(ax, *GATE_WEIGHTS["OR"])
     # XOR is 1 where both NAND and OR are: the OR side, clipped by the NAND line.
     or_.region.set_xy(clip_polygon(half_plane_polygon(*GATE_WEIGHTS["OR"], GATE_BOX),
-                                   *GATE_WEIGHTS["NAND"]))  # fmt: skip
+                                   *GATE_WEIGHTS["NAND"]))
     nand.region.set_visible(False)
     nand.points.set_visible(False)
     nand.line.set_linestyle("--")

@@ -95,7 +95,7 @@ class ActivationExplorer(Explorer):
             "y": act.function(a).astype(float),
             "slope": w * act.derivative(a),
             "regions": flat_regions(name, w, b, self.tol),
-        }  # fmt: skip
+        }
 
     def draw(self, state: dict[str, Any]) -> None:
         x = state["x"]

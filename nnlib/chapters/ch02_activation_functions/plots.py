@@ -73,7 +73,7 @@ def plot_curve_fits(fits: Sequence[CurveFit]) -> Figure:
     ax.plot(fits[0].x, fits[0].target, "o", ms=3, color="0.4", label="target")
     for i, fit in enumerate(fits):  # alternate solid and dashed, so equal fits both show
         ax.plot(fit.x, fit.prediction, "-" if i % 2 == 0 else "--", lw=3 - i % 2,
-                label=f"{fit.label} (MSE {fit.mse:.4f})")  # fmt: skip
+                label=f"{fit.label} (MSE {fit.mse:.4f})")
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))

@@ -113,7 +113,7 @@ def oscillating_rule(path: ArrayLike) -> str | None:
     if np.all(turns < 0) and last >= OSCILLATION_KEEP * first:
         return (f"bouncing across the valley: each of the last {OSCILLATION_WINDOW} steps "
                 f"jumps back against the one before, and they do not die out (the last is "
-                f"{last:.3g} long)")  # fmt: skip
+                f"{last:.3g} long)")
     return None
 
 

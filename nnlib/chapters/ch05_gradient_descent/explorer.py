@@ -39,12 +39,12 @@ LOSS_LIMITS = (1e-12, 1e8)
 #: the small end, finer near 1 where the bowl turns from converging to diverging, and the
 #: book's 1e-10. Every rate the chapter names is among them.
 LR_CHOICES = (1e-10, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6,
-              0.7, 0.8, 0.9, 0.95, 1.0, 1.05, 1.1, 1.2, 1.5, 2.0, 3.0, 5.0, 10.0)  # fmt: skip
+              0.7, 0.8, 0.9, 0.95, 1.0, 1.05, 1.1, 1.2, 1.5, 2.0, 3.0, 5.0, 10.0)
 #: Figure size (inches) and resolution: 9 x 5.5 in at 80 dpi is 720 x 440 px.
 FIGSIZE, DPI = (9.0, 5.5), 80
 #: Verdict colours, each also marked with a symbol for readers who cannot tell the colours apart.
 _VERDICT_STYLE = {"converged": ("#1a7f37", "✓"), "oscillating": ("#8250df", "↔"),
-                  "stalled": ("#9a6700", "…"), "diverged": ("#cf222e", "✗")}  # fmt: skip
+                  "stalled": ("#9a6700", "…"), "diverged": ("#cf222e", "✗")}
 
 
 class DescentExplorer(Explorer):
@@ -56,7 +56,7 @@ class DescentExplorer(Explorer):
     """
 
     def __init__(self, surface: str = "bowl", lr: float = 0.1, x0: float = -3.0,
-                 x1: float = 4.0, step_num: int = 100, max_steps: int = 200) -> None:  # fmt: skip
+                 x1: float = 4.0, step_num: int = 100, max_steps: int = 200) -> None:
         get_surface(surface)  # a clear error for an unknown name
         controls = {
             "surface": widgets.Dropdown(
@@ -85,7 +85,7 @@ class DescentExplorer(Explorer):
         axes = fig.subplot_mosaic([["path", "loss"], ["path", "side"]], width_ratios=[1.15, 1.0])
         self.ax_path, self.ax_loss, self.ax_fit = axes["path"], axes["loss"], axes["side"]
         self.minima_marker, = self.ax_path.plot([], [], "*", color="goldenrod", ms=11, mec="k",
-                                                mew=0.5, zorder=3)  # fmt: skip
+                                                mew=0.5, zorder=3)
         self.path_line, = self.ax_path.plot([], [], "o-", color="crimson", ms=2.5, lw=1.2, zorder=4)
         self.start_marker, = self.ax_path.plot([], [], "o", ms=9, mfc="none", mec="k", zorder=5)
         self.ax_path.set_aspect("equal")
@@ -107,22 +107,22 @@ class DescentExplorer(Explorer):
         self._max_steps = max_steps
         self._minimum_lines: list = []
         canvas.animate(self.path_line, self.start_marker, self.loss_line, self.initial_curve,
-                       self.fitted_curve, self.x0_line, self.x1_line)  # fmt: skip
+                       self.fitted_curve, self.x0_line, self.x1_line)
 
     def __repr__(self) -> str:
         v = self.values
         return (f"DescentExplorer(surface={v['surface']!r}, lr={v['lr']:.3g}, "
-                f"x0={v['x0']:g}, x1={v['x1']:g}, steps={v['steps']})")  # fmt: skip
+                f"x0={v['x0']:g}, x1={v['x1']:g}, steps={v['steps']})")
 
     # -- the engine's three steps ---------------------------------------------------------
     def compute(self, values: dict[str, Any]) -> dict[str, Any]:
         surface = get_surface(values["surface"])
         result = gradient_descent(surface.f, [values["x0"], values["x1"]], lr=values["lr"],
-                                  step_num=values["steps"], warn=False)  # fmt: skip
+                                  step_num=values["steps"], warn=False)
         losses = surface.grid(result.path[:, 0], result.path[:, 1])
         verdict = classify_run(surface.f, result, losses)
         return {"surface": surface, "result": result, "path": result.path, "losses": losses,
-                "verdict": verdict, "lr": values["lr"], "step_num": values["steps"]}  # fmt: skip
+                "verdict": verdict, "lr": values["lr"], "step_num": values["steps"]}
 
     def draw(self, state: dict[str, Any]) -> None:
         surface: Surface = state["surface"]
@@ -153,7 +153,7 @@ class DescentExplorer(Explorer):
         x0, x1, z = self._meshes[surface.name]
         levels = contour_levels(z, surface.lowest)
         self._contours = self.ax_path.contourf(x0, x1, z, levels=levels, cmap=BANDS, zorder=1,
-                                               norm=band_norm(levels))  # fmt: skip
+                                               norm=band_norm(levels))
         minima = np.array(surface.minima)
         self.minima_marker.set_data(minima[:, 0], minima[:, 1])
         self.ax_path.set_xlim(surface.extent[:2])
@@ -181,13 +181,13 @@ class DescentExplorer(Explorer):
             side.set_ylabel("P(class 1)")
             side.set_title("the neuron's sigmoid(w x + b)", fontsize=10)
             side.legend(handles=[self.data_points, self.initial_curve, self.fitted_curve],
-                        fontsize=7, loc="center right")  # fmt: skip
+                        fontsize=7, loc="center right")
         else:
             side.set_xlim(0, self._max_steps)
             side.set_ylim(surface.extent[2], surface.extent[3])
             self._minimum_lines = [side.axhline(value, color=colour, lw=0.6, ls=":")
                                    for value, colour in zip(surface.minima[0], ("crimson", "navy"),
-                                                            strict=True)]  # fmt: skip
+                                                            strict=True)]
             side.set_xlabel("step", labelpad=1)
             side.set_ylabel("coordinate")
             side.set_title("x0 and x1 per step (dotted: the deepest minimum)", fontsize=10)
@@ -212,7 +212,7 @@ def _lr_choice(lr: float) -> float:
         if np.isclose(lr, choice, rtol=1e-9, atol=0):
             return choice
     raise ValueError(f"lr must be one of the slider's values {', '.join(map(str, LR_CHOICES))}; "
-                     f"got {lr}")  # fmt: skip
+                     f"got {lr}")
 
 
 def plotted_gap(losses: np.ndarray, lowest: float) -> np.ndarray:
@@ -225,7 +225,7 @@ def plotted_gap(losses: np.ndarray, lowest: float) -> np.ndarray:
 
 
 def descent_explorer(surface: str = "bowl", lr: float = 0.1, x0: float = -3.0, x1: float = 4.0,
-                     step_num: int = 100) -> DescentExplorer:  # fmt: skip
+                     step_num: int = 100) -> DescentExplorer:
     """Build the gradient-descent explorer; defaults are the book's start (-3, 4), lr 0.1,
     100 steps, on the bowl x0^2 + x1^2. ``lr`` must be one of ``LR_CHOICES``."""
     return DescentExplorer(surface=surface, lr=lr, x0=x0, x1=x1, step_num=step_num)

@@ -59,7 +59,7 @@ def plot_difference_errors(
     ax.annotate(f"h = {marked_h:g}", (marked_h, 1.0), xytext=(4, 0), textcoords="offset points")
     ax.text(0.03, 0.06, "rounding error\ngrows as h shrinks", transform=ax.transAxes, fontsize=8)
     ax.text(0.97, 0.06, "truncation error\ngrows with h", transform=ax.transAxes, fontsize=8,
-            ha="right")  # fmt: skip
+            ha="right")
     ax.set_xlabel("step h")
     ax.set_ylabel("|estimate - true derivative|")
     ax.legend(loc="upper center", fontsize=8)
@@ -135,7 +135,7 @@ def plot_gradient_field(
     points = np.stack([g0.ravel(), g1.ravel()], axis=1)
     downhill = -np.array([numerical_gradient(surface.f, p.copy()) for p in points])
     ax.quiver(points[:, 0], points[:, 1], downhill[:, 0], downhill[:, 1], color="0.15",
-              angles="xy", width=0.004)  # fmt: skip
+              angles="xy", width=0.004)
     for (label, path), colour in zip((paths or {}).items(), PATH_COLOURS, strict=False):
         shown = drawable_path(path)
         ax.plot(shown[:, 0], shown[:, 1], "o-", ms=2.5, lw=1.5, color=colour, label=label)
@@ -152,7 +152,7 @@ def plot_descent_paths(surface: Surface, paths: Mapping[str, NDArray]) -> Figure
         raise ValueError("paths is empty; pass at least one {label: path}")
     fig, axes = plt.subplots(1, len(paths), figsize=(3.3 * len(paths), 3.5), layout="constrained")
     for ax, (label, path), colour in zip(np.atleast_1d(axes), paths.items(), PATH_COLOURS,
-                                         strict=False):  # fmt: skip
+                                         strict=False):
         draw_contours(ax, surface)
         shown = drawable_path(path)
         ax.plot(shown[:, 0], shown[:, 1], "o-", ms=3, lw=1.2, color=colour)

@@ -213,7 +213,7 @@ class SimpleNet:
             W = as_float_array(W, "W").astype(np.float64)  # a private copy
             if W.ndim != 2 or W.shape[1] < 2:
                 raise ValueError(f"W must be a matrix (inputs x classes, >= 2 classes), "
-                                 f"got shape {W.shape}")  # fmt: skip
+                                 f"got shape {W.shape}")
             self.W: FloatArray = W
             return
         rng = np.random.default_rng(0) if rng is None else rng

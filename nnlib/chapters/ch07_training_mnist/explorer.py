@@ -39,7 +39,7 @@ __all__ = ["TrainingExplorer", "training_explorer", "verdict", "BATCH_SIZE", "ST
 SETTINGS = ("lr", "weight_init_std", "seed", "hidden_size", "epochs")
 #: Verdict colours, each with a symbol as a second cue for readers who cannot tell them apart.
 _VERDICT_STYLE = {"learned": ("#1a7f37", "✓"), "still learning": ("#0969da", "↗"),
-                  "did not move": ("#9a6700", "…"), "diverged": ("#cf222e", "✗")}  # fmt: skip
+                  "did not move": ("#9a6700", "…"), "diverged": ("#cf222e", "✗")}
 #: Mini-batch size of every run (the book's 100); an epoch is len(x_train) // BATCH_SIZE.
 BATCH_SIZE = 100
 #: A run that learned is still learning if its last epoch raised test accuracy by this much.
@@ -108,14 +108,14 @@ class TrainingExplorer(Explorer):
             "epochs": widgets.IntSlider(value=epochs, min=1, max=max_epochs,
                                         description="epochs", style=LABEL_STYLE),
             "train": widgets.Button(description="Train", button_style="primary", icon="play"),
-        }  # fmt: skip
+        }
         self.progress = widgets.IntProgress(value=0, min=0, max=1, description="")
         self._run: _Run | None = None
         self._initial: dict[tuple, tuple[NDArray, float]] = {}
         canvas = BlitFigureImage(figsize=(9.0, 4.3))
         self._build_artists(canvas, epochs)
         super().__init__(controls, canvas, title="学習 training explorer: MNIST, 784-hidden-10",
-                         extras=(self.progress,))  # fmt: skip
+                         extras=(self.progress,))
         # The layout was fixed at the first draw, with the loss axis at its widest (0 to
         # the loss cap), so that its longest tick labels fit; now the real limits.
         self._set_limits(epochs, [])
@@ -140,7 +140,7 @@ class TrainingExplorer(Explorer):
         )
         self._set_limits(epochs, [LOSS_CAP])  # widest labels for the one-time layout
         canvas.animate(self.before_image, self.after_image, self.after_note, self.loss_line,
-                       self.train_line, self.test_line)  # fmt: skip
+                       self.train_line, self.test_line)
 
     def _set_limits(self, epochs: int, losses: list[float]) -> bool:
         """Fit the curve axes to a run of ``epochs``; return True if a limit changed."""
@@ -167,7 +167,7 @@ class TrainingExplorer(Explorer):
 
     def _network(self, values: dict[str, Any]) -> TwoLayerNet:
         return TwoLayerNet(784, values["hidden_size"], 10, values["weight_init_std"],
-                           seed=values["seed"], dtype=DTYPE)  # fmt: skip
+                           seed=values["seed"], dtype=DTYPE)
 
     # -- the engine's three steps ---------------------------------------------------------
     def compute(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -196,7 +196,7 @@ class TrainingExplorer(Explorer):
         loss = history.loss if history else []
         self.loss_line.set_data(np.arange(len(loss)), loss)
         for line, acc in ((self.train_line, history.train_acc if history else []),
-                          (self.test_line, history.test_acc if history else [])):  # fmt: skip
+                          (self.test_line, history.test_acc if history else [])):
             line.set_data(np.arange(len(acc)), acc)
 
     def _remember(self, init: tuple, W1: NDArray, untrained_accuracy: float) -> None:
@@ -217,11 +217,11 @@ class TrainingExplorer(Explorer):
         if history is None:
             return (f"Press <b>Train</b> to train {setting} for {values['epochs']} epoch(s) on "
                     f"{len(self.data[0])} digits. Untrained test accuracy: "
-                    f"{state['untrained_accuracy']:.1%}.")  # fmt: skip
+                    f"{state['untrained_accuracy']:.1%}.")
         verdict = state["verdict"]
         colour, mark = _VERDICT_STYLE[verdict]
         return (f"<b style='color:{colour}'>{mark} {verdict}</b>: "
-                + _explain(verdict, history, values))  # fmt: skip
+                + _explain(verdict, history, values))
 
     # -- the button -------------------------------------------------------------------------
     def train(self, _button: widgets.Button | None = None) -> History:
@@ -233,7 +233,7 @@ class TrainingExplorer(Explorer):
 
         def show_epoch(history: History) -> None:
             state = {"values": values, "W1_before": W1_before, "history": history,
-                     "W1_after": net.params["W1"] if history.epochs_done else None}  # fmt: skip
+                     "W1_after": net.params["W1"] if history.epochs_done else None}
             if self._set_limits(epochs, history.loss):
                 self.canvas.invalidate()  # redraw the axes behind the moving artists
             self.draw(state)
@@ -248,7 +248,7 @@ class TrainingExplorer(Explorer):
                 trainer = Trainer(net, *self.data, optimizer=SGD(values["lr"]), epochs=epochs,
                                   batch_size=BATCH_SIZE, seed=values["seed"],
                                   progress=partial(_WidgetBar, self.progress),
-                                  callback=show_epoch)  # fmt: skip
+                                  callback=show_epoch)
                 history = trainer.train()
         finally:
             button.disabled = False
@@ -284,35 +284,35 @@ def _explain(verdict: str, history: History, values: dict[str, Any]) -> str:
     first = history.loss[0]
     tail = history.loss[-max(len(history.loss) // 10, 1) :]
     accuracy = (f"test accuracy {history.test_acc[0]:.1%} → {history.test_acc[-1]:.1%} after "
-                f"{history.epochs_done} epoch(s), {len(history.loss)} iterations")  # fmt: skip
+                f"{history.epochs_done} epoch(s), {len(history.loss)} iterations")
     if verdict == "diverged":
         if history.diverged:
             return (f"the loss became non-finite at iteration {len(history.loss)}, so training "
-                    f"stopped. lr = {values['lr']:.3g} is far too large: try 0.1.")  # fmt: skip
+                    f"stopped. lr = {values['lr']:.3g} is far too large: try 0.1.")
         return (f"the loss shot up to {max(history.loss):.1f} and ends at about "
                 f"{np.median(tail):.2f}, no better than the {first:.2f} it started from; "
                 f"{accuracy}. Each step overshoots: lr = {values['lr']:.3g} is too large, "
-                "try 0.1.")  # fmt: skip
+                "try 0.1.")
     note = f"loss {first:.2f} → about {np.median(tail):.2f}; {accuracy}."
     if verdict == "still learning":
         gain = history.test_acc[-1] - history.test_acc[-2] if history.test_acc else 0.0
         return (f"{note} The last epoch alone added {gain:.1%}: it is still learning, so "
-                "more epochs would help.")  # fmt: skip
+                "more epochs would help.")
     if verdict == "did not move":
         if values["weight_init_std"] <= 1e-3:
             why = ("the initial weights are so small that the signal, and with it every "
-                   "gradient, nearly vanishes: try weight_init_std 0.01.")  # fmt: skip
+                   "gradient, nearly vanishes: try weight_init_std 0.01.")
         elif values["lr"] <= 1e-3:
             why = f"lr = {values['lr']:.3g} makes each step tiny: try 0.1."
         elif values["lr"] >= 1:
             why = (f"lr = {values['lr']:.3g} is so large that the first steps can switch every "
-                   "ReLU off for good (their inputs all negative): try 0.1.")  # fmt: skip
+                   "ReLU off for good (their inputs all negative): try 0.1.")
         else:
             why = "try more epochs, a larger lr or another weight_init_std."
         return f"{note} Training barely changed the network: {why}"
     if first > 2 * np.log(10):
         note += (f" The first loss, {first:.1f}, is far above ln 10 = 2.30: weights this "
-                 "large make softmax overconfident from the start.")  # fmt: skip
+                 "large make softmax overconfident from the start.")
     return note
 
 

@@ -58,7 +58,7 @@ def draw_loss(ax: Axes, history: History | None = None) -> Line2D:
     """The mini-batch loss per iteration, with ln 10 (a guess among 10 digits) marked."""
     ax.axhline(np.log(10), color="0.6", lw=0.8, ls="--")
     ax.text(0.99, np.log(10), "ln 10: guessing", transform=ax.get_yaxis_transform(),
-            ha="right", va="bottom", fontsize=7, color="0.4")  # fmt: skip
+            ha="right", va="bottom", fontsize=7, color="0.4")
     (line,) = ax.plot([], [], lw=0.8, color="tab:blue")
     if history is not None:
         line.set_data(np.arange(len(history.loss)), history.loss)
@@ -89,7 +89,7 @@ def draw_accuracy(ax: Axes, history: History | None = None) -> tuple[Line2D, Lin
 def draw_weights(ax: Axes, W1: NDArray, title: str = "") -> AxesImage:
     """:func:`weight_montage` of ``W1``: red positive, blue negative, white 0."""
     image = ax.imshow(weight_montage(W1), cmap="RdBu_r", vmin=-1, vmax=1,
-                      interpolation="nearest")  # fmt: skip
+                      interpolation="nearest")
     ax.set_axis_off()
     ax.set_title(title, fontsize=9)
     return image
@@ -136,7 +136,7 @@ def plot_accuracy_curves(history: History, zoom: bool = True) -> Figure:
 def plot_first_layer_weights(*weights: tuple[str, NDArray]) -> Figure:
     """One montage per ``(title, W1)`` pair: the first 16 hidden units as 28x28 images."""
     fig, axes = plt.subplots(len(weights), 1, figsize=(7.0, 2.1 * len(weights)),
-                             layout="constrained", squeeze=False)  # fmt: skip
+                             layout="constrained", squeeze=False)
     for ax, (title, W1) in zip(axes[:, 0], weights, strict=True):
         draw_weights(ax, W1, title)
     return fig

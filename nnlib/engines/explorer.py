@@ -166,9 +166,9 @@ class BlitFigureImage(FigureImage):
     """Like :class:`FigureImage`, but only the artists passed to :meth:`animate` are redrawn.
 
     Axes, ticks, titles and legends cost far more to draw than the few artists a slider
-    moves (``benchmarks/widget_latency.py`` measures whole updates). So the static figure is drawn once, kept as a
-    pixel background, and each update pastes that background and draws the moving artists
-    on top, before the PNG goes to the image widget as usual.
+    moves (``benchmarks/widget_latency.py`` measures whole updates). So the static figure
+    is drawn once, kept as a pixel background, and each update pastes that background and
+    draws the moving artists on top, before the PNG goes to the image widget as usual.
 
     An animated artist must stay inside the area its axes had when the background was
     drawn (the axes limits are fixed), because everything else is reused pixel for pixel.

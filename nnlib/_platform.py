@@ -6,8 +6,8 @@ Natively nothing here changes anything. In Pyodide (``sys.platform == "emscripte
   never warns. :func:`warn_as_numpy_would` raises, from the values, the ``RuntimeWarning``
   numpy raises natively for one ufunc call, so a chapter that shows those warnings shows
   the same text in both places.
-- numpy has no fast BLAS (a 784-50-10 training step takes about 20 times as long), which
-  chapters with long training runs take into account through :data:`IN_BROWSER`.
+- numpy has no fast BLAS (a 784-50-10 training step takes about 20 times as long), so
+  ``nnlib.train.Trainer`` keeps a run to :data:`BROWSER_MAX_ITERATIONS` there.
 """
 
 from __future__ import annotations
@@ -17,10 +17,13 @@ import warnings
 
 import numpy as np
 
-__all__ = ["IN_BROWSER", "NUMPY_SEES_FP_ERRORS", "warn_as_numpy_would"]
+__all__ = ["BROWSER_MAX_ITERATIONS", "IN_BROWSER", "NUMPY_SEES_FP_ERRORS",
+           "warn_as_numpy_would"]
 
 #: True in the browser edition (Pyodide).
 IN_BROWSER = sys.platform == "emscripten"
+#: The most iterations one training run takes in the browser edition (about 20 s there).
+BROWSER_MAX_ITERATIONS = 2_000
 
 
 def _numpy_sees_fp_errors() -> bool:

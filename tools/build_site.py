@@ -40,6 +40,8 @@ ignores; nothing downloaded is committed):
   verified arrays; in Pyodide, ``load_mnist()`` reads them from the site's drive.
 - **Settings** (``overrides.json``): JupyterLab's notebook shortcuts on the arrow keys would
   catch the key presses meant for a slider; they are kept for everything but slider handles.
+  And every cell stays attached to the page (JupyterLab 4.3's default detaches cells
+  scrolled out of view, explorers included).
 
 Build tools (jupyterlite-core, the Pyodide kernel, the widgets front end) live in their own
 venv, ``build/site-venv``, pinned by ``requirements-site.txt``: ``jupyter lite build`` takes
@@ -76,6 +78,8 @@ SITE_VENV = BUILD / "site-venv"
 LITE_DIR = BUILD / "site-lite"
 CONTENTS = BUILD / "site-contents"
 OUTPUT = ROOT / "_site"
+#: What the last build was made from (see sources_digest), beside the site, not in it.
+BUILT_FROM = BUILD / "site-sources.sha256"
 
 PYODIDE_VERSION = "0.27.7"
 PYODIDE_NPM = f"pyodide@{PYODIDE_VERSION}"
@@ -266,7 +270,12 @@ def overrides() -> dict:
                           "disabled": True})
         shortcuts.append({"command": command, "keys": [key],
                           "selector": f"{COMMAND_MODE_FOCUS}:not(.noUi-handle)"})
-    return {"@jupyterlab/shortcuts-extension:shortcuts": {"shortcuts": shortcuts}}
+    return {
+        "@jupyterlab/shortcuts-extension:shortcuts": {"shortcuts": shortcuts},
+        # JupyterLab 4.3's default "full" windowing detaches cells scrolled out of view, and
+        # the explorers in them; keep every cell attached, as the native JupyterLab 4.6 does.
+        "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
+    }
 
 
 def lite_dir() -> list[str]:
@@ -327,6 +336,18 @@ def site_venv() -> Path:
     return SITE_VENV / "bin" / "jupyter"
 
 
+def sources_digest() -> str:
+    """One sha256 over everything the site is built from, so a test can reuse a fresh build."""
+    files = [ROOT / "tools" / "build_site.py", ROOT / "requirements-site.txt",
+             ROOT / "pyproject.toml", *sorted((ROOT / "nnlib").rglob("*.py")),
+             *sorted((ROOT / "chapters").glob("*.ipynb")),
+             *sorted((ROOT / "chapters" / "solutions").glob("*.ipynb"))]
+    digest = hashlib.sha256()
+    for file in files:
+        digest.update(file.relative_to(ROOT).as_posix().encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()
+
+
 def build() -> None:
     jupyter = site_venv()
     packages = lite_dir()
@@ -360,9 +381,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--check", action="store_true", help="check the site after building")
     arguments = parser.parse_args()
+    BUILT_FROM.unlink(missing_ok=True)
+    digest = sources_digest()
     build()
     if arguments.check:
         check()
+    BUILT_FROM.write_text(digest)
 
 
 if __name__ == "__main__":

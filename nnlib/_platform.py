@@ -17,13 +17,15 @@ import warnings
 
 import numpy as np
 
-__all__ = ["BROWSER_MAX_ITERATIONS", "IN_BROWSER", "NUMPY_SEES_FP_ERRORS",
+__all__ = ["BROWSER_MAX_ITERATIONS", "BROWSER_MAX_TEST", "IN_BROWSER", "NUMPY_SEES_FP_ERRORS",
            "warn_as_numpy_would"]
 
 #: True in the browser edition (Pyodide).
 IN_BROWSER = sys.platform == "emscripten"
-#: The most iterations one training run takes in the browser edition (about 20 s there).
-BROWSER_MAX_ITERATIONS = 2_000
+#: The most iterations one training run takes in the browser edition (about 10 s there),
+#: and the most test images it evaluates after each epoch.
+BROWSER_MAX_ITERATIONS = 1_000
+BROWSER_MAX_TEST = 2_000
 
 
 def _numpy_sees_fp_errors() -> bool:

@@ -23,7 +23,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nnlib._checks import check_count
-from nnlib._platform import BROWSER_MAX_ITERATIONS, IN_BROWSER
+from nnlib._platform import BROWSER_MAX_ITERATIONS, BROWSER_MAX_TEST, IN_BROWSER
 from nnlib.optimizers import SGD, Optimizer
 
 __all__ = ["Trainer", "History", "Network", "diagnose", "limit_blas_threads"]
@@ -150,27 +150,34 @@ class Trainer:
         self.batch_size = check_count(batch_size, "batch_size", minimum=1)
         dtype = next(iter(network.params.values())).dtype
         self.x_train, self.t_train = _dataset(x_train, t_train, dtype, "train")
-        self.browser_note = ""
-        if IN_BROWSER and self.epochs * self.iterations_per_epoch > BROWSER_MAX_ITERATIONS:
-            full = self.epochs * self.iterations_per_epoch
-            keep = max(BROWSER_MAX_ITERATIONS // self.epochs, 1) * self.batch_size
-            self.browser_note = (
-                f"In the browser numpy has no fast matrix library, so this run trains on the "
-                f"first {keep:,} of the {len(self.x_train):,} training images "
-                f"({self.epochs * max(keep // self.batch_size, 1):,} iterations instead of "
-                f"{full:,}); run the notebook natively to train on all of them."
-            )
-            self.x_train, self.t_train = self.x_train[:keep], self.t_train[:keep]
         if (x_test is None) != (t_test is None):
             raise ValueError("give both x_test and t_test, or neither")
         self.x_test, self.t_test = (
             (None, None) if x_test is None else _dataset(x_test, t_test, dtype, "test")
         )
+        self.browser_note = self._browser_trim()
         self.seed = seed
         self.progress = progress
         self.callback = callback
         self.blas_threads = blas_threads
         self.history = History()
+
+    def _browser_trim(self) -> str:
+        """In the browser edition, shorten a long run (see the class docstring); the note."""
+        full = self.epochs * self.iterations_per_epoch
+        if not IN_BROWSER or full <= BROWSER_MAX_ITERATIONS:
+            return ""
+        keep = max(BROWSER_MAX_ITERATIONS // self.epochs, 1) * self.batch_size
+        note = (f"In the browser numpy has no fast matrix library, so this run trains on the "
+                f"first {keep:,} of the {len(self.x_train):,} training images")
+        self.x_train, self.t_train = self.x_train[:keep], self.t_train[:keep]
+        if self.x_test is not None and len(self.x_test) > BROWSER_MAX_TEST:
+            note += (f" and tests on the first {BROWSER_MAX_TEST:,} of the "
+                     f"{len(self.x_test):,} test images")
+            self.x_test = self.x_test[:BROWSER_MAX_TEST]
+            self.t_test = self.t_test[:BROWSER_MAX_TEST]
+        return (f"{note} ({self.epochs * self.iterations_per_epoch:,} iterations instead of "
+                f"{full:,}); run the notebook natively for the full run.")
 
     @property
     def iterations_per_epoch(self) -> int:

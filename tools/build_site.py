@@ -35,6 +35,10 @@ ignores; nothing downloaded is committed):
   looks in the lock first.)
 - **The kernel settings** (``jupyter-lite.json``): the local Pyodide, no fallback to PyPI,
   and the packages the kernel installs one by one on start loaded up front, in parallel.
+- **matplotlib's font list**, made at build time by Pyodide's own matplotlib in Node and
+  loaded with the kernel (``MPLCONFIGDIR`` points at it), so that no kernel spends 3 s
+  listing fonts and no chapter shows "Matplotlib is building the font cache" under its
+  first cell (see font_cache_wheel).
 - **The chapters and their solutions**, as the site's files, and **MNIST** as the four
   standard IDX ``.gz`` files in ``data/mnist/``, written from ``nnlib.datasets.load_mnist``'s
   verified arrays; in Pyodide, ``load_mnist()`` reads them from the site's drive.
@@ -98,6 +102,9 @@ PYPI_PACKAGES = ["ipywidgets", "comm", "tqdm"]
 FRONT_END_ONLY = {"widgetsnbextension", "jupyterlab-widgets"}
 
 KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
+#: The wheel holding matplotlib's font list (font_cache_wheel), and where it lands in Pyodide.
+FONT_CACHE = "matplotlib-font-cache"
+FONT_CACHE_DIR = "/lib/python3.12/site-packages/matplotlib_font_cache"
 MNIST_DIR = Path("data") / "mnist"
 IDX_NAMES = {
     "train-images-idx3-ubyte": ("train", 0), "train-labels-idx1-ubyte": ("train", 1),
@@ -257,10 +264,66 @@ def pyodide_dir(target: Path) -> list[str]:
     for wheel in ours:
         entry = lock_entry(wheel, names)
         packages[entry["name"]] = entry
-    (target / "pyodide-lock.json").write_text(
-        json.dumps({"info": lock["info"], "packages": dict(sorted(packages.items()))},
-                   indent=1) + "\n")
+    write_lock(target, lock["info"], packages)
+    cache = font_cache_wheel(target)
+    packages[FONT_CACHE] = lock_entry(cache, set())
+    write_lock(target, lock["info"], packages)
     return sorted(packages)
+
+
+def write_lock(target: Path, info: dict, packages: dict) -> None:
+    (target / "pyodide-lock.json").write_text(
+        json.dumps({"info": info, "packages": dict(sorted(packages.items()))}, indent=1) + "\n")
+
+
+# Run in Node by font_cache_wheel: Pyodide's own matplotlib lists its fonts, as it would in
+# every new kernel, and the list is written to the file named by argv[3].
+FONT_CACHE_JS = """
+const [pyodideDir, out] = process.argv.slice(2);
+const { loadPyodide } = require(pyodideDir + "/pyodide.js");
+(async () => {
+  const py = await loadPyodide({ indexURL: pyodideDir + "/", stdout: () => {} });
+  await py.loadPackage("matplotlib", { messageCallback: () => {} });
+  py.runPython(`
+import matplotlib.font_manager as fm
+fm.json_dump(fm.fontManager, "/tmp/fontlist.json")
+assert len(fm.fontManager.ttflist) > 10
+  `);
+  require("fs").writeFileSync(out, py.FS.readFile("/tmp/fontlist.json"));
+})().catch(error => { console.error(String(error)); process.exit(1); });
+"""
+
+
+def font_cache_wheel(target: Path) -> Path:
+    """A wheel holding matplotlib's font list, made by Pyodide's matplotlib in Node.
+
+    matplotlib lists its fonts into a cache the first time it is imported, which in the
+    browser means in every new kernel: 3 s, and a "Matplotlib is building the font cache"
+    line under the first cell that the native notebook does not show. The kernel loads
+    this wheel on start, and MPLCONFIGDIR points into it (see lite_dir). The list names the
+    fonts relative to matplotlib's own data folder, so it fits the matplotlib it was made by.
+    """
+    lock = json.loads((target / "pyodide-lock.json").read_text())
+    version = lock["packages"]["matplotlib"]["version"]
+    listing = BUILD / "site-fontlist.json"
+    run("node", "-e", FONT_CACHE_JS, target.resolve(), listing)
+    cache_version = json.loads(listing.read_text())["_version"]
+    module = FONT_CACHE.replace("-", "_")
+    wheel = target / f"{module}-{version}-py3-none-any.whl"
+    dist_info = f"{module}-{version}.dist-info"
+    files = {
+        f"{module}/fontlist-v{cache_version}.json": listing.read_bytes(),
+        f"{dist_info}/METADATA": (f"Metadata-Version: 2.1\nName: {FONT_CACHE}\n"
+                                  f"Version: {version}\nSummary: matplotlib {version}'s font "
+                                  f"list in Pyodide, made by tools/build_site.py\n").encode(),
+        f"{dist_info}/WHEEL": b"Wheel-Version: 1.0\nGenerator: build_site\n"
+                              b"Root-Is-Purelib: true\nTag: py3-none-any\n",
+    }
+    record = "".join(f"{name},,\n" for name in [*files, f"{dist_info}/RECORD"])
+    with zipfile.ZipFile(wheel, "w") as archive:
+        for name, data in [*files.items(), (f"{dist_info}/RECORD", record.encode())]:
+            archive.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data)
+    return wheel
 
 
 def overrides() -> dict:
@@ -285,7 +348,8 @@ def lite_dir() -> list[str]:
     settings = {
         "pyodideUrl": "./static/pyodide/pyodide.js",
         "disablePyPIFallback": True,
-        "loadPyodideOptions": {"packages": KERNEL_PACKAGES},
+        "loadPyodideOptions": {"packages": [*KERNEL_PACKAGES, FONT_CACHE],
+                               "env": {"MPLCONFIGDIR": FONT_CACHE_DIR}},
     }
     config = {"jupyter-lite-schema-version": 0, "jupyter-config-data": {
         "appName": "ゼロから作るDeep Learning: an interactive companion",

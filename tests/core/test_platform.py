@@ -79,20 +79,25 @@ def test_a_long_run_in_the_browser_trains_on_fewer_images_and_says_so(monkeypatc
 
     rng = np.random.default_rng(0)
     x, t = rng.standard_normal((5_000, 4)), rng.integers(0, 2, 5_000)
+    x_test, t_test = rng.standard_normal((3_000, 4)), rng.integers(0, 2, 3_000)
 
     def run(epochs: int):
         net = TwoLayerNet(4, 3, 2, seed=0, dtype=np.float64)
-        return train.Trainer(net, x, t, epochs=epochs, batch_size=100, progress=False).train()
+        trainer = train.Trainer(net, x, t, x_test, t_test, epochs=epochs, batch_size=100,
+                                progress=False)
+        return trainer, trainer.train()
 
-    native = run(50)
+    _, native = run(50)
     assert len(native.loss) == 50 * 50 and capsys.readouterr().out == ""
     monkeypatch.setattr(train, "IN_BROWSER", True)
-    short = run(20)  # 1,000 iterations: within the browser's budget, unchanged
+    _, short = run(20)  # 1,000 iterations: within the browser's budget, unchanged
     assert len(short.loss) == 1_000 and capsys.readouterr().out == ""
-    long = run(50)  # 2,500 iterations: 40 per epoch on the first 4,000 images
-    assert long.iterations_per_epoch == 40 and len(long.loss) == train.BROWSER_MAX_ITERATIONS
-    assert len(long.train_acc) == 51  # every epoch is still evaluated
+    trainer, long = run(50)  # 2,500 iterations: 20 per epoch on the first 2,000 images
+    assert long.iterations_per_epoch == 20 and len(long.loss) == train.BROWSER_MAX_ITERATIONS
+    assert len(long.train_acc) == len(long.test_acc) == 51  # every epoch still evaluated
+    assert len(trainer.x_test) == train.BROWSER_MAX_TEST == 2_000
     assert capsys.readouterr().out == (
         "In the browser numpy has no fast matrix library, so this run trains on the first "
-        "4,000 of the 5,000 training images (2,000 iterations instead of 2,500); run the "
-        "notebook natively to train on all of them.\n")
+        "2,000 of the 5,000 training images and tests on the first 2,000 of the 3,000 test "
+        "images (1,000 iterations instead of 2,500); run the notebook natively for the full "
+        "run.\n")

@@ -158,11 +158,11 @@ def run_all(page, name: str) -> None:
 def press_train(page) -> list[str]:
     """Press each explorer's Train button, if it has one; it must end in a new verdict."""
     problems = []
-    buttons = page.locator(f".jp-Notebook {EXPLORER} button:has-text('Train')")
-    for index in range(buttons.count()):
-        button = buttons.nth(index)
-        explorer = page.locator(f".jp-Notebook {EXPLORER}").filter(has=button)
-        readout = explorer.locator(".nnlib-explorer-readout")
+    train = "button:has-text('Train')"
+    explorers = page.locator(f".jp-Notebook {EXPLORER}").filter(has=page.locator(train))
+    for index in range(explorers.count()):
+        explorer = explorers.nth(index)
+        button, readout = explorer.locator(train), explorer.locator(".nnlib-explorer-readout")
         button.scroll_into_view_if_needed()
         before = readout.inner_text()
         started = time.perf_counter()

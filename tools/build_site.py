@@ -122,7 +122,7 @@ COMMAND_MODE_FOCUS = ".jp-Notebook.jp-mod-commandMode:not(.jp-mod-readWrite) :fo
 
 
 def run(*command: str | Path, cwd: Path = ROOT) -> None:
-    print("+", " ".join(str(c) for c in command), flush=True)
+    print("+", " ".join("<script>" if "\n" in str(c) else str(c) for c in command), flush=True)
     subprocess.run([str(c) for c in command], cwd=cwd, check=True)
 
 
@@ -277,9 +277,9 @@ def write_lock(target: Path, info: dict, packages: dict) -> None:
 
 
 # Run in Node by font_cache_wheel: Pyodide's own matplotlib lists its fonts, as it would in
-# every new kernel, and the list is written to the file named by argv[3].
+# every new kernel, and the list is written to the file named by its last argument.
 FONT_CACHE_JS = """
-const [pyodideDir, out] = process.argv.slice(2);
+const [pyodideDir, out] = process.argv.slice(-2);
 const { loadPyodide } = require(pyodideDir + "/pyodide.js");
 (async () => {
   const py = await loadPyodide({ indexURL: pyodideDir + "/", stdout: () => {} });

@@ -34,7 +34,7 @@ from browser_support import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, WAIT_MS  # noqa: 
 LOOPBACK = "127.0.0.1"
 # Resolve nothing but loopback: a request for any other host fails at once.
 ISOLATED = [f"--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE {LOOPBACK}"]
-SESSION_WATCHDOG_S = 360
+SESSION_WATCHDOG_S = 600
 
 
 def _build_site_module():
@@ -110,24 +110,26 @@ def requests_seen() -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def lite_context(requests_seen: list[str]):
+def lite_context(requests_seen: list[str], tmp_path_factory: pytest.TempPathFactory):
+    """A browser profile of its own, with a disk cache as a reader's browser has (the
+    in-memory cache of a throwaway context keeps no file of 10 MB, Pyodide's wasm)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
-                                             args=CHROMIUM_ARGS + ISOLATED)
-        watchdog = threading.Timer(SESSION_WATCHDOG_S, browser.close)
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM),
+            args=CHROMIUM_ARGS + ISOLATED, viewport=VIEWPORT)
+        watchdog = threading.Timer(SESSION_WATCHDOG_S, context.close)
         watchdog.daemon = True
         watchdog.start()
         try:
-            context = browser.new_context(viewport=VIEWPORT)
             context.set_default_timeout(WAIT_MS)
             # Pages, their workers and the service worker: Chromium reports all of them here.
             context.on("request", lambda request: requests_seen.append(request.url))
             yield context
         finally:
             watchdog.cancel()
-            browser.close()
+            context.close()
 
 
 @pytest.fixture(scope="session")

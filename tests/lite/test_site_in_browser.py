@@ -16,6 +16,7 @@ Run only this check with ``.venv/bin/python -m pytest tests/lite -s``.
 
 from __future__ import annotations
 
+import shutil
 import statistics
 import time
 from pathlib import Path
@@ -33,6 +34,9 @@ from browser_support import (
 
 if (_reason := skip_reason()) is not None:
     pytest.skip(_reason, allow_module_level=True)
+if shutil.which("node") is None or shutil.which("npm") is None:
+    pytest.skip("make site needs Node.js and npm (apt-get install nodejs npm)",
+                allow_module_level=True)
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 from test_notebooks_in_browser import (  # noqa: E402  (the checks of tests/browser, reused)
@@ -48,7 +52,7 @@ KERNEL_NAME = "Python (Pyodide)"
 KERNEL_READY_S = 90
 RUN_ALL_MS = 150_000  # a bound for a hang; the figures printed are what matters
 TRAIN_MS = 90_000
-VERDICTS = ("✓", "↗", "✗", "…")
+VERDICTS = ("✓ learned", "↗ still learning", "… did not move", "✗ diverged")
 
 # The kernel behind the notebook shown: its display name and execution status.
 JS_KERNEL = """() => {

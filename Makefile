@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: lab edit fresh test venv clean
+.PHONY: lab edit fresh test venv clean site
 
 venv: $(STAMP)
 
@@ -46,5 +46,9 @@ test: $(STAMP)
 	$(BIN)/ruff check nnlib tests benchmarks tools
 	$(BIN)/python -m pytest
 
+# The browser edition (JupyterLite + Pyodide) in _site/: see tools/build_site.py.
+site: $(STAMP)
+	$(BIN)/python tools/build_site.py --check
+
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) build _site

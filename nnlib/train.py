@@ -23,6 +23,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nnlib._checks import as_array, check_count, check_seed
+from nnlib._platform import BROWSER_MAX_ITERATIONS, BROWSER_MAX_TEST, IN_BROWSER
 from nnlib.optimizers import SGD, Optimizer
 
 __all__ = ["Trainer", "History", "Network", "diagnose", "limit_blas_threads"]
@@ -120,6 +121,11 @@ class Trainer:
     ``callback(history)``, if given, is called after the untrained evaluation and after
     every epoch, e.g. to redraw the curves while training goes on. ``blas_threads``
     caps numpy's BLAS threads while training (see :func:`limit_blas_threads`).
+
+    In the browser edition (Pyodide), where numpy has no fast BLAS and a step takes about
+    20 times as long, a run of more than ``BROWSER_MAX_ITERATIONS`` iterations keeps its
+    epochs but trains on the first training images only, so that it stays under that
+    many iterations; ``train()`` says so in one printed sentence. Natively nothing changes.
     """
 
     def __init__(
@@ -149,11 +155,29 @@ class Trainer:
         self.x_test, self.t_test = (
             (None, None) if x_test is None else _dataset(x_test, t_test, dtype, "test")
         )
+        self.browser_note = self._browser_trim()
         self.seed = check_seed(seed)
         self.progress = progress
         self.callback = callback
         self.blas_threads = blas_threads
         self.history = History()
+
+    def _browser_trim(self) -> str:
+        """In the browser edition, shorten a long run (see the class docstring); the note."""
+        full = self.epochs * self.iterations_per_epoch
+        if not IN_BROWSER or full <= BROWSER_MAX_ITERATIONS:
+            return ""
+        keep = max(BROWSER_MAX_ITERATIONS // self.epochs, 1) * self.batch_size
+        note = (f"In the browser numpy has no fast matrix library, so this run trains on the "
+                f"first {keep:,} of the {len(self.x_train):,} training images")
+        self.x_train, self.t_train = self.x_train[:keep], self.t_train[:keep]
+        if self.x_test is not None and len(self.x_test) > BROWSER_MAX_TEST:
+            note += (f" and tests on the first {BROWSER_MAX_TEST:,} of the "
+                     f"{len(self.x_test):,} test images")
+            self.x_test = self.x_test[:BROWSER_MAX_TEST]
+            self.t_test = self.t_test[:BROWSER_MAX_TEST]
+        return (f"{note} ({self.epochs * self.iterations_per_epoch:,} iterations instead of "
+                f"{full:,}); run the notebook natively for the full run.")
 
     @property
     def iterations_per_epoch(self) -> int:
@@ -173,10 +197,14 @@ class Trainer:
             return self.progress(total=total, desc="training")
         from tqdm.auto import tqdm  # imported here: only a visible bar needs it
 
+        if IN_BROWSER:  # Pyodide has no threads: tqdm's monitor thread would fail to start
+            tqdm.monitor_interval = 0
         return tqdm(total=total, desc="training", disable=not self.progress)
 
     def train(self) -> History:
         """Run the loop and return the :class:`History` (also kept as ``self.history``)."""
+        if self.browser_note:
+            print(self.browser_note)
         per_epoch = self.iterations_per_epoch
         self.history = history = History(iterations_per_epoch=per_epoch)
         start = time.perf_counter()

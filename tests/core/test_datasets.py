@@ -24,7 +24,7 @@ def test_default_load_has_the_books_shapes_and_types():
     (x_train, t_train), (x_test, t_test) = load_mnist()
     assert x_train.shape == (60000, 784) and x_test.shape == (10000, 784)
     assert x_train.dtype == np.float32 and 0.0 <= x_train.min() and x_train.max() == 1.0
-    assert t_train.shape == (60000,) and t_train.dtype == np.int64
+    assert t_train.shape == (60000,) and t_train.dtype == np.intp
     assert t_train[:5].tolist() == [5, 0, 4, 1, 9] and t_test[:3].tolist() == [7, 2, 1]
     assert np.bincount(t_train).tolist() == TRAIN_LABEL_COUNTS
     assert np.bincount(t_test).tolist() == TEST_LABEL_COUNTS

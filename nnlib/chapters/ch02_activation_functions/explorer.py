@@ -6,6 +6,7 @@ from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.patches import Rectangle
 from matplotlib.ticker import FormatStrFormatter, MaxNLocator
 
 from nnlib.chapters.ch02_activation_functions.activations import (
@@ -59,9 +60,12 @@ class ActivationExplorer(Explorer):
         (self._reference,) = self._ax_y.plot([], [], color="0.7", lw=1, label="h(x)")
         (self._curve,) = self._ax_y.plot([], [], lw=2, label="h(w·x+b)")
         (self._slope,) = self._ax_slope.plot([], [], lw=2, color="tab:red")
-        # Two bands per panel at most (flat on the left, flat on the right), moved in place.
+        # Two bands per panel at most (flat on the left, flat on the right), moved in place:
+        # full-height rectangles in data x, what axvspan draws (matplotlib 3.8's axvspan
+        # returns a Polygon, which cannot be moved by set_x).
         self._bands = [
-            ax.axvspan(0, 0, color="0.6", alpha=0.25, lw=0)
+            ax.add_patch(Rectangle((0, 0), 0, 1, transform=ax.get_xaxis_transform(),
+                                   color="0.6", alpha=0.25, lw=0))
             for ax in (self._ax_y, self._ax_slope)
             for _ in range(2)
         ]

@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import ArrayLike, DTypeLike, NDArray
 
 from nnlib._checks import as_float_array, check_positive_finite
+from nnlib._platform import warn_as_numpy_would
 from nnlib.functions import softmax, softmax_naive
 
 __all__ = [
@@ -58,11 +59,15 @@ def call_capturing_warnings(func: Callable[..., Any], *args: Any, **kwargs: Any)
 
     Each warning becomes ``"RuntimeWarning: overflow encountered in exp"``-style text, in
     the order raised, so a notebook can print them into its own output (deterministic)
-    rather than letting them spill to stderr.
+    rather than letting them spill to stderr. Where numpy cannot see floating-point errors
+    (the browser edition), a numpy ufunc's warnings are worked out from its values, so
+    they read the same.
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = func(*args, **kwargs)
+        if isinstance(func, np.ufunc) and not kwargs:
+            warn_as_numpy_would(func, args, result)
     return CapturedCall(result, [f"{w.category.__name__}: {w.message}" for w in caught])
 
 

@@ -3,6 +3,7 @@
 import os
 
 import matplotlib
+import pytest
 from hypothesis import settings
 
 # Figures draw off-screen in the test process (the notebook kernels nbval starts keep
@@ -17,3 +18,24 @@ settings.register_profile("ci", deadline=None, derandomize=True)
 settings.register_profile("thorough", deadline=None, max_examples=1000)
 default_profile = "ci" if os.environ.get("CI") else "default"
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", default_profile))
+
+
+@pytest.fixture(scope="session")
+def playwright_driver():
+    """One Playwright driver for the whole run, shared by tests/browser and tests/lite (the
+    sync API allows one per thread): ``(playwright, pids of the driver's processes)``."""
+    import psutil  # ipykernel's own dependency, so always in the venv
+    from playwright.sync_api import sync_playwright
+
+    def children() -> set[int]:
+        return {child.pid for child in psutil.Process().children()}
+
+    before = children()
+    playwright = sync_playwright().start()
+    try:
+        yield playwright, children() - before
+    finally:
+        try:
+            playwright.stop()
+        except Exception as error:  # already gone (a watchdog killed the driver)
+            print(f"while stopping Playwright: {error}")

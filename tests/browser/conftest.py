@@ -207,12 +207,6 @@ def lab(tmp_path_factory: pytest.TempPathFactory):
         _stop_server(server)
 
 
-def _child_pids() -> set[int]:
-    import psutil  # ipykernel's own dependency, so always in the venv
-
-    return {child.pid for child in psutil.Process().children()}
-
-
 def _quietly(close) -> None:
     """Close something that may already be gone (after the watchdog fired, say)."""
     from playwright.sync_api import Error
@@ -232,13 +226,10 @@ def _kill(pids: set[int]) -> None:
 
 
 @pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    before = _child_pids()
-    playwright = sync_playwright().start()
+def browser(playwright_driver):
+    playwright, driver_pids = playwright_driver  # shared with tests/lite (tests/conftest.py)
     # The driver process is ours; killing it makes a hung call raise instead of hanging.
-    watchdog = _watchdog(_kill, _child_pids() - before, "the Playwright driver")
+    watchdog = _watchdog(_kill, driver_pids, "the Playwright driver")
     try:
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True, timeout=60_000
@@ -249,7 +240,6 @@ def browser():
             _quietly(chromium.close)
     finally:
         watchdog.cancel()
-        _quietly(playwright.stop)
 
 
 @pytest.fixture(scope="session")

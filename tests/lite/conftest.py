@@ -17,6 +17,8 @@ from __future__ import annotations
 import functools
 import http.server
 import importlib.util
+import os
+import signal
 import subprocess
 import sys
 import threading
@@ -104,32 +106,45 @@ def served(site: Path):
         server.server_close()
 
 
+def _kill(pids: set[int]) -> None:
+    print(f"\nthe browser edition's check still runs after {SESSION_WATCHDOG_S} s: "
+          "stopping the Playwright driver", flush=True)
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
 @pytest.fixture(scope="session")
 def requests_seen() -> list[str]:
     return []
 
 
 @pytest.fixture(scope="session")
-def lite_context(requests_seen: list[str], tmp_path_factory: pytest.TempPathFactory):
+def lite_context(requests_seen: list[str], tmp_path_factory: pytest.TempPathFactory,
+                 playwright_driver):
     """A browser profile of its own, with a disk cache as a reader's browser has (the
     in-memory cache of a throwaway context keeps no file of 10 MB, Pyodide's wasm)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM),
-            args=CHROMIUM_ARGS + ISOLATED, viewport=VIEWPORT)
-        watchdog = threading.Timer(SESSION_WATCHDOG_S, context.close)
-        watchdog.daemon = True
-        watchdog.start()
+    playwright, driver_pids = playwright_driver  # one per run, shared with tests/browser
+    context = playwright.chromium.launch_persistent_context(
+        str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM),
+        args=CHROMIUM_ARGS + ISOLATED, viewport=VIEWPORT)
+    # Past the deadline, kill the driver: every pending call then fails instead of hanging.
+    watchdog = threading.Timer(SESSION_WATCHDOG_S, _kill, [driver_pids])
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        context.set_default_timeout(WAIT_MS)
+        # Pages, their workers and the service worker: Chromium reports all of them here.
+        context.on("request", lambda request: requests_seen.append(request.url))
+        yield context
+    finally:
+        watchdog.cancel()
         try:
-            context.set_default_timeout(WAIT_MS)
-            # Pages, their workers and the service worker: Chromium reports all of them here.
-            context.on("request", lambda request: requests_seen.append(request.url))
-            yield context
-        finally:
-            watchdog.cancel()
             context.close()
+        except Exception as error:  # the watchdog killed the driver
+            print(f"while closing the browser: {error}")
 
 
 @pytest.fixture(scope="session")

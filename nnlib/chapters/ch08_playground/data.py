@@ -84,7 +84,7 @@ FEATURES: dict[str, Callable[[NDArray], NDArray]] = {
 
 
 def make_data(name: str, n: int = 500, noise: float = 0.0,
-              seed: int | None = 0) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+              seed: int | None = 0) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
     """``n`` points of the data set ``name`` (one of :data:`DATA_SETS`) and their labels.
 
     Returns ``(points, labels)``: points of shape (n, 2), labels 0 or 1 of shape (n,),
@@ -98,7 +98,7 @@ def make_data(name: str, n: int = 500, noise: float = 0.0,
     rng = np.random.default_rng(seed)
     points, labels = DATA_SETS[name](n, rng)
     points = points + NOISE_SCALE * noise * rng.standard_normal(points.shape)
-    return np.clip(points, -LIMIT, LIMIT), labels.astype(np.int64)
+    return np.clip(points, -LIMIT, LIMIT), labels.astype(np.intp)  # intp: np.bincount needs it on 32-bit wasm
 
 
 def train_test_split(points: NDArray, labels: NDArray, train_fraction: float = 0.5,

@@ -98,7 +98,8 @@ def make_data(name: str, n: int = 500, noise: float = 0.0,
     rng = np.random.default_rng(seed)
     points, labels = DATA_SETS[name](n, rng)
     points = points + NOISE_SCALE * noise * rng.standard_normal(points.shape)
-    return np.clip(points, -LIMIT, LIMIT), labels.astype(np.intp)  # intp: np.bincount needs it on 32-bit wasm
+    # intp: np.bincount needs the platform index type (32-bit in the browser edition)
+    return np.clip(points, -LIMIT, LIMIT), labels.astype(np.intp)
 
 
 def train_test_split(points: NDArray, labels: NDArray, train_fraction: float = 0.5,

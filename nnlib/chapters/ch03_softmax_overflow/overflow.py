@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike, NDArray
 
-from nnlib._checks import as_float_array, check_positive_finite
+from nnlib._checks import as_float_array, check_dtype, check_positive_finite
 from nnlib._platform import warn_as_numpy_would
 from nnlib.functions import softmax, softmax_naive
 
@@ -34,13 +34,7 @@ SUPPORTED_DTYPES = (np.float32, np.float64)
 
 
 def _check_dtype(dtype: DTypeLike) -> np.dtype:
-    try:
-        dt = np.dtype(dtype)
-    except TypeError as error:
-        raise TypeError(f"dtype must be float32 or float64, got {dtype!r}") from error
-    if dt not in [np.dtype(d) for d in SUPPORTED_DTYPES]:
-        raise TypeError(f"dtype must be float32 or float64, got {dt}")
-    return dt
+    return check_dtype(dtype, SUPPORTED_DTYPES)
 
 
 class CapturedCall(NamedTuple):

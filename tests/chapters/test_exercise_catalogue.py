@@ -822,6 +822,190 @@ def sgd_returns_new(params, grads, lr=0.1):
     return {key: params[key] - lr * grads[key] for key in grads}
 
 
+# --- chapter 09: the Momentum and AdaGrad updates, the Xavier/He scale -----------------------
+# Each wrong class is the book's §6.1 class as a reader might type it, with one mistake.
+
+class Ch09Momentum:
+    """A book-style Momentum, written independently: the reference the check must pass."""
+
+    def __init__(self, lr=0.01, momentum=0.9):
+        self.lr, self.momentum, self.v = lr, momentum, None
+
+    def update(self, params, grads):
+        if self.v is None:
+            self.v = {key: np.zeros_like(value) for key, value in params.items()}
+        for key in params:
+            self.v[key] = self.momentum * self.v[key] - self.lr * grads[key]
+            params[key] += self.v[key]
+
+
+@wrong("check_momentum_update", "v starts from zero at every call")
+class MomentumForgetsV(Ch09Momentum):
+    def update(self, params, grads):
+        self.v = None  # a fresh velocity each call: plain SGD in disguise
+        super().update(params, grads)
+
+
+@wrong("check_momentum_update", "params moved uphill")
+class MomentumSubtractsV(Ch09Momentum):
+    def update(self, params, grads):
+        if self.v is None:
+            self.v = {key: np.zeros_like(value) for key, value in params.items()}
+        for key in params:
+            self.v[key] = self.momentum * self.v[key] - self.lr * grads[key]
+            params[key] -= self.v[key]
+
+
+@wrong("check_momentum_update", "missing its learning rate")
+class MomentumNoLr(Ch09Momentum):
+    def update(self, params, grads):
+        if self.v is None:
+            self.v = {key: np.zeros_like(value) for key, value in params.items()}
+        for key in params:
+            self.v[key] = self.momentum * self.v[key] - grads[key]
+            params[key] += self.v[key]
+
+
+@wrong("check_momentum_update", "not the 0.5 passed in: use self.momentum")
+class MomentumFixed(Ch09Momentum):
+    def update(self, params, grads):
+        if self.v is None:
+            self.v = {key: np.zeros_like(value) for key, value in params.items()}
+        for key in params:
+            self.v[key] = 0.9 * self.v[key] - self.lr * grads[key]
+            params[key] += self.v[key]
+
+
+@wrong("check_momentum_update", "is a new array")
+class MomentumRebinds(Ch09Momentum):
+    def update(self, params, grads):
+        if self.v is None:
+            self.v = {key: np.zeros_like(value) for key, value in params.items()}
+        for key in params:
+            self.v[key] = self.momentum * self.v[key] - self.lr * grads[key]
+            params[key] = params[key] + self.v[key]
+
+
+class Ch09AdaGrad:
+    """A book-style AdaGrad, written independently: the reference the check must pass."""
+
+    def __init__(self, lr=0.01):
+        self.lr, self.h = lr, None
+
+    def update(self, params, grads):
+        if self.h is None:
+            self.h = {key: np.zeros_like(value) for key, value in params.items()}
+        for key in params:
+            self.h[key] += grads[key] ** 2
+            params[key] -= self.lr * grads[key] / (np.sqrt(self.h[key]) + 1e-7)
+
+
+@wrong("check_adagrad_update", "0 / np.sqrt(0) is 0 / 0 = NaN")
+class AdaGradNoEps(Ch09AdaGrad):
+    def update(self, params, grads):
+        if self.h is None:
+            self.h = {key: np.zeros_like(value) for key, value in params.items()}
+        for key in params:
+            self.h[key] += grads[key] ** 2
+            params[key] -= self.lr * grads[key] / np.sqrt(self.h[key])
+
+
+@wrong("check_adagrad_update", "h starts from zero at every call")
+class AdaGradForgetsH(Ch09AdaGrad):
+    def update(self, params, grads):
+        self.h = None
+        super().update(params, grads)
+
+
+@wrong("check_adagrad_update", "divide by the square root of h")
+class AdaGradNoSqrt(Ch09AdaGrad):
+    def update(self, params, grads):
+        if self.h is None:
+            self.h = {key: np.zeros_like(value) for key, value in params.items()}
+        for key in params:
+            self.h[key] += grads[key] ** 2
+            params[key] -= self.lr * grads[key] / (self.h[key] + 1e-7)
+
+
+@wrong("check_adagrad_update", "h adds up the squares of the gradients")
+class AdaGradNoSquare(Ch09AdaGrad):
+    def update(self, params, grads):
+        if self.h is None:
+            self.h = {key: np.zeros_like(value) for key, value in params.items()}
+        for key in params:
+            self.h[key] += grads[key]
+            params[key] -= self.lr * grads[key] / (np.sqrt(self.h[key]) + 1e-7)
+
+
+@wrong("check_adagrad_update", "the step is missing its learning rate")
+class AdaGradNoLr(Ch09AdaGrad):
+    def update(self, params, grads):
+        if self.h is None:
+            self.h = {key: np.zeros_like(value) for key, value in params.items()}
+        for key in params:
+            self.h[key] += grads[key] ** 2
+            params[key] -= grads[key] / (np.sqrt(self.h[key]) + 1e-7)
+
+
+def ch09_init_scale(activation, n_in, n_out):
+    """The book's rule (its MultiLayerNet's weight_init_std names), written independently."""
+    if activation.lower() in ("relu", "he"):
+        return np.sqrt(2.0 / n_in)
+    return np.sqrt(1.0 / n_in)
+
+
+@wrong("check_init_scale", "that uses n_out")
+def scale_fan_out(activation, n_in, n_out):
+    return ch09_init_scale(activation, n_out, n_in)
+
+
+@wrong("check_init_scale", "that is Glorot's sqrt(2 / (n_in + n_out))")
+def scale_glorot(activation, n_in, n_out):
+    return np.sqrt(2.0 / (n_in + n_out))
+
+
+@wrong("check_init_scale", "Xavier and He are swapped")
+def scale_swapped(activation, n_in, n_out):
+    return np.sqrt((1.0 if activation.lower() in ("relu", "he") else 2.0) / n_in)
+
+
+@wrong("check_init_scale", "missing the square root")
+def scale_no_sqrt(activation, n_in, n_out):
+    return (2.0 if activation.lower() in ("relu", "he") else 1.0) / n_in
+
+
+@wrong("check_init_scale", "upside down")
+def scale_inverted(activation, n_in, n_out):
+    return np.sqrt(n_in / (2.0 if activation.lower() in ("relu", "he") else 1.0))
+
+
+@wrong("check_init_scale", "compare the name in lower case")
+def scale_case_sensitive(activation, n_in, n_out):
+    return np.sqrt((2.0 if activation in ("relu", "he") else 1.0) / n_in)
+
+
+CH09_REFERENCES = {
+    "check_momentum_update": Ch09Momentum,
+    "check_adagrad_update": Ch09AdaGrad,
+    "check_init_scale": ch09_init_scale,
+}
+
+
+def test_ch09_references_keep_their_state_between_calls():
+    # the references themselves, against numbers worked by hand: two Momentum steps and
+    # two AdaGrad steps on one weight
+    params = {"w": np.array([1.0])}
+    m = Ch09Momentum(lr=0.1, momentum=0.9)
+    m.update(params, {"w": np.array([2.0])})  # v = -0.2, w = 0.8
+    m.update(params, {"w": np.array([2.0])})  # v = -0.18 - 0.2 = -0.38, w = 0.42
+    np.testing.assert_allclose(params["w"], [0.42])
+    params = {"w": np.array([1.0])}
+    a = Ch09AdaGrad(lr=0.5)
+    a.update(params, {"w": np.array([3.0])})  # h = 9, w = 1 - 0.5 * 3 / 3 = 0.5
+    a.update(params, {"w": np.array([4.0])})  # h = 25, w = 0.5 - 0.5 * 4 / 5 = 0.1
+    np.testing.assert_allclose(params["w"], [0.1], rtol=1e-6)
+
+
 # --- the book's own code, typed from the book: it passes where the exercise asks what the book
 # does (the failing book versions are wrong attempts above, with a message naming the book) ---
 
@@ -895,6 +1079,8 @@ REFERENCES = {
     "check_softmax_with_loss": SoftmaxWithLoss,
     "check_sgd_update": lambda params, grads, lr=0.1: SGD(lr).update(params, grads),
 }
+
+REFERENCES.update(CH09_REFERENCES)
 
 
 def _id(entry) -> str:

@@ -44,6 +44,12 @@ def is_layer_check(name: str) -> bool:
 def attempt_for(check: str, hostile: Hostile) -> Any:
     right = REFERENCES[check]
     behave = hostile.behave
+    if is_layer_check(check) and hasattr(right, "update"):  # an optimizer: update(params, grads)
+        class HostileOptimizer(right):
+            def update(self, params, grads):
+                return behave(lambda *a: right.update(self, *a), params, grads)
+
+        return HostileOptimizer
     if is_layer_check(check):
         class HostileLayer(right):
             def backward(self, dout, *args, **kwargs):

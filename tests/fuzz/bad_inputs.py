@@ -124,6 +124,19 @@ VALID: dict[str, Callable[[], dict[str, Any]]] = {
     "optimizers.RMSprop": lambda: {"lr": 0.1, "decay_rate": 0.99},
     "optimizers.Adam": lambda: {"lr": 0.1, "beta1": 0.9, "beta2": 0.999},
     "optimizers.optimizer_by_name": lambda: {"name": "adam", "lr": 0.1},
+    "init_weights.xavier_scale": lambda: {"fan_in": 100},
+    "init_weights.he_scale": lambda: {"fan_in": 100},
+    "init_weights.resolve_scale": lambda: {"scale": 0.1, "fan_in": 100},
+    "init_weights.layer_activations": lambda: {"activation": "sigmoid", "scale": 0.1, "layers": 2,
+                                               "nodes": 10, "samples": 20, "seed": 0},
+    "init_weights.layer_stats": lambda: {"outputs": np.array([[0.1, 0.9]]),
+                                         "activation": "sigmoid"},
+    "init_weights.judge": lambda: {"stats": [_layer_stats()], "activation": "sigmoid"},
+    "paths.get_surface": lambda: {"name": "book"},
+    "paths.optimizer_path": lambda: {"name": "sgd", "lr": 0.1, "surface": "book",
+                                     "start": (-7.0, 2.0), "steps": 5},
+    "paths.race": lambda: {"lrs": {"SGD": 0.1}, "surface": "book", "start": (-7.0, 2.0),
+                           "steps": 5},
     "train.diagnose": lambda: {"history": _history(), "min_accuracy_gain": 0.02},
     "datasets.read_idx": lambda: {"file": "/nonexistent/train-labels-idx1-ubyte"},
     "perceptron.perceptron": lambda: {"x": np.array([1.0, 0.0]), "w": np.array([0.5, 0.5]),
@@ -202,6 +215,12 @@ VALID: dict[str, Callable[[], dict[str, Any]]] = {
 }
 
 
+def _layer_stats():
+    from nnlib.chapters.ch09_learning_techniques.init_weights import layer_stats
+
+    return layer_stats(np.array([[0.1, 0.9]]), "sigmoid")
+
+
 def _init_network():
     from nnlib.chapters.ch01_perceptron_to_network.perceptron import init_network
 
@@ -226,6 +245,8 @@ NOT_FUZZED = {
     "training.hidden_outputs": "needs a built network: covered in the chapter tests",
     "training.explain_step": "needs a traced step: covered in the chapter tests",
     "optimizers.Optimizer": "a Protocol",
+    "init_weights.LayerStats": "a record", "init_weights.Verdict": "a record",
+    "paths.RaceSurface": "a record", "paths.PathResult": "a record",
     "train.Network": "a Protocol",
     "train.History": "a record",
     "train.Trainer": "trains for seconds per call: its checks are in test_train",

@@ -18,12 +18,18 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from nnlib._checks import check_count, check_positive_finite, check_seed
+from nnlib._checks import (
+    as_float_array,
+    check_count,
+    check_finite_result,
+    check_positive_finite,
+    check_seed,
+)
 from nnlib.functions import relu
 from nnlib.train import limit_blas_threads
 
 __all__ = ["ACTIVATIONS", "xavier_scale", "he_scale", "resolve_scale", "layer_activations",
-           "LayerStats", "layer_stats", "Verdict", "judge", "OUTPUT_RANGE", "sigmoid"]
+           "LayerStats", "layer_stats", "Verdict", "judge", "OUTPUT_RANGE"]
 
 
 
@@ -78,11 +84,12 @@ def layer_activations(activation: str = "sigmoid", scale: float | str = 1.0, *,
     outputs = []
     # one BLAS thread: these 1000 x 100 products gain nothing from a second, and on a busy
     # machine two threads waiting on each other made each 40 times slower (measured)
-    with limit_blas_threads(1):
+    with limit_blas_threads(1), np.errstate(all="ignore"):  # overflow: refused below
         for unit in unit_weights:
             w = unit * std  # the book's np.random.randn(node_num, node_num) * scale
             x = act(x @ w)
             outputs.append(x)
+    check_finite_result(outputs[-1], "scale", "the layers' outputs")
     return outputs
 
 
@@ -115,14 +122,16 @@ class LayerStats:
 def layer_stats(outputs: NDArray, activation: str) -> LayerStats:
     """The statistics :func:`judge` decides from, for one layer's ``outputs``."""
     _activation(activation)
-    z = np.asarray(outputs, dtype=float)
+    z = as_float_array(outputs, "outputs")
     low, high = OUTPUT_RANGE[activation]
     if activation == "relu":
         saturated = 0.0  # ReLU has no upper end to stick to
     else:
         saturated = float(np.mean((z <= low + SATURATION_MARGIN * (high - low))
                                   | (z >= high - SATURATION_MARGIN * (high - low))))
-    return LayerStats(float(z.mean()), float(z.std()), saturated, float(np.mean(z == 0)),
+    with np.errstate(over="ignore"):
+        spread = check_finite_result(float(z.std()), "outputs", "their standard deviation")
+    return LayerStats(float(z.mean()), spread, saturated, float(np.mean(z == 0)),
                       float(np.abs(z).max()))
 
 

@@ -40,6 +40,7 @@ import difflib
 import io
 import posixpath
 import re
+import string
 import sys
 import tokenize
 from pathlib import Path
@@ -497,7 +498,7 @@ def marked_messages(package: Path = NNLIB) -> dict[str, list[tuple[str, int]]]:
                                      f"format after translating: _(\"{{n}} steps\").format(n=n)")
                 where = (path.relative_to(package.parent).as_posix(), node.lineno)
                 found.setdefault(node.args[0].value, []).append(where)
-    return found
+    return dict(sorted(found.items(), key=lambda item: sorted(item[1])[0]))
 
 
 def message_catalog_path(lang: str, package: Path = NNLIB) -> Path:
@@ -522,13 +523,18 @@ def update_messages(lang: str, package: Path = NNLIB) -> list[str]:
         merged.metadata = {**merged.metadata, **old.metadata}
     changed = []
     if write_if_changed(path, str(merged)):
-        changed.append(str(path))
+        changed.append(path.relative_to(package.parent).as_posix())
     mo = path.with_suffix(".mo")
     before = mo.read_bytes() if mo.exists() else None
     merged.save_as_mofile(str(mo))
     if mo.read_bytes() != before:
-        changed.append(str(mo))
+        changed.append(mo.relative_to(package.parent).as_posix())
     return changed
+
+
+def fields(message: str) -> list[str]:
+    """The ``{name}`` fields a message is formatted with (a translation must keep them all)."""
+    return sorted(name for _, name, _, _ in string.Formatter().parse(message) if name is not None)
 
 
 def message_problems(lang: str, package: Path = NNLIB) -> list[str]:
@@ -545,6 +551,9 @@ def message_problems(lang: str, package: Path = NNLIB) -> list[str]:
                          f"run `tools/translate.py messages`, then translate it")
         elif FUZZY in entry.flags:
             found.append(f"{where}: the {lang} translation of {_short(message)} is fuzzy")
+        elif fields(entry.msgstr) != fields(message):
+            found.append(f"{where}: the {lang} translation of {_short(message)} has the fields "
+                         f"{fields(entry.msgstr)}, the English {fields(message)}")
     mo = path.with_suffix(".mo")
     compiled = polib.mofile(str(mo)) if mo.exists() else None
     if compiled is None or translations(compiled) != translations(catalog):

@@ -8,6 +8,7 @@ without its translation, a sentence never translated, or an edition edited by ha
 from __future__ import annotations
 
 import importlib.util
+import re
 import shutil
 import subprocess
 import sys
@@ -240,3 +241,16 @@ def test_catalogs_are_valid_po_files():
     for path in sorted((ROOT / "locale").rglob("*.po")):
         catalog = polib.pofile(str(path))
         assert catalog.metadata["Language"] == path.relative_to(ROOT / "locale").parts[0]
+
+
+def test_readme_ja_is_linked_and_its_links_use_the_repository():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "](README.ja.md)" in readme.split("\n## ", 1)[0]  # at the top of README.md
+    text = (ROOT / "README.ja.md").read_text(encoding="utf-8")
+    owner, name = (ROOT / "REPOSITORY").read_text(encoding="utf-8").strip().split("/")
+    assert set(re.findall(r"mybinder\.org/v2/gh/([^/]+)/([^/]+)/", text)) == {(owner, name)}
+    assert "urlpath=lab/tree/chapters/ja" in text
+    assert set(re.findall(r"https://([^./]+)\.github\.io/([^/]+)/", text)) == {
+        (owner.lower(), name)}
+    for target in re.findall(r"\]\(((?!https?:)[^)#]+)\)", text):
+        assert (ROOT / target).exists(), target

@@ -127,6 +127,14 @@ def test_an_edition_edited_by_hand_or_missing_is_named(edition):
     assert edition.problems() == []
 
 
+def test_a_renamed_english_notebook_leaves_its_catalog_and_edition_named(edition):
+    (edition.chapters / PILOT).rename(edition.chapters / "00_start.ipynb")
+    problems = edition.problems()
+    assert any(p.startswith("locale/ja/chapters/00_start_here.po: no English notebook")
+               for p in problems), problems
+    assert any(p.startswith(f"chapters/ja/{PILOT}: no English notebook") for p in problems)
+
+
 def test_build_keeps_saved_outputs_of_unchanged_code_cells(edition):
     english_path = edition.chapters / PILOT
     target = edition.target(english_path)

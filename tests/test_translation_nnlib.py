@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -110,3 +112,30 @@ def test_a_wrong_language_is_refused_by_name(lang, error):
     with pytest.raises(error, match="lang"):
         set_language(lang)
     assert get_language() == "en"
+
+
+def test_a_third_language_for_nnlib_costs_only_a_catalog(tmp_path: Path):
+    """A copy of nnlib gets a pseudo-language catalog, generated and compiled; nothing else."""
+    package = tmp_path / "nnlib"
+    shutil.copytree(ROOT / "nnlib", package, ignore=shutil.ignore_patterns("__pycache__"))
+    tool.update_messages("xx", package)
+    path = tool.message_catalog_path("xx", package)
+    catalog = polib.pofile(str(path))
+    for entry in catalog:
+        entry.msgstr = f"⟦{entry.msgid}⟧"
+    catalog.save()
+    tool.update_messages("xx", package)  # compiles the .mo
+    assert tool.message_problems("xx", package) == []
+    script = "\n".join([
+        "import matplotlib; matplotlib.use('agg'); import nnlib",
+        "from nnlib.chapters.ch02_activation_functions.plots import plot_activations",
+        f"assert nnlib.__file__.startswith({str(tmp_path)!r}), nnlib.__file__",
+        "nnlib.set_language('xx')",
+        "fig = plot_activations(('relu',))",
+        "print([t.get_text() for t in fig.axes[0].get_legend().get_texts()])",
+    ])
+    env = {"PYTHONPATH": str(tmp_path), "MPLBACKEND": "agg", "HOME": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['relu(x)', '⟦derivative⟧']"

@@ -325,11 +325,14 @@ class Edition:
 
     # ----------------------------------------------------------------- build
 
-    def relink(self, text: str, english_text: str, notebook: Path) -> str:
-        """Point the links ``english_text`` makes from the edition's copy of ``notebook``."""
+    def relink(self, text: str, english_text: str, notebook: Path, built: set[str]) -> str:
+        """Point the links ``english_text`` makes from the edition's copy of ``notebook``.
+
+        ``built`` names the notebooks the edition has (a link to one of them stays in the
+        edition); a link the translator added is left as written.
+        """
         ours = set(links(english_text))
         here = posixpath.dirname(self.name(notebook))
-        built = {self.name(p) for p in self.translated()}
 
         def move(match: re.Match[str]) -> str:
             target = match.group(2)
@@ -355,6 +358,7 @@ class Edition:
         previous = nbformat.read(target, as_version=4) if target.exists() else None
         saved = {c.id: c for c in previous.cells} if previous is not None else {}
         result = nbformat.from_dict(english)
+        edition = {self.name(p) for p in self.translated()}
         if previous is not None:
             result.metadata = previous.metadata
         first_code = True
@@ -363,7 +367,7 @@ class Edition:
                 out = []
                 for text, translatable in markdown_pieces(cell.source):
                     if translatable and (cell.id, text) in table:
-                        out.append(self.relink(table[(cell.id, text)], text, notebook))
+                        out.append(self.relink(table[(cell.id, text)], text, notebook, edition))
                     else:
                         out.append(text)
                 cell.source = "".join(out)
@@ -413,6 +417,12 @@ class Edition:
             found += self.catalog_problems(notebook)
             found += self.build_problems(notebook)
         names = {self.name(p) for p in translated}
+        catalogs = self.locale / self.lang / "chapters"
+        for catalog in sorted(catalogs.rglob("*.po")) if catalogs.is_dir() else []:
+            name = catalog.relative_to(catalogs).with_suffix(".ipynb").as_posix()
+            if name not in {self.name(p) for p in self.english()}:
+                found.append(f"{catalog.relative_to(self.root)}: no English notebook "
+                             f"chapters/{name}; git mv it with its notebook, or delete it")
         if self.folder.is_dir():
             for extra in sorted(self.folder.rglob("*.ipynb")):
                 name = extra.relative_to(self.folder).as_posix()

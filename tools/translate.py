@@ -447,15 +447,16 @@ class Edition:
             entry = catalog.find(unit.msgid, msgctxt=unit.msgctxt)
             short = _short(unit.msgid)
             if entry is None and unit.msgctxt in orphans:
-                found.append(f"{where}: stale, the English changed since it was translated "
-                             f"({short}); run `tools/translate.py update`, then revise the "
-                             f"fuzzy entry")
+                was = max(orphans[unit.msgctxt], key=lambda e: _similar(e.msgid, unit.msgid))
+                found.append(f"{where}: stale, the English changed "
+                             f"{_change(was.msgid, unit.msgid)} since it was translated; run "
+                             f"`tools/translate.py update`, then revise the fuzzy entry")
             elif entry is None:
                 found.append(f"{where}: no translation of {short}; run "
                              f"`tools/translate.py update`, then translate it")
             elif FUZZY in entry.flags:
-                found.append(f"{where}: stale (fuzzy), the English changed from "
-                             f"{_short(entry.previous_msgid or '')} to {short}; revise the "
+                found.append(f"{where}: stale (fuzzy), the English changed "
+                             f"{_change(entry.previous_msgid or '', unit.msgid)}; revise the "
                              f"translation and remove the fuzzy flag")
             elif not entry.msgstr:
                 found.append(f"{where}: no translation of {short}")
@@ -482,6 +483,17 @@ class Edition:
 def _short(text: str) -> str:
     text = " ".join(text.split())
     return repr(text if len(text) <= 60 else text[:57] + "...")
+
+
+def _change(old: str, new: str) -> str:
+    """The first words that differ between two versions of a text, with a little context."""
+    a, b = old.split(), new.split()
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag != "equal":
+            before = " ".join(a[max(0, i1 - 3):i1])
+            return (f"from {_short(' '.join([before, *a[i1:i2]]).strip())} "
+                    f"to {_short(' '.join([before, *b[j1:j2]]).strip())}")
+    return "only in its spacing"
 
 
 def _comparable(notebook: nbformat.NotebookNode) -> list[tuple]:

@@ -127,6 +127,19 @@ def test_an_edition_edited_by_hand_or_missing_is_named(edition):
     assert edition.problems() == []
 
 
+def test_a_translation_that_drops_a_link_or_code_is_named(edition):
+    english = edition.chapters / PILOT
+    catalog = edition.catalog(english)
+    nxt = next(e for e in catalog if e.msgid.startswith("next:"))
+    nxt.msgstr = "次へ：01 · パーセプトロンからニューラルネットワークへ →"
+    code = next(e for e in catalog if "`normalize=True`" in e.msgid)
+    code.msgstr = code.msgstr.replace("`normalize=True`", "normalize=True")
+    catalog.save()
+    problems = edition.problems()
+    assert any("drops the link(s) ['01_perceptron_to_network.ipynb']" in p for p in problems)
+    assert any("drops or changes the code ['`normalize=True`']" in p for p in problems)
+
+
 def test_a_renamed_english_notebook_leaves_its_catalog_and_edition_named(edition):
     (edition.chapters / PILOT).rename(edition.chapters / "00_start.ipynb")
     problems = edition.problems()

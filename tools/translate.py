@@ -14,6 +14,7 @@ that reads ``.po`` files (Poedit, Weblate, Crowdin, a text editor) can translate
     python tools/translate.py build               # catalogs -> chapters/<lang>/
     python tools/translate.py check               # exit 1 naming each stale or missing cell
     python tools/translate.py messages            # nnlib's _() messages -> nnlib/locale/ (+ .mo)
+    python tools/translate.py stats               # words and units translated, per notebook
     ... --lang ja                   # any command; default: every language in locale/
 
 ``update`` merges as ``msgmerge`` does: a unit whose English is unchanged keeps its
@@ -58,6 +59,7 @@ MARKER = re.compile(r"(NBVAL_|BEGIN SOLUTION|END SOLUTION|noqa|type:|pragma|fmt:
 FENCE = re.compile(r"^ {0,3}(```|~~~)")
 ITEM = re.compile(r"^([-*+]|\d{1,3}[.)])[ \t]+")
 LINK = re.compile(r"(\]\()([^)\s]+)((?:\s+\"[^\"]*\")?\))")
+CODE = re.compile(r"`[^`\n]+`")  # inline code: a translation keeps it as it is
 EXTERNAL = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*:|#|/)")
 
 
@@ -400,6 +402,22 @@ class Edition:
                 written.append(str(self.target(notebook).relative_to(self.root)))
         return written
 
+    def stats(self) -> str:
+        """Per notebook: English words, units translated, and the translation's length."""
+        rows, totals = [], [0, 0, 0, 0]
+        for notebook in self.english():
+            found = units(nbformat.read(notebook, as_version=4))
+            table = translations(self.catalog(notebook))
+            done = [table[(u.msgctxt, u.msgid)] for u in found if (u.msgctxt, u.msgid) in table]
+            counts = [sum(len(u.msgid.split()) for u in found), len(done), len(found),
+                      sum(len("".join(t.split())) for t in done)]
+            totals = [a + b for a, b in zip(totals, counts, strict=True)]
+            rows.append(f"{self.name(notebook):45} {counts[0]:6} {counts[1]:4}/{counts[2]:<4} "
+                        f"{counts[3]:8}")
+        head = f"{'notebook':45} {'words':>6} {'translated':>9} {self.lang + ' chars':>8}"
+        tail = f"{'total':45} {totals[0]:6} {totals[1]:4}/{totals[2]:<4} {totals[3]:8}"
+        return "\n".join([head, *rows, tail])
+
     # ----------------------------------------------------------------- check
 
     def problems(self, complete: bool = False) -> list[str]:
@@ -462,6 +480,8 @@ class Edition:
                 found.append(f"{where}: no translation of {short}")
             elif missing := [t for t in links(unit.msgid) if t not in links(entry.msgstr)]:
                 found.append(f"{where}: the translation drops the link(s) {missing}")
+            elif missing := [c for c in CODE.findall(unit.msgid) if c not in entry.msgstr]:
+                found.append(f"{where}: the translation drops or changes the code {missing}")
         return found
 
     def build_problems(self, notebook: Path) -> list[str]:
@@ -588,7 +608,7 @@ def message_problems(lang: str, package: Path = NNLIB) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["update", "build", "check", "messages"])
+    parser.add_argument("command", choices=["update", "build", "check", "messages", "stats"])
     parser.add_argument("--lang", action="append",
                         help="a language code (default: every language under locale/)")
     parser.add_argument("--start", action="append", default=[], metavar="NOTEBOOK",
@@ -614,6 +634,8 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "build":
             for path in edition.build():
                 print(f"wrote {path}")
+        elif args.command == "stats":
+            print(edition.stats())
         else:
             failures += edition.problems(complete=args.complete)
     if args.command == "check" and args.root == ROOT:

@@ -35,7 +35,7 @@ def test_check_mode_passes_on_the_repository():
 
 def test_the_editions_are_not_taken_for_english_notebooks():
     names = [tool.Edition("ja").name(p) for p in ENGLISH]
-    assert PILOT in names and not any(n.startswith("ja/") for n in names)
+    assert "00_start_here.ipynb" in names and not any(n.startswith("ja/") for n in names)
     assert any(n.startswith("solutions/") for n in names)
 
 
@@ -46,16 +46,49 @@ def test_markdown_pieces_put_back_together_are_the_cell(notebook: Path):
             assert "".join(text for text, _ in tool.markdown_pieces(cell.source)) == cell.source
 
 
+NOTEBOOK = [  # a small English notebook, so these tests do not depend on the chapters' prose
+    ("markdown", "# 00 · Start here\n\nThis companion is read in order.\n\n- how to run it;\n"
+                 "- what `nnlib` is."),
+    ("markdown", "## How to use it\n\nRun every cell."),
+    ("markdown", "## Is nnlib here?\n\nA plain import works."),
+    ("code", "import numpy as np\n\nprint(np.arange(3))"),
+    ("markdown", "The last line prints three numbers. Chapter 03 explains it.\n\n"
+                 "With `normalize=True` each pixel is a float."),
+    ("code", "x = 1  # the first value\nprint(x)"),
+    ("markdown", "Most digits are easy.\n\nHow many of each digit are there? About a tenth."),
+    ("code", "print(x + 1)"),
+    ("markdown", "next: [01 · Next](01_next.ipynb) →"),
+]
+OWN_LINK = "（英語版は [00 · Start here](../00_start_here.ipynb) です。）"
+
+
+def _notebook(cells) -> nbformat.NotebookNode:
+    notebook = nbformat.v4.new_notebook()
+    for i, (kind, source) in enumerate(cells):
+        cell = (nbformat.v4.new_code_cell if kind == "code" else nbformat.v4.new_markdown_cell)(
+            source)
+        cell.id = f"cell{i}"
+        notebook.cells.append(cell)
+    return notebook
+
+
 @pytest.fixture
 def edition(tmp_path: Path):
-    """A copy of the pilot notebook, its ja catalog and its built ja notebook."""
-    (tmp_path / "chapters" / "ja").mkdir(parents=True)
-    (tmp_path / "locale" / "ja" / "chapters").mkdir(parents=True)
-    shutil.copy(ROOT / "chapters" / PILOT, tmp_path / "chapters" / PILOT)
-    shutil.copy(ROOT / "chapters" / "ja" / PILOT, tmp_path / "chapters" / "ja" / PILOT)
-    catalog = Path("locale", "ja", "chapters", PILOT).with_suffix(".po")
-    shutil.copy(ROOT / catalog, tmp_path / catalog)
+    """An English notebook, its ja catalog translated (訳: + the English) and its ja build."""
+    (tmp_path / "chapters").mkdir()
+    (tmp_path / "locale" / "ja").mkdir(parents=True)
+    nbformat.write(_notebook(NOTEBOOK), tmp_path / "chapters" / PILOT)
+    nbformat.write(_notebook([("markdown", "# 01 · Next")]),
+                   tmp_path / "chapters" / "01_next.ipynb")
     result = tool.Edition("ja", tmp_path)
+    result.update([PILOT])
+    catalog = result.catalog(tmp_path / "chapters" / PILOT)
+    for entry in catalog:
+        entry.msgstr = f"訳：{entry.msgid}"
+        if entry.msgid == "This companion is read in order.":
+            entry.msgstr += OWN_LINK  # a link the translator adds, relative to chapters/ja/
+    catalog.save()
+    result.build()
     assert result.problems() == []
     return result
 
@@ -92,7 +125,7 @@ def test_an_english_sentence_changed_without_its_translation_is_named(edition):
     # the translator revises it: check passes once the edition is rebuilt
     catalog = edition.catalog(english)
     entry = next(e for e in catalog if "explains why." in e.msgid)
-    entry.msgstr = entry.msgstr.replace("詳しくは03章で", "その理由は03章で")
+    entry.msgstr = "改訳：" + entry.msgid
     entry.flags.remove("fuzzy")
     entry.previous_msgid = None
     catalog.save()
@@ -100,7 +133,7 @@ def test_an_english_sentence_changed_without_its_translation_is_named(edition):
     edition.build()
     assert edition.problems() == []
     built = nbformat.read(edition.target(english), as_version=4)
-    assert "その理由は03章で説明します。" in built.cells[index].source
+    assert "改訳：The last line" in built.cells[index].source
 
 
 def test_a_sentence_without_translation_is_named(edition):
@@ -131,12 +164,12 @@ def test_a_translation_that_drops_a_link_or_code_is_named(edition):
     english = edition.chapters / PILOT
     catalog = edition.catalog(english)
     nxt = next(e for e in catalog if e.msgid.startswith("next:"))
-    nxt.msgstr = "次へ：01 · パーセプトロンからニューラルネットワークへ →"
+    nxt.msgstr = "次へ：01 · Next →"
     code = next(e for e in catalog if "`normalize=True`" in e.msgid)
     code.msgstr = code.msgstr.replace("`normalize=True`", "normalize=True")
     catalog.save()
     problems = edition.problems()
-    assert any("drops the link(s) ['01_perceptron_to_network.ipynb']" in p for p in problems)
+    assert any("drops the link(s) ['01_next.ipynb']" in p for p in problems)
     assert any("drops or changes the code ['`normalize=True`']" in p for p in problems)
 
 
@@ -151,17 +184,21 @@ def test_a_renamed_english_notebook_leaves_its_catalog_and_edition_named(edition
 def test_build_keeps_saved_outputs_of_unchanged_code_cells(edition):
     english_path = edition.chapters / PILOT
     target = edition.target(english_path)
-    english = nbformat.read(english_path, as_version=4)
-    codes = [i for i, c in enumerate(english.cells) if c.cell_type == "code"]
-    saved = english.cells[codes[1]].outputs
-    assert saved
-    _edit(target, lambda nb: [nb.cells[i].__setitem__("outputs", english.cells[i].outputs)
-                              for i in codes])
+    codes = [i for i, (kind, _) in enumerate(NOTEBOOK) if kind == "code"]
+
+    def executed(notebook):  # as if the edition had been executed and saved
+        for i in codes:
+            notebook.cells[i].outputs = [nbformat.v4.new_output("stream", text=f"cell {i}\n")]
+            notebook.cells[i].execution_count = i
+
+    _edit(target, executed)
     _edit(english_path, lambda nb: nb.cells[codes[2]].__setitem__(
         "source", nb.cells[codes[2]].source + "\nfig"))
     edition.build()
     built = nbformat.read(target, as_version=4)
-    assert built.cells[codes[1]].outputs == saved  # unchanged code: outputs kept
+    for i in codes[:2]:  # unchanged code: outputs kept
+        assert built.cells[i].outputs[0].text == f"cell {i}\n"
+        assert built.cells[i].execution_count == i
     assert built.cells[codes[2]].outputs == []  # changed code: to be re-executed
     assert built.cells[codes[2]].source.endswith("\nfig")
 
@@ -182,15 +219,13 @@ def test_update_makes_a_removed_paragraph_obsolete_and_keeps_its_translation(edi
 
 def test_links_point_to_the_edition_when_it_has_the_notebook(edition):
     english = edition.chapters / PILOT
-    built = nbformat.read(edition.target(english), as_version=4).cells[0].source
-    assert "](../01_perceptron_to_network.ipynb)" in built  # not translated yet: English
-    assert "](../00_start_here.ipynb)" in built  # the translator's own link, kept as written
-    first = ROOT / "chapters" / "01_perceptron_to_network.ipynb"
-    shutil.copy(first, edition.chapters / first.name)
-    edition.update(["01_perceptron_to_network.ipynb"])
+    built = nbformat.read(edition.target(english), as_version=4)
+    assert "](../01_next.ipynb)" in built.cells[8].source  # not translated yet: English
+    assert OWN_LINK in built.cells[0].source  # the translator's own link, kept as written
+    edition.update(["01_next.ipynb"])
     edition.build()
-    built = nbformat.read(edition.target(english), as_version=4).cells[0].source
-    assert "](01_perceptron_to_network.ipynb)" in built
+    built = nbformat.read(edition.target(english), as_version=4)
+    assert "](01_next.ipynb)" in built.cells[8].source
 
 
 def test_code_comments_are_units_and_tool_markers_are_not():

@@ -35,11 +35,15 @@ LOCALEDIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "nnlib"
 DEFAULT = "en"
 
-_current: dict[str, object] = {
-    "lang": DEFAULT,
-    "translation": gettext.NullTranslations(),
-    "fonts_before": None,  # matplotlib's font.family before a language's font was put first
-}
+
+
+class _State:
+    lang: str = DEFAULT
+    translation: gettext.NullTranslations = gettext.NullTranslations()
+    fonts_before: list[str] | None = None  # font.family before a language's font went first
+
+
+_current = _State()
 
 
 def available_languages() -> list[str]:
@@ -50,7 +54,7 @@ def available_languages() -> list[str]:
 
 def get_language() -> str:
     """The language nnlib's messages are in now (``"en"`` unless ``set_language`` changed it)."""
-    return str(_current["lang"])
+    return _current.lang
 
 
 def set_language(lang: str) -> None:
@@ -68,33 +72,30 @@ def set_language(lang: str) -> None:
         translation: gettext.NullTranslations = gettext.NullTranslations()
     else:
         translation = gettext.translation(DOMAIN, str(LOCALEDIR), languages=[lang])
-    _current["lang"], _current["translation"] = lang, translation
+    _current.lang, _current.translation = lang, translation
     _use_font(lang, translation.info())
 
 
 def _(message: str) -> str:
     """``message`` in the current language (English if the catalog has no translation)."""
-    translation = _current["translation"]
-    assert isinstance(translation, gettext.NullTranslations)
-    return translation.gettext(message)
+    return _current.translation.gettext(message)
 
 
 def _use_font(lang: str, info: dict[str, str]) -> None:
     module, family = info.get("x-matplotlib-font-module"), info.get("x-matplotlib-font-family")
     if not (module and family):
-        before = _current["fonts_before"]
-        if before is not None:
-            importlib.import_module("matplotlib").rcParams["font.family"] = before
-            _current["fonts_before"] = None
+        if _current.fonts_before is not None:
+            importlib.import_module("matplotlib").rcParams["font.family"] = _current.fonts_before
+            _current.fonts_before = None
         return
     matplotlib = importlib.import_module("matplotlib")
-    if _current["fonts_before"] is None:
-        _current["fonts_before"] = list(matplotlib.rcParams["font.family"])
+    if _current.fonts_before is None:
+        _current.fonts_before = list(matplotlib.rcParams["font.family"])
     try:
         importlib.import_module(module)  # registers the font with matplotlib's font manager
     except ImportError:
         warnings.warn(f"figures cannot show {lang!r} text: the font package {module!r} is not "
                       f"installed (pip install {module.replace('_', '-')})", stacklevel=3)
         return
-    fallback = [f for f in _current["fonts_before"] if f != family]  # type: ignore[union-attr]
+    fallback = [f for f in _current.fonts_before if f != family]
     matplotlib.rcParams["font.family"] = [family, *fallback]

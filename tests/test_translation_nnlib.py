@@ -123,6 +123,8 @@ def test_a_third_language_for_nnlib_costs_only_a_catalog(tmp_path: Path):
     catalog = polib.pofile(str(path))
     for entry in catalog:
         entry.msgstr = f"⟦{entry.msgid}⟧"
+    catalog.metadata["X-Matplotlib-Font-Module"] = "no_such_font_package"  # a font not installed
+    catalog.metadata["X-Matplotlib-Font-Family"] = "No Such Font"
     catalog.save()
     tool.update_messages("xx", package)  # compiles the .mo
     assert tool.message_problems("xx", package) == []
@@ -130,7 +132,11 @@ def test_a_third_language_for_nnlib_costs_only_a_catalog(tmp_path: Path):
         "import matplotlib; matplotlib.use('agg'); import nnlib",
         "from nnlib.chapters.ch02_activation_functions.plots import plot_activations",
         f"assert nnlib.__file__.startswith({str(tmp_path)!r}), nnlib.__file__",
-        "nnlib.set_language('xx')",
+        "import warnings",
+        "with warnings.catch_warnings(record=True) as caught:",
+        "    warnings.simplefilter('always')",
+        "    nnlib.set_language('xx')",
+        "print([str(w.message) for w in caught])",
         "fig = plot_activations(('relu',))",
         "print([t.get_text() for t in fig.axes[0].get_legend().get_texts()])",
     ])
@@ -138,4 +144,6 @@ def test_a_third_language_for_nnlib_costs_only_a_catalog(tmp_path: Path):
     result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env,
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "['relu(x)', '⟦derivative⟧']"
+    warned, legend = result.stdout.strip().splitlines()
+    assert "pip install no-such-font-package" in warned  # text still translated, font named
+    assert legend == "['relu(x)', '⟦derivative⟧']"

@@ -259,6 +259,17 @@ def test_comments_are_translated_and_the_code_is_not(tmp_path: Path):
     assert edition.problems() == []
 
 
+def test_the_language_line_goes_after_a_cell_magic(tmp_path: Path):
+    (tmp_path / "chapters").mkdir()
+    (tmp_path / "locale" / "xx").mkdir(parents=True)
+    nbformat.write(_notebook([("code", "%%time\nx = 1")]), tmp_path / "chapters" / "01_x.ipynb")
+    edition = tool.Edition("xx", tmp_path)
+    edition.update(["all"])
+    edition.build()
+    built = nbformat.read(edition.target(tmp_path / "chapters" / "01_x.ipynb"), as_version=4)
+    assert built.cells[0].source == '%%time\nimport nnlib; nnlib.set_language("xx")\nx = 1'
+
+
 def test_a_third_language_costs_only_catalogs(tmp_path: Path):
     """A pseudo-language: every English notebook, catalogs generated and filled, nothing else."""
     for notebook in ENGLISH:

@@ -380,8 +380,8 @@ class Edition:
                         line = lines[row - 1]
                         end = col + len(prefix) + len(text)
                         lines[row - 1] = line[:col] + prefix + table[(cell.id, text)] + line[end:]
-                if first_code:
-                    lines.insert(0, language_line(self.lang))
+                if first_code:  # after a cell magic (%%time), which must stay the first line
+                    lines.insert(1 if lines[0].startswith("%%") else 0, language_line(self.lang))
                     first_code = False
                 cell.source = "\n".join(lines)
                 old = saved.get(cell.id)

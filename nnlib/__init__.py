@@ -20,17 +20,20 @@ from nnlib.functions import (
     tanh,
 )
 from nnlib.gradient import gradient_descent, numerical_diff, numerical_gradient
+from nnlib.i18n import get_language, set_language
 
 __version__ = "0.1.0"
 
 __all__ = [
     "cross_entropy_error",
+    "get_language",
     "gradient_descent",
     "identity_function",
     "mean_squared_error",
     "numerical_diff",
     "numerical_gradient",
     "relu",
+    "set_language",
     "sigmoid",
     "softmax",
     "step_function",

@@ -959,9 +959,9 @@ class BookTwoLayerNet45:
 
     def __init__(self, input_size, hidden_size, output_size, weight_init_std=0.01):
         self.params = {}
-        self.params['W1'] = weight_init_std * np.random.randn(input_size, hidden_size)
+        self.params['W1'] = weight_init_std * np.random.randn(input_size, hidden_size)  # noqa: NPY002 - the book's API
         self.params['b1'] = np.zeros(hidden_size)
-        self.params['W2'] = weight_init_std * np.random.randn(hidden_size, output_size)
+        self.params['W2'] = weight_init_std * np.random.randn(hidden_size, output_size)  # noqa: NPY002 - the book's API
         self.params['b2'] = np.zeros(output_size)
 
     def predict(self, x):
@@ -995,9 +995,9 @@ class BookTwoLayerNet57:
 
     def __init__(self, input_size, hidden_size, output_size, weight_init_std=0.01):
         self.params = {}
-        self.params['W1'] = weight_init_std * np.random.randn(input_size, hidden_size)
+        self.params['W1'] = weight_init_std * np.random.randn(input_size, hidden_size)  # noqa: NPY002 - the book's API
         self.params['b1'] = np.zeros(hidden_size)
-        self.params['W2'] = weight_init_std * np.random.randn(hidden_size, output_size)
+        self.params['W2'] = weight_init_std * np.random.randn(hidden_size, output_size)  # noqa: NPY002 - the book's API
         self.params['b2'] = np.zeros(output_size)
         self.layers = OrderedDict()
         self.layers['Affine1'] = Affine(self.params['W1'], self.params['b1'])
@@ -1094,7 +1094,7 @@ class NetZeroWeights(BookTwoLayerNet45):
 class NetTransposed(BookTwoLayerNet45):
     def __init__(self, input_size, hidden_size, output_size, weight_init_std=0.01):
         super().__init__(input_size, hidden_size, output_size, weight_init_std)
-        self.params['W1'] = weight_init_std * np.random.randn(hidden_size, input_size)
+        self.params['W1'] = weight_init_std * np.random.randn(hidden_size, input_size)  # noqa: NPY002 - the book's API
 
 
 @wrong("check_two_layer_net", "the hidden layer has no activation")
@@ -1122,7 +1122,7 @@ def book_train(network, x_train, t_train, x_test, t_test, iters_num, batch_size,
     train_size = x_train.shape[0]
     iter_per_epoch = max(train_size / batch_size, 1)
     for i in range(iters_num):
-        batch_mask = np.random.choice(train_size, batch_size)
+        batch_mask = np.random.choice(train_size, batch_size)  # noqa: NPY002 - the book's API
         x_batch = x_train[batch_mask]
         t_batch = t_train[batch_mask]
         grad = network.gradient(x_batch, t_batch)
@@ -1164,7 +1164,7 @@ def _loop(batch_of, update=lambda p, g, lr: p.__isub__(lr * g), every=None, on_b
 
 
 def _random_batch(i, train_size, batch_size):
-    return np.random.choice(train_size, batch_size)
+    return np.random.choice(train_size, batch_size)  # noqa: NPY002 - the book's API
 
 
 CATALOGUE += [
@@ -1180,7 +1180,7 @@ CATALOGUE += [
      "expected one per epoch (5): measure when i % iter_per_epoch == 0"),
     ("check_training_loop", _loop(_random_batch, on_batch=True),
      "an accuracy was measured on 20 rows"),
-    ("check_training_loop", _loop(lambda i, n, b: np.random.choice(b, b)),
+    ("check_training_loop", _loop(lambda i, n, b: np.random.choice(b, b)),  # noqa: NPY002 - the book's API
      "every mini-batch came from the first 20 rows"),
     ("check_training_loop", _loop(_random_batch, labels_of=_random_batch),
      "the labels of a mini-batch do not belong to its rows"),

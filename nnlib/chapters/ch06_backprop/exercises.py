@@ -429,6 +429,11 @@ def check_two_layer_net(session: Session, attempt: Any) -> None:
     weights, batches = _net_cases()
     shows = "for TwoLayerNet(4, 3, 3)"
     net = session.call(cls, *_NET_SIZES, shows=f"when building the net {shows}")
+    # __init__ ran: a NotImplementedError from a method now means "not finished", not the
+    # untouched stub (whose __init__ raises first)
+    session.returned.update(id(getattr(type(net), name)) for name in (
+        "predict", "loss", "accuracy", "gradient", "numerical_gradient")
+        if hasattr(type(net), name))
     params = _net_params(session, net, shows)
     for key in _NET_KEYS:  # in place: the book's layers hold these very arrays
         params[key][...] = weights[key]

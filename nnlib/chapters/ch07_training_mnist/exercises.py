@@ -54,17 +54,19 @@ def check_sgd_update(session: Session, attempt: Callable) -> None:
 
 # --- the book's training loop, §4.5.2 ---------------------------------------------------------
 
-_TRAIN_SIZE, _TEST_SIZE, _ITERS, _BATCH, _LR = 200, 60, 50, 20, 0.5
 _KEYS = ("W1", "b1", "W2", "b2")
+#: (training rows, test rows, iters_num, batch_size, learning_rate, seed) of each run
+_RUNS = ((200, 60, 50, 20, 0.5, 12), (150, 40, 30, 25, 0.2, 13))
 
 
-def _loop_data() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _loop_data(train_size: int, test_size: int,
+               seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """A small seeded data set in the book's form: float rows, one-hot labels."""
-    rng = np.random.default_rng(12)
+    rng = np.random.default_rng(seed)
     mixing = rng.normal(size=(4, 3))
-    x = rng.normal(size=(_TRAIN_SIZE + _TEST_SIZE, 4))
+    x = rng.normal(size=(train_size + test_size, 4))
     t = np.eye(3)[np.argmax(x @ mixing + rng.normal(scale=0.5, size=(len(x), 3)), axis=1)]
-    return x[:_TRAIN_SIZE], t[:_TRAIN_SIZE], x[_TRAIN_SIZE:], t[_TRAIN_SIZE:]
+    return x[:train_size], t[:train_size], x[train_size:], t[train_size:]
 
 
 def _fresh_net() -> TwoLayerNet:
@@ -119,15 +121,16 @@ def _replay(batches: list[np.ndarray], x: np.ndarray, t: np.ndarray,
     return net.params, before, after
 
 
-def _check_batches(net: _RecordingNet, t_train: np.ndarray, shows: str) -> list[np.ndarray]:
-    if len(net.batches) != _ITERS:
+def _check_batches(net: _RecordingNet, t_train: np.ndarray, iters: int, batch: int,
+                   shows: str) -> list[np.ndarray]:
+    if len(net.batches) != iters:
         raise Wrong(f"your loop computed {len(net.batches)} gradients {shows}: one per "
                     "iteration, for i in range(iters_num)")
     indices = []
     for rows, t in net.batches:
-        if len(rows) != _BATCH:
+        if len(rows) != batch:
             raise Wrong(f"a mini-batch had {len(rows)} rows {shows}, expected batch_size = "
-                        f"{_BATCH}: batch_mask = np.random.choice(train_size, batch_size)")
+                        f"{batch}: batch_mask = np.random.choice(train_size, batch_size)")
         if any(r is None for r in rows):
             raise Wrong(f"a mini-batch held rows that are not rows of x_train {shows}: "
                         "take it from the training data, x_batch = x_train[batch_mask]")
@@ -139,10 +142,11 @@ def _check_batches(net: _RecordingNet, t_train: np.ndarray, shows: str) -> list[
     if all(np.array_equal(index, indices[0]) for index in indices):
         raise Wrong(f"every iteration used the same mini-batch {shows}: draw a new random "
                     "batch_mask = np.random.choice(train_size, batch_size) in every iteration")
-    if max(int(index.max()) for index in indices) < _BATCH:
-        raise Wrong(f"every mini-batch came from the first {_BATCH} rows {shows}: choose among "
+    if max(int(index.max()) for index in indices) < batch:
+        raise Wrong(f"every mini-batch came from the first {batch} rows {shows}: choose among "
                     "all train_size rows, np.random.choice(train_size, batch_size)")
-    in_order = [np.arange(k * _BATCH, (k + 1) * _BATCH) % _TRAIN_SIZE for k in range(_ITERS)]
+    size = len(t_train)
+    in_order = [np.arange(k * batch, (k + 1) * batch) % size for k in range(iters)]
     if all(np.array_equal(a, b) for a, b in zip(indices, in_order, strict=True)):
         raise Wrong(f"the mini-batches were taken in order {shows}: pick them at random, "
                     "batch_mask = np.random.choice(train_size, batch_size), so that each "
@@ -151,9 +155,9 @@ def _check_batches(net: _RecordingNet, t_train: np.ndarray, shows: str) -> list[
 
 
 def _check_params(net: _RecordingNet, indices: list[np.ndarray], x: np.ndarray, t: np.ndarray,
-                  shows: str) -> tuple[list[float], list[float]]:
+                  rate: float, shows: str) -> tuple[list[float], list[float]]:
     start = _fresh_net().params
-    params, before, after = _replay(indices, x, t, _LR)
+    params, before, after = _replay(indices, x, t, rate)
     for key in _KEYS:
         value = net.params[key]
         if np.allclose(value, params[key], rtol=1e-9, atol=1e-12):
@@ -162,10 +166,10 @@ def _check_params(net: _RecordingNet, indices: list[np.ndarray], x: np.ndarray, 
             raise Wrong(f"params[{key!r}] never changed {shows}: update every parameter, "
                         "for key in ('W1', 'b1', 'W2', 'b2'): "
                         "network.params[key] -= learning_rate * grad[key]")
-        for lr, hint in ((-_LR, "the parameters moved uphill: subtract, "
-                                "network.params[key] -= learning_rate * grad[key]"),
+        for lr, hint in ((-rate, "the parameters moved uphill: subtract, "
+                                 "network.params[key] -= learning_rate * grad[key]"),
                          (0.1, f"the steps were 0.1 times the gradient, expected "
-                               f"learning_rate = {_LR}: use the learning_rate passed in"),
+                               f"learning_rate = {rate}: use the learning_rate passed in"),
                          (1.0, "the steps were whole gradients: multiply by learning_rate")):
             if np.allclose(value, _replay(indices, x, t, lr)[0][key], rtol=1e-9, atol=1e-12):
                 raise Wrong(f"{hint} ({shows})")
@@ -194,12 +198,18 @@ def check_training_loop(session: Session, attempt: Callable) -> None:
     mini-batches the loop drew: any random draw passes (np.random.choice as in the book, a
     Generator, a permutation), as long as every iteration draws a new random batch.
     """
-    x_train, t_train, x_test, t_test = _loop_data()
+    for run in _RUNS:
+        _check_run(session, attempt, *run)
+
+
+def _check_run(session: Session, attempt: Callable, train_size: int, test_size: int,
+               iters: int, batch: int, rate: float, seed: int) -> None:
+    x_train, t_train, x_test, t_test = _loop_data(train_size, test_size, seed)
     net = _RecordingNet(x_train, x_test)
-    shows = (f"for {_TRAIN_SIZE} training rows, iters_num = {_ITERS}, batch_size = {_BATCH}, "
-             f"learning_rate = {_LR}")
+    shows = (f"for {train_size} training rows, iters_num = {iters}, batch_size = {batch}, "
+             f"learning_rate = {rate}")
     result = session.call(
-        attempt, net, x_train, t_train, x_test, t_test, _ITERS, _BATCH, _LR, shows=shows,
+        attempt, net, x_train, t_train, x_test, t_test, iters, batch, rate, shows=shows,
         names=("network", "x_train", "t_train", "x_test", "t_test", "iters_num", "batch_size",
                "learning_rate"), share=("network",),
         on_change="take mini-batches with x_train[batch_mask] (a copy), never edit the data")
@@ -207,20 +217,20 @@ def check_training_loop(session: Session, attempt: Callable) -> None:
         got = "None" if result is None else type(result).__name__
         raise Wrong(f"your loop returned {got} {shows}: return the three lists, "
                     "train_loss_list, train_acc_list, test_acc_list")
-    indices = _check_batches(net, t_train, shows)
-    before, after = _check_params(net, indices, x_train, t_train, shows)
+    indices = _check_batches(net, t_train, iters, batch, shows)
+    before, after = _check_params(net, indices, x_train, t_train, rate, shows)
     session.cases += 1
     losses = _as_list(result[0], "train_loss_list", shows)
-    if len(losses) != _ITERS:
-        raise Wrong(f"train_loss_list has {len(losses)} values {shows}, expected {_ITERS}: "
+    if len(losses) != iters:
+        raise Wrong(f"train_loss_list has {len(losses)} values {shows}, expected {iters}: "
                     "append the mini-batch's loss once per iteration")
     if not (np.allclose(losses, after, rtol=1e-9) or np.allclose(losses, before, rtol=1e-9)):
         raise Wrong(f"train_loss_list {shows} starts {fmt(np.array(losses[:3]))}, expected "
                     f"{fmt(np.array(after[:3]))}: append network.loss(x_batch, t_batch), the "
                     "loss of each iteration's mini-batch")
     session.cases += 1
-    per_epoch = max(_TRAIN_SIZE / _BATCH, 1)
-    expected = math.ceil(_ITERS / per_epoch)
+    per_epoch = max(train_size / batch, 1)
+    expected = math.ceil(iters / per_epoch)
     for data, position in (("train", 1), ("test", 2)):
         values = _as_list(result[position], f"{data}_acc_list", shows)
         calls = [(when, value) for kind, when, value in net.accuracies if kind == data]

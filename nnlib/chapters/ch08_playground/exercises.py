@@ -70,6 +70,8 @@ def check_tanh_layer(session: Session, attempt: Any) -> None:
     for x, dout, shows in _layer_cases():
         layer = session.call(cls, shows=f"when building the layer {shows}")
         y = session.call(layer.forward, x, shows=shows, names=("x",))
+        if hasattr(cls, "backward"):  # forward works: a NotImplementedError later is unfinished
+            session.returned.add(id(cls.backward))
         expected_y = np.tanh(x)
         session.expect_array(y, expected_y, shows, what="forward(x)", diagnose=lambda v, x=x,
                              shows=shows: (lambda h: h and f"forward {shows}: {h}")(

@@ -289,3 +289,23 @@ def test_the_saved_picture_is_a_png_of_the_first_state():
 def test_playground_rejects_bad_settings(config, error, word):
     with pytest.raises(error, match=word):
         playground(**config)
+
+
+def test_boundary_pictures_have_a_legend_for_classes_and_train_test_edges():
+    """Issue 18: the class colours and the white (train) / black (test) edges are explained."""
+    import matplotlib.colors as mcolors
+    import matplotlib.pyplot as plt
+
+    from nnlib.chapters.ch08_playground.plots import CLASS_COLOURS, plot_boundaries
+
+    training = make_training("xor", points=60)
+    fig = plot_boundaries([("xor", training, ["x1", "x2"])])
+    (legend,) = fig.legends
+    labels = [text.get_text() for text in legend.get_texts()]
+    assert labels == ["class 0", "class 1", "training point (white edge)",
+                      "test point (black edge)"]
+    handles = legend.legend_handles
+    assert [mcolors.to_hex(h.get_markerfacecolor()) for h in handles[:2]] == list(CLASS_COLOURS)
+    assert [mcolors.to_hex(h.get_markeredgecolor()) for h in handles[2:]] == ["#ffffff",
+                                                                              "#000000"]
+    plt.close(fig)

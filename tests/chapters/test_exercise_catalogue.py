@@ -930,3 +930,403 @@ def test_verdicts_are_deterministic():
     for name, attempt, _ in CATALOGUE[:40]:
         check = getattr(ex, name)
         assert check.verdict(attempt) == check.verdict(attempt)
+
+
+# --- issue 18: the book's TwoLayerNet (§4.5.1 / §5.7.2), its training loop (§4.5.2), and the
+# playground's tanh layer and weight decay (notebook 08). References are typed from the book. ---
+
+from collections import OrderedDict  # noqa: E402
+
+
+def _book_sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def _book_softmax(x):
+    x = x - np.max(x, axis=-1, keepdims=True)
+    return np.exp(x) / np.sum(np.exp(x), axis=-1, keepdims=True)
+
+
+def _book_cross_entropy_error(y, t):
+    if t.size == y.size:
+        t = t.argmax(axis=1)
+    batch_size = y.shape[0]
+    return -np.sum(np.log(y[np.arange(batch_size), t] + 1e-7)) / batch_size
+
+
+class BookTwoLayerNet45:
+    """The book's §4.5.1 TwoLayerNet (sigmoid, softmax in predict, numerical_gradient only)."""
+
+    def __init__(self, input_size, hidden_size, output_size, weight_init_std=0.01):
+        self.params = {}
+        self.params['W1'] = weight_init_std * np.random.randn(input_size, hidden_size)  # noqa: NPY002 - the book's API
+        self.params['b1'] = np.zeros(hidden_size)
+        self.params['W2'] = weight_init_std * np.random.randn(hidden_size, output_size)  # noqa: NPY002 - the book's API
+        self.params['b2'] = np.zeros(output_size)
+
+    def predict(self, x):
+        W1, W2 = self.params['W1'], self.params['W2']
+        b1, b2 = self.params['b1'], self.params['b2']
+        a1 = np.dot(x, W1) + b1
+        z1 = _book_sigmoid(a1)
+        a2 = np.dot(z1, W2) + b2
+        return _book_softmax(a2)
+
+    def loss(self, x, t):
+        y = self.predict(x)
+        return _book_cross_entropy_error(y, t)
+
+    def accuracy(self, x, t):
+        y = self.predict(x)
+        y = np.argmax(y, axis=1)
+        t = np.argmax(t, axis=1)
+        return np.sum(y == t) / float(x.shape[0])
+
+    def numerical_gradient(self, x, t):
+        def loss_W(W):
+            return self.loss(x, t)
+
+        return {key: numerical_gradient(loss_W, self.params[key])
+                for key in ('W1', 'b1', 'W2', 'b2')}
+
+
+class BookTwoLayerNet45Fast(BookTwoLayerNet45):
+    """The book repository's ch04/two_layer_net.py adds a backprop gradient (sigmoid_grad)."""
+
+    def gradient(self, x, t):
+        W1, W2 = self.params['W1'], self.params['W2']
+        b1, b2 = self.params['b1'], self.params['b2']
+        grads = {}
+        batch_num = x.shape[0]
+        a1 = np.dot(x, W1) + b1
+        z1 = _book_sigmoid(a1)
+        a2 = np.dot(z1, W2) + b2
+        y = _book_softmax(a2)
+        dy = (y - t) / batch_num
+        grads['W2'] = np.dot(z1.T, dy)
+        grads['b2'] = np.sum(dy, axis=0)
+        dz1 = np.dot(dy, W2.T)
+        da1 = (1.0 - _book_sigmoid(a1)) * _book_sigmoid(a1) * dz1
+        grads['W1'] = np.dot(x.T, da1)
+        grads['b1'] = np.sum(da1, axis=0)
+        return grads
+
+
+class BookTwoLayerNet57:
+    """The book's §5.7.2 TwoLayerNet: layers in an OrderedDict, ReLU, backprop gradient."""
+
+    def __init__(self, input_size, hidden_size, output_size, weight_init_std=0.01):
+        self.params = {}
+        self.params['W1'] = weight_init_std * np.random.randn(input_size, hidden_size)  # noqa: NPY002 - the book's API
+        self.params['b1'] = np.zeros(hidden_size)
+        self.params['W2'] = weight_init_std * np.random.randn(hidden_size, output_size)  # noqa: NPY002 - the book's API
+        self.params['b2'] = np.zeros(output_size)
+        self.layers = OrderedDict()
+        self.layers['Affine1'] = Affine(self.params['W1'], self.params['b1'])
+        self.layers['Relu1'] = Relu()
+        self.layers['Affine2'] = Affine(self.params['W2'], self.params['b2'])
+        self.lastLayer = SoftmaxWithLoss()
+
+    def predict(self, x):
+        for layer in self.layers.values():
+            x = layer.forward(x)
+        return x
+
+    def loss(self, x, t):
+        y = self.predict(x)
+        return self.lastLayer.forward(y, t)
+
+    def accuracy(self, x, t):
+        y = self.predict(x)
+        y = np.argmax(y, axis=1)
+        if t.ndim != 1:
+            t = np.argmax(t, axis=1)
+        return np.sum(y == t) / float(x.shape[0])
+
+    def numerical_gradient(self, x, t):
+        def loss_W(W):
+            return self.loss(x, t)
+
+        return {key: numerical_gradient(loss_W, self.params[key])
+                for key in ('W1', 'b1', 'W2', 'b2')}
+
+    def gradient(self, x, t):
+        self.loss(x, t)
+        dout = self.lastLayer.backward(1)
+        for layer in reversed(list(self.layers.values())):
+            dout = layer.backward(dout)
+        return {'W1': self.layers['Affine1'].dW, 'b1': self.layers['Affine1'].db,
+                'W2': self.layers['Affine2'].dW, 'b2': self.layers['Affine2'].db}
+
+
+class _LastLayerNoBatch:
+    """Softmax with loss whose backward forgets the 1/N."""
+
+    def forward(self, x, t):
+        self.t, self.y = t, _book_softmax(x)
+        return _book_cross_entropy_error(self.y, t)
+
+    def backward(self, dout=1):
+        return self.y - self.t
+
+
+@wrong("check_two_layer_net", "is 5 times too large for a batch of 5")
+class NetNoBatchDivide(BookTwoLayerNet57):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lastLayer = _LastLayerNoBatch()
+
+
+@wrong("check_two_layer_net", "add the biases: a1 = x @ W1 + b1")
+class NetNoBias(BookTwoLayerNet45):
+    def predict(self, x):
+        z1 = _book_sigmoid(x @ self.params['W1'])
+        return _book_softmax(z1 @ self.params['W2'])
+
+
+@wrong("check_two_layer_net", "that is the count of right answers")
+class NetAccuracyCount(BookTwoLayerNet45):
+    def accuracy(self, x, t):
+        return np.sum(np.argmax(self.predict(x), axis=1) == np.argmax(t, axis=1))
+
+
+@wrong("check_two_layer_net", "apply softmax to the scores first")
+class NetLossOfScores(BookTwoLayerNet45):
+    def predict(self, x):
+        z1 = _book_sigmoid(x @ self.params['W1'] + self.params['b1'])
+        return z1 @ self.params['W2'] + self.params['b2']
+
+
+@wrong("check_two_layer_net", "is all zeros: the loss did not change")
+class NetNudgesCopies(BookTwoLayerNet45):
+    def numerical_gradient(self, x, t):
+        return {key: numerical_gradient(lambda W: self.loss(x, t), self.params[key].copy())
+                for key in ('W1', 'b1', 'W2', 'b2')}
+
+
+@wrong("check_two_layer_net", "is all zeros: start the weights at small random values")
+class NetZeroWeights(BookTwoLayerNet45):
+    def __init__(self, input_size, hidden_size, output_size, weight_init_std=0.01):
+        super().__init__(input_size, hidden_size, output_size, weight_init_std)
+        self.params['W1'] = np.zeros((input_size, hidden_size))
+        self.params['W2'] = np.zeros((hidden_size, output_size))
+
+
+@wrong("check_two_layer_net", "W1 is (input_size, hidden_size)")
+class NetTransposed(BookTwoLayerNet45):
+    def __init__(self, input_size, hidden_size, output_size, weight_init_std=0.01):
+        super().__init__(input_size, hidden_size, output_size, weight_init_std)
+        self.params['W1'] = weight_init_std * np.random.randn(hidden_size, input_size)  # noqa: NPY002 - the book's API
+
+
+@wrong("check_two_layer_net", "the hidden layer has no activation")
+class NetNoActivation(BookTwoLayerNet45):
+    def predict(self, x):
+        a1 = x @ self.params['W1'] + self.params['b1']
+        return _book_softmax(a1 @ self.params['W2'] + self.params['b2'])
+
+
+@wrong("check_two_layer_net", "divide by the batch size, the loss is the mean")
+class NetLossSum(BookTwoLayerNet45):
+    def loss(self, x, t):
+        return _book_cross_entropy_error(self.predict(x), t) * len(x)
+
+
+@wrong("check_two_layer_net", "the class has no gradient(x, t) method")
+class NetNoGradient:
+    def __init__(self, input_size, hidden_size, output_size, weight_init_std=0.01):
+        self.params = BookTwoLayerNet45(input_size, hidden_size, output_size).params
+
+
+def book_train(network, x_train, t_train, x_test, t_test, iters_num, batch_size, learning_rate):
+    """The book's §4.5.2 train_neuralnet.py loop, as a function."""
+    train_loss_list, train_acc_list, test_acc_list = [], [], []
+    train_size = x_train.shape[0]
+    iter_per_epoch = max(train_size / batch_size, 1)
+    for i in range(iters_num):
+        batch_mask = np.random.choice(train_size, batch_size)  # noqa: NPY002 - the book's API
+        x_batch = x_train[batch_mask]
+        t_batch = t_train[batch_mask]
+        grad = network.gradient(x_batch, t_batch)
+        for key in ('W1', 'b1', 'W2', 'b2'):
+            network.params[key] -= learning_rate * grad[key]
+        loss = network.loss(x_batch, t_batch)
+        train_loss_list.append(loss)
+        if i % iter_per_epoch == 0:
+            train_acc_list.append(network.accuracy(x_train, t_train))
+            test_acc_list.append(network.accuracy(x_test, t_test))
+    return train_loss_list, train_acc_list, test_acc_list
+
+
+def _loop(batch_of, update=lambda p, g, lr: p.__isub__(lr * g), every=None, on_batch=False,
+          labels_of=None):
+    """A training loop with one mistake swapped in (each argument is one kind of mistake)."""
+
+    def train(network, x_train, t_train, x_test, t_test, iters_num, batch_size, learning_rate):
+        losses, train_acc, test_acc = [], [], []
+        train_size = x_train.shape[0]
+        per_epoch = every or max(train_size / batch_size, 1)
+        for i in range(iters_num):
+            mask = batch_of(i, train_size, batch_size)
+            x_batch = x_train[mask]
+            t_batch = t_train[labels_of(i, train_size, batch_size) if labels_of else mask]
+            grad = network.gradient(x_batch, t_batch)
+            for key in ('W1', 'b1', 'W2', 'b2'):
+                update(network.params[key], grad[key], learning_rate)
+            losses.append(network.loss(x_batch, t_batch))
+            if i % per_epoch == 0:
+                if on_batch:
+                    train_acc.append(network.accuracy(x_batch, t_batch))
+                else:
+                    train_acc.append(network.accuracy(x_train, t_train))
+                test_acc.append(network.accuracy(x_test, t_test))
+        return losses, train_acc, test_acc
+
+    return train
+
+
+def _random_batch(i, train_size, batch_size):
+    return np.random.choice(train_size, batch_size)  # noqa: NPY002 - the book's API
+
+
+CATALOGUE += [
+    ("check_training_loop", _loop(lambda i, n, b: np.arange(b)),
+     "every iteration used the same mini-batch"),
+    ("check_training_loop", _loop(_random_batch, update=lambda p, g, lr: None),
+     "never changed"),
+    ("check_training_loop", _loop(_random_batch, update=lambda p, g, lr: p.__iadd__(lr * g)),
+     "the parameters moved uphill"),
+    ("check_training_loop", _loop(_random_batch, update=lambda p, g, lr: p.__isub__(0.1 * g)),
+     "the steps were 0.1 times the gradient"),
+    ("check_training_loop", _loop(_random_batch, every=1),
+     "expected one per epoch (5): measure when i % iter_per_epoch == 0"),
+    ("check_training_loop", _loop(_random_batch, on_batch=True),
+     "an accuracy was measured on 20 rows"),
+    ("check_training_loop", _loop(lambda i, n, b: np.random.choice(b, b)),  # noqa: NPY002 - the book's API
+     "every mini-batch came from the first 20 rows"),
+    ("check_training_loop", _loop(_random_batch, labels_of=_random_batch),
+     "the labels of a mini-batch do not belong to its rows"),
+    ("check_training_loop", _loop(lambda i, n, b: np.arange(i * b, (i + 1) * b) % n),
+     "the mini-batches were taken in order"),
+    ("check_training_loop", lambda *args: None, "return the three lists"),
+]
+
+
+class _BookTanh:
+    def forward(self, x):
+        self.out = np.tanh(x)
+        return self.out
+
+    def backward(self, dout):
+        return dout * (1.0 - self.out ** 2)
+
+
+@wrong("check_tanh_layer", "use np.tanh(x), which never overflows")
+class TanhByFormula(_BookTanh):
+    def forward(self, x):
+        self.out = (np.exp(x) - np.exp(-x)) / (np.exp(x) + np.exp(-x))
+        return self.out
+
+
+@wrong("check_tanh_layer", "that is the sigmoid; the tanh layer computes np.tanh(x)")
+class TanhSigmoid(_BookTanh):
+    def forward(self, x):
+        self.out = 1 / (1 + np.exp(-x))
+        return self.out
+
+
+@wrong("check_tanh_layer", "use the forward output y, not the input x")
+class TanhOfInput(_BookTanh):
+    def forward(self, x):
+        self.x = x
+        return super().forward(x)
+
+    def backward(self, dout):
+        return dout * (1 - self.x ** 2)
+
+
+@wrong("check_tanh_layer", "that is the sigmoid's derivative")
+class TanhSigmoidDerivative(_BookTanh):
+    def backward(self, dout):
+        return dout * self.out * (1 - self.out)
+
+
+@wrong("check_tanh_layer", "backward ignores dout")
+class TanhNoDout(_BookTanh):
+    def backward(self, dout):
+        return 1 - self.out ** 2
+
+
+@wrong("check_tanh_layer", "(1 - y)**2 is not 1 - y**2")
+class TanhSquareFirst(_BookTanh):
+    def backward(self, dout):
+        return dout * (1 - self.out) ** 2
+
+
+@wrong("check_tanh_layer", "backward must not edit dout")
+class TanhInPlace(_BookTanh):
+    def backward(self, dout):
+        dout *= 1 - self.out ** 2
+        return dout
+
+
+def book_weight_decay(params, weight_decay_lambda):
+    """The book's §6.4.2 term (MultiLayerNet.loss), over the W keys of params."""
+    weight_decay = 0
+    for idx in range(1, len(params) // 2 + 1):
+        W = params['W' + str(idx)]
+        weight_decay += 0.5 * weight_decay_lambda * np.sum(W ** 2)
+    return weight_decay
+
+
+@wrong("check_weight_decay", "the biases were decayed too")
+def decay_with_biases(params, weight_decay_lambda):
+    return 0.5 * weight_decay_lambda * sum(np.sum(v ** 2) for v in params.values())
+
+
+@wrong("check_weight_decay", "that is L1")
+def decay_l1(params, weight_decay_lambda):
+    return weight_decay_lambda * sum(np.sum(np.abs(v)) for k, v in params.items() if k[0] == "W")
+
+
+@wrong("check_weight_decay", "twice too large: the book's term has a 0.5")
+def decay_no_half(params, weight_decay_lambda):
+    return weight_decay_lambda * sum(np.sum(v ** 2) for k, v in params.items() if k[0] == "W")
+
+
+@wrong("check_weight_decay", "only W1 was counted")
+def decay_first_only(params, weight_decay_lambda):
+    return 0.5 * weight_decay_lambda * np.sum(params['W1'] ** 2)
+
+
+@wrong("check_weight_decay", "np.mean averages the squares")
+def decay_mean(params, weight_decay_lambda):
+    return 0.5 * weight_decay_lambda * sum(np.mean(v ** 2) for k, v in params.items()
+                                           if k[0] == "W")
+
+
+@wrong("check_weight_decay", "add everything up to one number")
+def decay_per_matrix(params, weight_decay_lambda):
+    return np.array([0.5 * weight_decay_lambda * np.sum(v ** 2)
+                     for k, v in params.items() if k[0] == "W"])
+
+
+REFERENCES.update({
+    "check_two_layer_net": BookTwoLayerNet45,
+    "check_training_loop": book_train,
+    "check_tanh_layer": _BookTanh,
+    "check_weight_decay": book_weight_decay,
+})
+
+
+@pytest.mark.parametrize("net", [BookTwoLayerNet45, BookTwoLayerNet45Fast, BookTwoLayerNet57])
+def test_both_of_the_books_two_layer_nets_pass(net):
+    verdict = ex.check_two_layer_net.verdict(net)
+    assert verdict.passed, verdict
+
+
+def test_the_books_training_loop_and_weight_decay_pass():
+    for check, attempt in (("check_training_loop", book_train),
+                           ("check_weight_decay", book_weight_decay)):
+        verdict = getattr(ex, check).verdict(attempt)
+        assert verdict.passed, verdict

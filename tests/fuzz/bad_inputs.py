@@ -183,6 +183,7 @@ VALID: dict[str, Callable[[], dict[str, Any]]] = {
     "graphs.shopping_apple_orange": lambda: {"apple": 100, "apple_num": 2, "orange": 150,
                                              "orange_num": 3, "tax": 1.1},
     "graphs.chain_rule_example": lambda: {"x": 2.0, "y": 1.5},
+    "graphs.sigmoid_graph": lambda: {"x": 1.0},
     "timing.parameter_count": lambda: {"net": _net()},
     "network.MultiLayerNet": lambda: {"input_size": 4, "hidden_size_list": [3, 2],
                                       "output_size": 3},

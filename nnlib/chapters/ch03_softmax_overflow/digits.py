@@ -16,6 +16,7 @@ from numpy.typing import ArrayLike, NDArray
 from nnlib._checks import check_count
 from nnlib.functions import sigmoid, softmax
 from nnlib.sample_weight import SHAPES
+from nnlib.train import limit_blas_threads
 
 __all__ = ["predict", "accuracy", "time_inference"]
 
@@ -72,7 +73,9 @@ def time_inference(network: dict[str, NDArray], x: ArrayLike, batch_size: int = 
                    repeats: int = 3) -> dict[str, float]:
     """Seconds to predict every image of ``x``: one image at a time, and by batches.
 
-    The best of ``repeats`` runs of each, so that a busy machine disturbs it less.
+    The best of ``repeats`` runs of each, with numpy's BLAS on one thread: these matrices
+    are too small to gain from more, and on a busy machine BLAS threads that wait on each
+    other would make the batches look slow (nnlib's training loop does the same).
     Returns ``{"one_at_a_time": s, "batched": s, "ratio": one_at_a_time / batched}``.
     """
     network = _network(network)
@@ -89,5 +92,6 @@ def time_inference(network: dict[str, NDArray], x: ArrayLike, batch_size: int = 
             times.append(time.perf_counter() - start)
         return min(times)
 
-    one, batched = best(1), best(batch_size)
+    with limit_blas_threads(1):
+        one, batched = best(1), best(batch_size)
     return {"one_at_a_time": one, "batched": batched, "ratio": one / batched}

@@ -29,13 +29,19 @@ def _network(network: object) -> dict[str, NDArray]:
 
 
 def _images(x: ArrayLike, network: dict[str, NDArray]) -> NDArray:
-    x = np.asarray(x)
+    try:
+        x = np.asarray(x)
+    except ValueError:
+        raise ValueError("x must be one image of 784 numbers or a batch of rows of equal "
+                         "length, got a ragged sequence") from None
     if x.dtype.kind not in "biuf" or x.ndim not in (1, 2):
         raise ValueError(f"x must be one image of 784 numbers or a batch of rows, got "
                          f"shape {x.shape} of {x.dtype}")
     if x.shape[-1] != network["W1"].shape[0]:
         raise ValueError(f"x has {x.shape[-1]} values per image, W1 expects "
                          f"{network['W1'].shape[0]} (flatten=True gives 784)")
+    if x.dtype.kind == "f" and not np.isfinite(x).all():
+        raise ValueError("x holds NaN or inf; pixels are numbers from 0 to 1 (normalize=True)")
     return x
 
 
@@ -58,6 +64,9 @@ def accuracy(network: dict[str, NDArray], x: ArrayLike, t: ArrayLike,
     network = _network(network)
     x = _images(x, network)
     t = np.asarray(t)
+    if t.dtype.kind not in "iu":
+        raise ValueError(f"t must hold integer labels, one per image (load_mnist with "
+                         f"one_hot_label=False), got {t.dtype}")
     if x.ndim != 2 or t.shape != (len(x),):
         raise ValueError(f"x must be a batch of rows and t one label per row, got shapes "
                          f"{x.shape} and {t.shape}")

@@ -107,8 +107,7 @@ class _ArrayUnpickler(pickle.Unpickler):
 def _read_pickle(data: bytes, where: str) -> object:
     try:
         return _ArrayUnpickler(io.BytesIO(data)).load()
-    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError,
-            IndexError, KeyError, OverflowError, MemoryError) as error:
+    except Exception as error:  # noqa: BLE001 - untrusted bytes: any failure names the file
         raise ValueError(f"{where} could not be read as the book's sample_weight.pkl "
                          f"(a pickle of six numpy arrays): {error}") from None
 

@@ -251,3 +251,10 @@ def test_a_zip_bomb_npz_is_refused_before_it_is_expanded(tmp_path):
     assert path.stat().st_size < 100_000
     with pytest.raises(ValueError, match="bomb.npz.*more than six arrays"):
         load_sample_weight(path)
+
+
+def test_a_malformed_pickle_stream_names_the_file(tmp_path):
+    path = tmp_path / "marks.pkl"
+    path.write_bytes(b"\x80\x03" + b"(" * 200_000 + b".")  # 200,000 MARKs, then STOP
+    with pytest.raises(ValueError, match="marks.pkl"):
+        load_sample_weight(path)

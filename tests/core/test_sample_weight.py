@@ -14,9 +14,11 @@ import pytest
 from nnlib.sample_weight import SAMPLE_WEIGHT_SHA256, SHAPES, load_sample_weight
 
 ROOT = Path(__file__).resolve().parents[2]
-#: The book's file, if a maintainer fetched it (never part of this repository):
-#: github.com/oreilly-japan/deep-learning-from-scratch, ch03/sample_weight.pkl.
-BOOK_PKL = Path(os.environ.get("NNLIB_BOOK_SAMPLE_WEIGHT", "/tmp/book1_book/sample_weight.pkl"))
+#: The book's file, if a maintainer fetched it (never part of this repository): its
+#: ch03/sample_weight.pkl of github.com/oreilly-japan/deep-learning-from-scratch, at
+#: $NNLIB_BOOK_SAMPLE_WEIGHT or in build/book/ (git ignores build/).
+BOOK_PKL = Path(os.environ.get("NNLIB_BOOK_SAMPLE_WEIGHT",
+                               ROOT / "build" / "book" / "sample_weight.pkl"))
 
 
 def _book_predict_accuracy(network, x, t):

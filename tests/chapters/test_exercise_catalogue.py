@@ -822,6 +822,403 @@ def sgd_returns_new(params, grads, lr=0.1):
     return {key: params[key] - lr * grads[key] for key in grads}
 
 
+# --- chapter 01: the book's gates (§2.3, §2.5) and forward pass (§3.4.3) -------------------
+
+def _perceptron(x1, x2, w1, w2, b):
+    """The book's §2.3.3 gate body: np.sum(w * x) + b, then 0 or 1."""
+    tmp = np.sum(np.array([w1, w2]) * np.array([x1, x2])) + b
+    return 0 if tmp <= 0 else 1
+
+
+@wrong("check_and_gate", "that is OR, not AND; move the bias")
+def and_with_or_bias(x1, x2):
+    return _perceptron(x1, x2, 0.5, 0.5, -0.2)
+
+
+@wrong("check_and_gate", "every output is flipped (NAND)")
+def and_flipped(x1, x2):
+    return _perceptron(x1, x2, -0.5, -0.5, 0.7)
+
+
+@wrong("check_and_gate", "that looks like the weighted sum itself")
+def and_returns_sum(x1, x2):
+    return np.sum(np.array([0.5, 0.5]) * np.array([x1, x2])) - 0.7
+
+
+@wrong("check_and_gate", "expected one number, 0 or 1: sum the weighted inputs")
+def and_without_sum(x1, x2):
+    return np.array([0.5, 0.5]) * np.array([x1, x2]) - 0.7 > 0
+
+
+@wrong("check_and_gate", "that is always 1, not AND")
+def and_bias_sign(x1, x2):
+    return _perceptron(x1, x2, 0.5, 0.5, 0.7)
+
+
+@wrong("check_and_gate", "did you forget `return`?")
+def and_prints(x1, x2):
+    print(_perceptron(x1, x2, 0.5, 0.5, -0.7))
+
+
+@wrong("check_nand_gate", "every output is flipped (AND)")
+def nand_with_and_weights(x1, x2):
+    return _perceptron(x1, x2, 0.5, 0.5, -0.7)
+
+
+@wrong("check_nand_gate", "that is NOR, not NAND")
+def nand_small_bias(x1, x2):
+    return _perceptron(x1, x2, -0.5, -0.5, 0.2)
+
+
+@wrong("check_nand_gate", "that looks like the weighted sum itself")
+def nand_returns_sum(x1, x2):
+    return np.sum(np.array([-0.5, -0.5]) * np.array([x1, x2])) + 0.7
+
+
+@wrong("check_nand_gate", "that is always 1, not NAND")
+def nand_greater_equal(x1, x2):
+    tmp = np.sum(np.array([-0.5, -0.5]) * np.array([x1, x2])) + 1.0
+    return 1 if tmp >= 0 else 0
+
+
+@wrong("check_or_gate", "that is AND, not OR")
+def or_with_and_bias(x1, x2):
+    return _perceptron(x1, x2, 0.5, 0.5, -0.7)
+
+
+@wrong("check_or_gate", "every output is flipped (NOR)")
+def or_flipped(x1, x2):
+    return _perceptron(x1, x2, -0.5, -0.5, 0.2)
+
+
+@wrong("check_or_gate", "that looks like the weighted sum itself")
+def or_returns_sum(x1, x2):
+    return 0.5 * x1 + 0.5 * x2 - 0.2
+
+
+@wrong("check_or_gate", "that is x1 (copies x1), not OR")
+def or_one_weight(x1, x2):
+    return _perceptron(x1, x2, 0.5, 0.0, -0.2)
+
+
+@wrong("check_xor_gate", "that is always 1. XOR is 1 for exactly one input")
+def xor_or_outside(x1, x2):
+    return or_reference(nand_reference(x1, x2), or_reference(x1, x2))
+
+
+@wrong("check_xor_gate", "that is XNOR. XOR is 1 for exactly one input")
+def xor_nand_outside(x1, x2):
+    return nand_reference(nand_reference(x1, x2), or_reference(x1, x2))
+
+
+@wrong("check_xor_gate", "that is OR. XOR is 1 for exactly one input")
+def xor_one_perceptron(x1, x2):
+    return _perceptron(x1, x2, 1.0, 1.0, -0.5)
+
+
+@wrong("check_xor_gate", "that is AND. XOR is 1 for exactly one input")
+def xor_and_of_and(x1, x2):
+    return and_reference(and_reference(x1, x2), or_reference(x1, x2))
+
+
+@wrong("check_xor_gate", "that looks like the weighted sum itself")
+def xor_adds(x1, x2):
+    return x1 + x2
+
+
+def and_reference(x1, x2):
+    return int(x1 == 1 and x2 == 1)
+
+
+def nand_reference(x1, x2):
+    return 1 - and_reference(x1, x2)
+
+
+def or_reference(x1, x2):
+    return int(x1 == 1 or x2 == 1)
+
+
+def _forward_slip(network, x, *, hidden=None, output=None, second=True, bias2=True,
+                  transpose3=False):
+    def sig(a):
+        return 1 / (1 + np.exp(-a))
+
+    hidden = hidden or sig
+    z1 = hidden(np.dot(x, network["W1"]) + network["b1"])
+    a2 = np.dot(z1, network["W2"]) + (network["b2"] if bias2 else 0)
+    z2 = hidden(a2) if second else a2
+    a3 = np.dot(z2, network["W3"].T if transpose3 else network["W3"]) + network["b3"]
+    return output(a3) if output else a3
+
+
+@wrong("check_forward", "the output layer applies sigmoid")
+def forward_sigmoid_output(network, x):
+    return _forward_slip(network, x, output=lambda a: 1 / (1 + np.exp(-a)))
+
+
+@wrong("check_forward", "the output layer applies softmax")
+def forward_softmax_output(network, x):
+    def softmax(a):
+        e = np.exp(a - a.max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True)
+
+    return _forward_slip(network, x, output=softmax)
+
+
+@wrong("check_forward", "layer 2 skips its activation")
+def forward_no_z2(network, x):
+    return _forward_slip(network, x, second=False)
+
+
+@wrong("check_forward", "the hidden layers use ReLU")
+def forward_relu(network, x):
+    return _forward_slip(network, x, hidden=lambda a: np.maximum(0, a))
+
+
+@wrong("check_forward", "b2 was not added")
+def forward_no_b2(network, x):
+    return _forward_slip(network, x, bias2=False)
+
+
+@wrong("check_forward", "W3 was transposed")
+def forward_w3_transposed(network, x):
+    return _forward_slip(network, x, transpose3=True)
+
+
+@wrong("check_forward", "the shapes do not chain: write np.dot(x, W1) (x first)")
+def forward_w_first(network, x):
+    a1 = np.dot(network["W1"], x) + network["b1"]
+    return a1
+
+
+# --- chapter 03: the book's §3.6 predict and its accuracy by batches ----------------------
+
+def _predict_slip(network, x, *, hidden=None, output="softmax", second=True):
+    def sig(a):
+        return 1 / (1 + np.exp(-a))
+
+    def softmax_rows(a):
+        e = np.exp(a - a.max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True)
+
+    def softmax_book_352(a):  # §3.5.2, as printed: one max and one sum for the whole array
+        c = np.max(a)
+        exp_a = np.exp(a - c)
+        return exp_a / np.sum(exp_a)
+
+    hidden = hidden or sig
+    z1 = hidden(np.dot(x, network["W1"]) + network["b1"])
+    a2 = np.dot(z1, network["W2"]) + network["b2"]
+    z2 = hidden(a2) if second else a2
+    a3 = np.dot(z2, network["W3"]) + network["b3"]
+    return {"softmax": softmax_rows, "book": softmax_book_352, "none": lambda a: a,
+            "sigmoid": sig}[output](a3)
+
+
+def predict_reference(network, x):
+    return _predict_slip(network, x)
+
+
+@wrong("check_predict", "softmax is missing")
+def predict_no_softmax(network, x):
+    return _predict_slip(network, x, output="none")
+
+
+@wrong("check_predict", "That is the book's §3.5.2 softmax")
+def predict_book_352_softmax(network, x):
+    return _predict_slip(network, x, output="book")
+
+
+@wrong("check_predict", "the output layer applies sigmoid")
+def predict_sigmoid_output(network, x):
+    return _predict_slip(network, x, output="sigmoid")
+
+
+@wrong("check_predict", "the hidden layers use ReLU")
+def predict_relu(network, x):
+    return _predict_slip(network, x, hidden=lambda a: np.maximum(0, a))
+
+
+@wrong("check_predict", "layer 2 skips its activation")
+def predict_no_z2(network, x):
+    return _predict_slip(network, x, second=False)
+
+
+def accuracy_reference(network, x, t, batch_size=100):
+    """Independent of the batches: predict all rows at once, count, divide."""
+    return float(np.mean(np.argmax(predict_reference(network, x), axis=1) == t))
+
+
+def _batch_hits(network, x, t, batch_size, compare):
+    hits = 0
+    for i in range(0, len(x), batch_size):
+        hits += int(np.sum(compare(predict_reference(network, x[i:i + batch_size]), t, i)))
+    return hits
+
+
+@wrong("check_batch_accuracy", "that is the number of right answers")
+def accuracy_count(network, x, t, batch_size=100):
+    return _batch_hits(network, x, t, batch_size,
+                       lambda y, t, i: np.argmax(y, axis=1) == t[i:i + batch_size])
+
+
+@wrong("check_batch_accuracy", "divided by the number of batches")
+def accuracy_per_batch(network, x, t, batch_size=100):
+    hits = accuracy_count(network, x, t, batch_size)
+    return hits / len(range(0, len(x), batch_size))
+
+
+@wrong("check_batch_accuracy", "np.argmax(y_batch) without axis=1")
+def accuracy_flat_argmax(network, x, t, batch_size=100):
+    hits = _batch_hits(network, x, t, batch_size,
+                       lambda y, t, i: np.argmax(y) == t[i:i + batch_size])
+    return hits / len(x)
+
+
+@wrong("check_batch_accuracy", "compared with one label t[i]")
+def accuracy_one_label(network, x, t, batch_size=100):
+    hits = _batch_hits(network, x, t, batch_size,
+                       lambda y, t, i: np.argmax(y, axis=1) == t[i])
+    return hits / len(x)
+
+
+@wrong("check_batch_accuracy", "the last, shorter batch was left out")
+def accuracy_drops_last_batch(network, x, t, batch_size=100):
+    hits = 0
+    for k in range(len(x) // batch_size):
+        y = predict_reference(network, x[k * batch_size:(k + 1) * batch_size])
+        hits += np.sum(np.argmax(y, axis=1) == t[k * batch_size:(k + 1) * batch_size])
+    return hits / len(x)
+
+
+@wrong("check_batch_accuracy", "// is floor division")
+def accuracy_floor(network, x, t, batch_size=100):
+    return accuracy_count(network, x, t, batch_size) // len(x)
+
+
+def book_and(x1, x2):
+    """The book's §2.3.3 AND, typed as printed."""
+    x = np.array([x1, x2])
+    w = np.array([0.5, 0.5])
+    b = -0.7
+    tmp = np.sum(w * x) + b
+    if tmp <= 0:
+        return 0
+    else:
+        return 1
+
+
+def book_nand(x1, x2):
+    """The book's §2.3.3 NAND."""
+    x = np.array([x1, x2])
+    w = np.array([-0.5, -0.5])
+    b = 0.7
+    tmp = np.sum(w * x) + b
+    if tmp <= 0:
+        return 0
+    else:
+        return 1
+
+
+def book_or(x1, x2):
+    """The book's §2.3.3 OR."""
+    x = np.array([x1, x2])
+    w = np.array([0.5, 0.5])
+    b = -0.2
+    tmp = np.sum(w * x) + b
+    if tmp <= 0:
+        return 0
+    else:
+        return 1
+
+
+def book_xor(x1, x2):
+    """The book's §2.5.2 XOR."""
+    s1 = book_nand(x1, x2)
+    s2 = book_or(x1, x2)
+    y = book_and(s1, s2)
+    return y
+
+
+def _book_sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def book_forward(network, x):
+    """The book's §3.4.3 forward, with identity_function written out."""
+    W1, W2, W3 = network['W1'], network['W2'], network['W3']
+    b1, b2, b3 = network['b1'], network['b2'], network['b3']
+    a1 = np.dot(x, W1) + b1
+    z1 = _book_sigmoid(a1)
+    a2 = np.dot(z1, W2) + b2
+    z2 = _book_sigmoid(a2)
+    a3 = np.dot(z2, W3) + b3
+    y = a3
+    return y
+
+
+def _book_common_softmax(x):
+    """The book's common/functions.py softmax (the one §3.6's code imports)."""
+    if x.ndim == 2:
+        x = x.T
+        x = x - np.max(x, axis=0)
+        y = np.exp(x) / np.sum(np.exp(x), axis=0)
+        return y.T
+    x = x - np.max(x)
+    return np.exp(x) / np.sum(np.exp(x))
+
+
+def book_predict(network, x):
+    """The book's §3.6.2 predict."""
+    W1, W2, W3 = network['W1'], network['W2'], network['W3']
+    b1, b2, b3 = network['b1'], network['b2'], network['b3']
+    a1 = np.dot(x, W1) + b1
+    z1 = _book_sigmoid(a1)
+    a2 = np.dot(z1, W2) + b2
+    z2 = _book_sigmoid(a2)
+    a3 = np.dot(z2, W3) + b3
+    y = _book_common_softmax(a3)
+    return y
+
+
+def book_batch_accuracy(network, x, t, batch_size=100):
+    """The book's §3.6.3 loop, as a function (the book runs it as a script)."""
+    accuracy_cnt = 0
+    for i in range(0, len(x), batch_size):
+        x_batch = x[i:i + batch_size]
+        y_batch = book_predict(network, x_batch)
+        p = np.argmax(y_batch, axis=1)
+        accuracy_cnt += np.sum(p == t[i:i + batch_size])
+    return float(accuracy_cnt) / len(x)
+
+
+BOOK_VERSIONS_CH01_CH03 = {
+    "check_and_gate": book_and,
+    "check_nand_gate": book_nand,
+    "check_or_gate": book_or,
+    "check_xor_gate": book_xor,
+    "check_forward": book_forward,
+    "check_predict": book_predict,
+    "check_batch_accuracy": book_batch_accuracy,
+}
+
+REFERENCES_CH01_CH03 = {
+    "check_and_gate": and_reference,
+    "check_nand_gate": nand_reference,
+    "check_or_gate": or_reference,
+    "check_xor_gate": lambda x1, x2: int(x1 != x2),
+    "check_forward": lambda network, x: _forward_slip(network, x),
+    "check_predict": predict_reference,
+    "check_batch_accuracy": accuracy_reference,
+}
+
+
+@pytest.mark.parametrize("check", sorted(BOOK_VERSIONS_CH01_CH03))
+def test_the_books_gates_forward_and_predict_pass_as_printed(check):
+    verdict = getattr(ex, check).verdict(BOOK_VERSIONS_CH01_CH03[check])
+    assert verdict.passed, verdict
+
+
 # --- the book's own code, typed from the book: it passes where the exercise asks what the book
 # does (the failing book versions are wrong attempts above, with a message naming the book) ---
 
@@ -895,6 +1292,9 @@ REFERENCES = {
     "check_softmax_with_loss": SoftmaxWithLoss,
     "check_sgd_update": lambda params, grads, lr=0.1: SGD(lr).update(params, grads),
 }
+
+
+REFERENCES.update(REFERENCES_CH01_CH03)
 
 
 def _id(entry) -> str:

@@ -15,6 +15,12 @@ Both libraries use the same number of threads: ``--threads N`` (default 1, as
 sets ``torch.set_num_threads(N)``.
 
 Prints medians and ratios. Run: ``.venv/bin/python benchmarks/train_step.py [--threads 2]``.
+
+``--compare DIR`` times this checkout's nnlib against another copy of it side by side
+(``DIR`` holds that copy's ``nnlib/`` folder, e.g. an older commit from
+``git archive <commit> nnlib | tar -x -C DIR``): two worker processes, one per copy, take
+turns round by round, in float32 and float64, and the script prints both medians and
+their ratio.
 The arithmetic of one step is about 24 MFLOP if the first layer's input gradient is
 computed (the book's Affine does), 16 MFLOP without it (nnlib and PyTorch skip it).
 """
@@ -24,6 +30,8 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 
@@ -96,9 +104,59 @@ def per_call(fn: Callable[[], object], n: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=1, help="BLAS / torch threads")
-    threads = parser.parse_args().threads
-    with limit_blas_threads(threads):
-        run(threads)
+    parser.add_argument("--compare", metavar="DIR", help="time the nnlib in DIR side by side")
+    parser.add_argument("--worker", choices=["float32", "float64"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        with limit_blas_threads(args.threads):
+            serve(np.dtype(args.worker).type)
+    elif args.compare:
+        compare(args.compare, args.threads)
+    else:
+        with limit_blas_threads(args.threads):
+            run(args.threads)
+
+
+def serve(dtype: type) -> None:
+    """A worker: build the step, then answer each line N from stdin with the seconds per step
+    of N steps (after a warm-up)."""
+    x, t, _ = mnist_or_random()
+    step = nnlib_step(x, t, dtype)
+    per_call(step, 300)
+    print("ready", flush=True)
+    for line in sys.stdin:
+        print(per_call(step, int(line)), flush=True)
+
+
+def compare(other: str, threads: int) -> None:
+    """This checkout's nnlib against the one in ``other``, in two worker processes that take
+    turns (so that a busy machine slows both alike), in float32 and float64."""
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    copies = {"before": os.path.abspath(other), "this": here}
+    for dtype in ("float32", "float64"):
+        workers = {}
+        for name, root in copies.items():
+            env = dict(os.environ, PYTHONPATH=root)
+            workers[name] = subprocess.Popen(
+                [sys.executable, os.path.abspath(__file__), "--worker", dtype,
+                 "--threads", str(threads)],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env, cwd=root)
+        for worker in workers.values():
+            assert worker.stdout.readline().strip() == "ready"
+        times: dict[str, list[float]] = {name: [] for name in workers}
+        for _ in range(2 * ROUNDS):
+            for name, worker in workers.items():
+                worker.stdin.write(f"{STEPS_PER_ROUND}\n")
+                worker.stdin.flush()
+                times[name].append(float(worker.stdout.readline()))
+        for worker in workers.values():
+            worker.stdin.close()
+            worker.wait()
+        medians = {name: statistics.median(ts) for name, ts in times.items()}
+        print(f"{dtype}: before {medians['before'] * 1e3:.3f} ms, this checkout "
+              f"{medians['this'] * 1e3:.3f} ms per step; this / before = "
+              f"{medians['this'] / medians['before']:.3f} (median of {2 * ROUNDS} alternating "
+              f"rounds of {STEPS_PER_ROUND})")
 
 
 def run(threads: int) -> None:

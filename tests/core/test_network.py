@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from nnlib.datasets import load_mnist
 from nnlib.functions import relu, softmax
+from nnlib.layers import Affine
 from nnlib.network import PARAM_NAMES, MultiLayerNet, TwoLayerNet
 
 
@@ -274,3 +275,18 @@ def test_multi_layer_net_bad_construction(kwargs, error, word):
     args = dict(input_size=2, hidden_size_list=[3], output_size=2) | kwargs
     with pytest.raises(error, match=word):
         MultiLayerNet(**args)
+
+
+def test_the_data_layers_gradients_are_those_of_affine_backward():
+    """The network skips dL/dx for its first layer; dW and db stay Affine.backward's."""
+    rng = np.random.default_rng(4)
+    net = TwoLayerNet(3, 4, 2, weight_init_std=0.5, seed=1)
+    x, t = rng.standard_normal((5, 3)), rng.integers(0, 2, 5)
+    grads = net.gradient(x, t)
+    record = []
+    net.gradient(x, t, record=record)
+    full = Affine(net.params["W1"], net.params["b1"])
+    full.forward(x)
+    full.backward(record[0].grad_output)
+    np.testing.assert_array_equal(grads["W1"], full.dW)
+    np.testing.assert_array_equal(grads["b1"], full.db)

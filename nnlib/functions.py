@@ -89,8 +89,9 @@ def softmax(a: ArrayLike) -> FloatArray:
 
 def softmax_of_rows(a: FloatArray) -> FloatArray:
     """The formula of :func:`softmax` without its checks, for a float array a caller has
-    checked already (``SoftmaxWithLoss`` does; not in ``__all__``: not for readers). Quiet on non-finite input: a row with NaN
-    or +inf gives NaN probabilities, so that a diverged network's loss is NaN."""
+    checked already (``SoftmaxWithLoss`` does; not in ``__all__``: not for readers). Quiet
+    on non-finite input: a row with NaN or +inf gives NaN probabilities, so that a diverged
+    network's loss is NaN."""
     # a - max can overflow to -inf only where exp would give 0 anyway (e.g. [1e308, -1e308]).
     with np.errstate(over="ignore", invalid="ignore"):
         shifted = a - np.max(a, axis=-1, keepdims=True)

@@ -8,6 +8,7 @@ explorer and exercise checks) and ``nnlib.engines`` the explorer and exercise en
 only those bring in matplotlib and ipywidgets.
 """
 
+from nnlib._checks import OverflowWarning
 from nnlib.functions import (
     cross_entropy_error,
     identity_function,
@@ -24,6 +25,7 @@ from nnlib.gradient import gradient_descent, numerical_diff, numerical_gradient
 __version__ = "0.1.0"
 
 __all__ = [
+    "OverflowWarning",
     "cross_entropy_error",
     "gradient_descent",
     "identity_function",

@@ -178,7 +178,7 @@ class LayerNet:
     def _forward(self, x: FloatArray, train_flg: bool,
                  record: list[LayerRecord] | None = None) -> FloatArray:
         for i, (name, layer) in enumerate(self.layers.items()):
-            forward, takes_train_flg = _forward_of(type(layer))
+            forward, takes_train_flg = _forward_of(layer)
             out = forward(layer, x, train_flg) if takes_train_flg else forward(layer, x)
             if i == 0 and type(layer) is Affine and not np.isfinite(out).all():
                 # A NaN or inf anywhere in a row of x makes the whole output row of nnlib's
@@ -230,18 +230,22 @@ class LayerNet:
         return Affine(self.params[f"W{i}"], self.params[f"b{i}"])
 
 
+def _forward_of(layer: Any) -> tuple[Any, bool]:
+    """The forward a network calls for a layer, and whether it takes ``train_flg`` (as
+    Dropout's does). For nnlib's layers that is forward without its per-call overflow
+    check (:func:`~nnlib._checks.warns_on_overflow`): the network checks once per pass, on
+    its scores and loss, which costs less than a check in every layer of every step."""
+    forward = type(layer).forward
+    forward = getattr(forward, "without_overflow_check", forward)
+    return forward, _takes_train_flg(forward)
+
+
 @functools.lru_cache(maxsize=256)
-def _forward_of(layer_class: type) -> tuple[Any, bool]:
-    """The forward a network calls for a layer class, and whether it takes ``train_flg``
-    (as Dropout's does). For nnlib's layers that is forward without its per-call overflow
-    check (:func:`~nnlib._checks.warns_on_overflow`): the network checks once per pass,
-    on the scores, which costs less than a check in every layer of every step."""
-    forward = layer_class.forward
+def _takes_train_flg(forward: Any) -> bool:
     try:
-        takes = "train_flg" in inspect.signature(forward).parameters
+        return "train_flg" in inspect.signature(forward).parameters
     except (TypeError, ValueError):
-        takes = False
-    return getattr(forward, "without_overflow_check", forward), takes
+        return False
 
 
 def _loss_checked(loss: float) -> float:

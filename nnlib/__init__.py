@@ -8,6 +8,7 @@ explorer and exercise checks) and ``nnlib.engines`` the explorer and exercise en
 only those bring in matplotlib and ipywidgets.
 """
 
+from nnlib._checks import OverflowWarning
 from nnlib.functions import (
     cross_entropy_error,
     identity_function,
@@ -25,6 +26,7 @@ from nnlib.i18n import get_language, set_language
 __version__ = "0.1.0"
 
 __all__ = [
+    "OverflowWarning",
     "cross_entropy_error",
     "get_language",
     "gradient_descent",

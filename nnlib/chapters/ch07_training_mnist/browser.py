@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 from nnlib._checks import check_count
 from nnlib._platform import IN_BROWSER
 
-__all__ = ["BROWSER_MAX_ITERATIONS", "BROWSER_MAX_TEST"]  # fit_to_browser: called by the explorer
+__all__ = ["BROWSER_MAX_ITERATIONS", "BROWSER_MAX_TEST", "fit_to_browser"]
 
 #: The most iterations one training run takes in the browser edition (about 10 s there),
 #: and the most test images it evaluates after each epoch.

@@ -15,6 +15,12 @@ Both libraries use the same number of threads: ``--threads N`` (default 1, as
 sets ``torch.set_num_threads(N)``.
 
 Prints medians and ratios. Run: ``.venv/bin/python benchmarks/train_step.py [--threads 2]``.
+
+``--compare DIR`` times this checkout's nnlib against another copy of it side by side
+(``DIR`` holds that copy's ``nnlib/`` folder, e.g. an older commit from
+``git archive <commit> nnlib | tar -x -C DIR``): the other copy is loaded into this process
+under the name ``nnlib_before``, the two take turns round by round, in float32 and float64
+(each with the same SGD), and the script prints both medians and their ratio.
 The arithmetic of one step is about 24 MFLOP if the first layer's input gradient is
 computed (the book's Affine does), 16 MFLOP without it (nnlib and PyTorch skip it).
 """
@@ -24,6 +30,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import sys
 import time
 from collections.abc import Callable
 
@@ -50,8 +57,9 @@ def mnist_or_random() -> tuple[np.ndarray, np.ndarray, str]:
         return x, rng.integers(0, 10, 60_000), "random MNIST-shaped data (MNIST not installed)"
 
 
-def nnlib_step(x: np.ndarray, t: np.ndarray, dtype: type = np.float32) -> Callable[[], None]:
-    net, sgd = TwoLayerNet(*SIZES, seed=0, dtype=dtype), SGD(LR)
+def nnlib_step(x: np.ndarray, t: np.ndarray, dtype: type = np.float32,
+               network: type = TwoLayerNet) -> Callable[[], None]:
+    net, sgd = network(*SIZES, seed=0, dtype=dtype), SGD(LR)
     x = x.astype(dtype)  # once, as the trainer does, not in every step
     rng = np.random.default_rng(0)
 
@@ -96,9 +104,13 @@ def per_call(fn: Callable[[], object], n: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=1, help="BLAS / torch threads")
-    threads = parser.parse_args().threads
-    with limit_blas_threads(threads):
-        run(threads)
+    parser.add_argument("--compare", metavar="DIR", help="time the nnlib in DIR side by side")
+    args = parser.parse_args()
+    if args.compare:
+        compare(args.compare, args.threads)
+    else:
+        with limit_blas_threads(args.threads):
+            run(args.threads)
 
 
 def run(threads: int) -> None:
@@ -127,6 +139,55 @@ def run(threads: int) -> None:
     if "pytorch" in medians:
         print(f"  nnlib / pytorch = {medians['nnlib'] / medians['pytorch']:.2f} (both float32)")
     compare_gradients(x[:BATCH], t[:BATCH])
+
+
+def renamed_copy(other: str) -> str:
+    """Copy ``other``/nnlib into a temporary folder as the package ``nnlib_before`` (its
+    imports rewritten), so that both copies load into this one process."""
+    import re
+    import shutil
+    import tempfile
+
+    root = tempfile.mkdtemp(prefix="nnlib_before_")
+    target = os.path.join(root, "nnlib_before")
+    shutil.copytree(os.path.join(other, "nnlib"), target)
+    for folder, _, files in os.walk(target):
+        for name in files:
+            if name.endswith(".py"):
+                path = os.path.join(folder, name)
+                with open(path, encoding="utf-8") as f:
+                    text = f.read()
+                text = re.sub(r"\bnnlib(?=[. ]|$)", "nnlib_before", text, flags=re.M)
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(text)
+    return root
+
+
+def compare(other: str, threads: int) -> None:
+    """This checkout's nnlib against the one in ``other``, in this one process, taking turns
+    round by round (so that a busy machine slows both alike), in float32 and float64."""
+    import importlib
+
+    sys.path.insert(0, renamed_copy(other))
+    before = importlib.import_module("nnlib_before.network")
+    x, t, source = mnist_or_random()
+    print(f"data: {source}; before = {os.path.abspath(other)}, this = this checkout")
+    with limit_blas_threads(threads):
+        for dtype in (np.float32, np.float64):
+            steps = {"before": nnlib_step(x, t, dtype, before.TwoLayerNet),
+                     "this": nnlib_step(x, t, dtype)}
+            for step in steps.values():
+                per_call(step, 300)
+            times: dict[str, list[float]] = {name: [] for name in steps}
+            for turn in range(2 * ROUNDS):
+                order = list(steps.items())
+                for name, step in order if turn % 2 else order[::-1]:
+                    times[name].append(per_call(step, STEPS_PER_ROUND // 2))
+            medians = {name: statistics.median(ts) for name, ts in times.items()}
+            print(f"{np.dtype(dtype).name}: before {medians['before'] * 1e3:.3f} ms, this "
+                  f"checkout {medians['this'] * 1e3:.3f} ms per step; this / before = "
+                  f"{medians['this'] / medians['before']:.3f} (median of {2 * ROUNDS} "
+                  f"alternating rounds of {STEPS_PER_ROUND // 2})")
 
 
 def compare_gradients(x: np.ndarray, t: np.ndarray) -> None:

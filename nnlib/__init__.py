@@ -8,6 +8,7 @@ explorer and exercise checks) and ``nnlib.engines`` the explorer and exercise en
 only those bring in matplotlib and ipywidgets.
 """
 
+from nnlib._checks import OverflowWarning
 from nnlib.functions import (
     cross_entropy_error,
     identity_function,
@@ -20,17 +21,21 @@ from nnlib.functions import (
     tanh,
 )
 from nnlib.gradient import gradient_descent, numerical_diff, numerical_gradient
+from nnlib.i18n import get_language, set_language
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "OverflowWarning",
     "cross_entropy_error",
+    "get_language",
     "gradient_descent",
     "identity_function",
     "mean_squared_error",
     "numerical_diff",
     "numerical_gradient",
     "relu",
+    "set_language",
     "sigmoid",
     "softmax",
     "step_function",

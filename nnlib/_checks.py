@@ -6,10 +6,13 @@ so that one argument gets one kind of message wherever it is passed.
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 import operator
-from typing import Any
+import warnings
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike, NDArray
@@ -79,8 +82,21 @@ def numeric(x: ArrayLike, name: str) -> ArrayLike:
     return arr
 
 
-def check_dout(dout: ArrayLike, shape: tuple[int, ...]) -> NDArray:
-    """The upstream gradient of a layer: real numbers, in the shape of the layer's output."""
+def check_dout(dout: ArrayLike, kept: Any, layer: object) -> ArrayLike:
+    """The upstream gradient of ``layer.backward``: real numbers in the shape of its output.
+
+    ``kept`` is what forward kept that has the output's shape (an array, or the shape
+    itself); None means forward has not run yet, which is said as such. A Python number
+    for a number-valued output (the book's shopping example) stays a number.
+    """
+    if kept is None:
+        raise RuntimeError(
+            f"{type(layer).__name__}.backward was called before forward: run "
+            "forward(...) first, it keeps the values backward needs"
+        )
+    shape = kept if isinstance(kept, tuple) else np.shape(kept)
+    if shape == () and isinstance(dout, int | float) and not isinstance(dout, bool):
+        return finite_scalar(dout, "dout") if isinstance(dout, float) else dout
     if type(dout) is not np.ndarray or dout.dtype.kind != "f":
         dout = as_array(dout, "dout")
         if dout.dtype.kind not in "biuf":
@@ -127,12 +143,39 @@ def check_positive_finite(value: float, name: str) -> float:
     return value
 
 
-def check_probability(p: float, name: str = "p") -> float:
-    """A probability: one finite number in [0, 1]."""
-    p = finite_scalar(p, name)
-    if not 0.0 <= p <= 1.0:
-        raise ValueError(f"{name} must be a probability in [0, 1], got {p}")
-    return p
+def check_non_negative(value: float, name: str) -> float:
+    """Return ``value`` as a float, or raise if it is not a finite number >= 0."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    if not np.isfinite(value) or value < 0:
+        raise ValueError(f"{name} must be finite and >= 0, got {value}")
+    return float(value)
+
+
+def data_array(x: ArrayLike, dtype: np.dtype, name: str = "x", *,
+               scan: bool = True) -> NDArray[np.floating]:
+    """A network's data ``x`` in the network's ``dtype`` (no copy when it already is), every
+    value finite: NaN or inf raise a ValueError naming ``x``, and so does a finite value too
+    large for ``dtype`` (1e308 in a float32 network), which would otherwise look like a
+    diverged network later. The scan of the values costs a few percent of a training step:
+    ``scan=False`` skips it for an array already of ``dtype``, for a caller that checks a
+    result instead (see ``LayerNet._forward``); a converted array is always scanned."""
+    given = x
+    if type(x) is not np.ndarray or x.dtype != dtype:
+        given = as_array(x, name)
+        if given.dtype.kind not in "biuf":
+            raise TypeError(f"{name} must be a real numeric array, got dtype {given.dtype}")
+        with np.errstate(over="ignore", invalid="ignore"):
+            x = given.astype(dtype)
+    elif not scan:
+        return x
+    if not np.isfinite(x).all():
+        if x is not given and given.dtype.kind == "f" and np.isfinite(given).all():
+            raise ValueError(f"{name} is finite, but some values are too large for {dtype}: they "
+                             f"overflow to inf in {dtype} (about 3.4e38 at most in float32); "
+                             f"scale {name} down or use a float64 network")
+        raise ValueError(f"{name} contains NaN or inf; every value of the data must be finite")
+    return x
 
 
 def check_count(value: int, name: str, *, minimum: int = 0, maximum: int | None = None) -> int:
@@ -194,3 +237,144 @@ def check_finite_result(value: Any, blame: str, what: str) -> Any:
             f"(about 1.8e308 in float64, 3.4e38 in float32); scale it down"
         )
     return value
+
+
+# --- the layers' checks (nnlib.layers): one line in each forward or backward ------------------
+
+
+class OverflowWarning(UserWarning):
+    """Finite input gave an infinite (or NaN) result: the numbers outgrew the float range.
+
+    nnlib keeps the number the book's code gives (inf) and says so by this name, instead of
+    numpy's anonymous ``RuntimeWarning``; ``warnings.simplefilter("error", OverflowWarning)``
+    turns it into an error.
+    """
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def warns_on_overflow(what: str) -> Callable[[F], F]:
+    """Decorate a layer's ``forward``: numpy's overflow warnings are kept quiet while it runs,
+    and a result that is not finite (from the finite inputs the checks let in) is reported
+    once as an :class:`OverflowWarning` naming ``what`` overflowed. The result is unchanged."""
+
+    def decorate(forward: F) -> F:
+        @functools.wraps(forward)
+        def run(layer: object, *args: Any) -> Any:
+            with np.errstate(over="ignore", invalid="ignore"):
+                out = forward(layer, *args)
+            if not np.all(np.isfinite(out)):
+                warnings.warn(
+                    f"{type(layer).__name__}.forward: {what} overflowed the float range "
+                    f"(about 1.8e308 in float64, 3.4e38 in float32) and gives "
+                    f"{'inf' if np.all(~np.isnan(out)) else 'inf or NaN'}; scale the inputs down",
+                    OverflowWarning, stacklevel=2)
+            return out
+
+        run.without_overflow_check = forward  # type: ignore[attr-defined]  # for the networks
+        return run  # type: ignore[return-value]
+
+    return decorate
+
+
+def two_operands(x: ArrayLike, y: ArrayLike) -> tuple[ArrayLike, ArrayLike, tuple[int, ...]]:
+    """MulLayer's and AddLayer's inputs: real numbers (kept as numbers) or arrays whose
+    shapes broadcast, and the output's shape. Arrays are copied, so that changing x or y
+    after forward cannot change what backward computes."""
+    x, y = numeric(x, "x"), numeric(y, "y")
+    try:
+        shape = np.broadcast_shapes(np.shape(x), np.shape(y))
+    except ValueError:
+        raise ValueError(
+            f"x of shape {np.shape(x)} and y of shape {np.shape(y)} cannot be combined "
+            "element by element (their shapes do not broadcast)"
+        ) from None
+    check_size(shape, "x and y together")
+    x, y = (v.copy() if isinstance(v, np.ndarray) else v for v in (x, y))
+    return x, y, shape
+
+
+def affine_params(W: ArrayLike, b: ArrayLike) -> tuple[NDArray[np.floating], NDArray[np.floating]]:
+    """Affine's ``W`` (inputs, outputs) and ``b`` (outputs,): finite floats, kept by reference."""
+    W, b = as_array(W, "W"), as_array(b, "b")
+    for name, value in (("W", W), ("b", b)):
+        if value.dtype.kind != "f":
+            raise TypeError(
+                f"{name} has dtype {value.dtype}; Affine needs float weights, because an "
+                f"in-place update of an integer array is truncated. Use {name}.astype(float)."
+            )
+        if not np.isfinite(value).all():
+            raise ValueError(f"{name} contains NaN or inf; every weight must be finite")
+    if W.ndim != 2:
+        raise ValueError(f"W must be 2-D (inputs, outputs), got shape {W.shape}")
+    if b.shape != (W.shape[1],):
+        raise ValueError(f"b must have shape ({W.shape[1]},) to match W {W.shape}, got {b.shape}")
+    return W, b
+
+
+def affine_rows(x: ArrayLike, W: NDArray) -> NDArray[np.floating]:
+    """Affine's input as float rows of ``W.shape[0]`` values, one per sample: each sample may
+    have any shape (an image (1, 28, 28) too) and is flattened; a 1-D ``x`` is one sample.
+    A float array of rows comes back as it is (no copy, no scan: the fast path)."""
+    x = float_input(x, "x")
+    if x.ndim == 2 and x.shape[1] == W.shape[0]:
+        return x
+    if x.ndim == 0 or x.size == 0:
+        raise ValueError(f"x must hold at least one sample of {W.shape[0]} values, "
+                         f"got shape {x.shape}")
+    rows = x.reshape(1 if x.ndim == 1 else len(x), -1)
+    if rows.shape[1] != W.shape[0]:
+        raise ValueError(f"x has {rows.shape[1]} values per sample (shape {x.shape}) but W expects "
+                         f"{W.shape[0]} (W has shape {W.shape})")
+    return rows
+
+
+def class_indices(t: ArrayLike, y_shape: tuple[int, ...]) -> NDArray[np.intp]:
+    """Labels ``t`` for scores or probabilities of shape ``y_shape`` (one sample or rows), as
+    one class index per row: ``t`` is one-hot (``y``'s shape) or integer labels."""
+    t = as_array(t, "t")
+    if len(y_shape) not in (1, 2):
+        raise ValueError(f"y must be 1-D (one sample) or 2-D (a batch), got shape {y_shape}")
+    if t.dtype.kind not in "biuf":
+        raise TypeError(f"t must be integer labels or a one-hot array, got dtype {t.dtype}")
+    num_classes = y_shape[-1]
+    if t.shape == y_shape:
+        rows = t.reshape(-1, num_classes)
+        if not np.all((rows == 0) | (rows == 1)) or not np.all(rows.sum(axis=1) == 1):
+            raise ValueError("t has the shape of y but is not one-hot: each row needs one 1")
+        return rows.argmax(axis=1).astype(np.intp)
+    if t.shape != y_shape[:-1]:
+        raise ValueError(
+            f"shapes of y {y_shape} and t {t.shape} do not match: t must be one-hot "
+            f"with shape {y_shape} or integer labels with shape {y_shape[:-1]}"
+        )
+    if t.dtype.kind not in "iu":
+        raise TypeError(f"integer labels must have an integer dtype, got {t.dtype}")
+    indices = t.reshape(-1)
+    if indices.min() < 0 or indices.max() >= num_classes:
+        raise ValueError(
+            f"labels must lie in 0..{num_classes - 1} (y has {num_classes} classes), "
+            f"got {indices.min()}..{indices.max()}"
+        )
+    return indices.astype(np.intp, copy=False)
+
+
+def scores_and_labels(x: ArrayLike, t: ArrayLike) -> tuple[NDArray[np.floating], NDArray[np.intp]]:
+    """SoftmaxWithLoss's input: scores as float rows (a 1-D ``x`` is one sample) and one class
+    index per row. Values are not scanned: NaN or inf scores give a NaN loss (a trainer stops
+    on it) rather than an exception in the middle of a step."""
+    x = float_input(x, "x")
+    if x.ndim not in (1, 2):
+        raise ValueError(f"x must be 1-D (one sample) or 2-D (a batch of rows), got {x.shape}")
+    return x.reshape(-1, x.shape[-1]), class_indices(t, x.shape)
+
+
+def loss_dout(dout: float, kept: Any, layer: object) -> float:
+    """The upstream gradient of a loss layer's backward: one finite number (the loss is one
+    number); ``kept`` is what forward kept (None: forward has not run, said as such)."""
+    if kept is None:
+        check_dout(dout, None, layer)
+    if np.ndim(dout) != 0:
+        raise ValueError(f"dout must be a scalar (the loss is one number): {np.shape(dout)}")
+    return finite_scalar(dout, "dout")

@@ -6,8 +6,8 @@ Natively nothing here changes anything. In Pyodide (``sys.platform == "emscripte
   never warns. :func:`warn_as_numpy_would` raises, from the values, the ``RuntimeWarning``
   numpy raises natively for one ufunc call, so a chapter that shows those warnings shows
   the same text in both places.
-- numpy has no fast BLAS (a 784-50-10 training step takes about 20 times as long), so
-  ``nnlib.train.Trainer`` keeps a run to :data:`BROWSER_MAX_ITERATIONS` there.
+- numpy has no fast BLAS (a 784-50-10 training step takes about 20 times as long): a
+  chapter that trains long runs cuts them there itself (chapter 07's ``browser.py``).
 """
 
 from __future__ import annotations
@@ -17,15 +17,10 @@ import warnings
 
 import numpy as np
 
-__all__ = ["BROWSER_MAX_ITERATIONS", "BROWSER_MAX_TEST", "IN_BROWSER", "NUMPY_SEES_FP_ERRORS",
-           "warn_as_numpy_would"]
+__all__ = ["IN_BROWSER", "NUMPY_SEES_FP_ERRORS", "warn_as_numpy_would"]
 
 #: True in the browser edition (Pyodide).
 IN_BROWSER = sys.platform == "emscripten"
-#: The most iterations one training run takes in the browser edition (about 10 s there),
-#: and the most test images it evaluates after each epoch.
-BROWSER_MAX_ITERATIONS = 1_000
-BROWSER_MAX_TEST = 2_000
 
 
 def _numpy_sees_fp_errors() -> bool:

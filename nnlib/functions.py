@@ -10,7 +10,14 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nnlib._checks import as_array, as_float_array, check_count, check_finite_result, check_size
+from nnlib._checks import (
+    as_array,
+    as_float_array,
+    check_count,
+    check_finite_result,
+    check_size,
+    class_indices,
+)
 from nnlib._platform import warn_as_numpy_would
 
 __all__ = [
@@ -77,16 +84,19 @@ def softmax(a: ArrayLike) -> FloatArray:
     (softmax is unchanged by a constant shift), so exp never overflows and every finite
     input gives finite probabilities that sum to 1: ``[1010, 1000, 990]`` included.
     """
-    return _softmax_of_finite(as_float_array(a, "a"))
+    return softmax_of_rows(as_float_array(a, "a"))
 
 
-def _softmax_of_finite(a: FloatArray) -> FloatArray:
-    """softmax for an array already known to be finite floats (the layers' fast path)."""
+def softmax_of_rows(a: FloatArray) -> FloatArray:
+    """The formula of :func:`softmax` without its checks, for a float array a caller has
+    checked already (``SoftmaxWithLoss`` does; not in ``__all__``: not for readers). Quiet
+    on non-finite input: a row with NaN or +inf gives NaN probabilities, so that a diverged
+    network's loss is NaN."""
     # a - max can overflow to -inf only where exp would give 0 anyway (e.g. [1e308, -1e308]).
-    with np.errstate(over="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"):
         shifted = a - np.max(a, axis=-1, keepdims=True)
-    exp_a = np.exp(shifted)
-    return exp_a / np.sum(exp_a, axis=-1, keepdims=True)
+        exp_a = np.exp(shifted)
+        return exp_a / np.sum(exp_a, axis=-1, keepdims=True)
 
 
 def softmax_naive(a: ArrayLike) -> FloatArray:
@@ -127,32 +137,8 @@ def labels_to_indices(y: ArrayLike, t: ArrayLike) -> tuple[FloatArray, NDArray[n
     A single sample (``y`` 1-D) becomes a batch of one.
     """
     y = as_float_array(y, "y")
-    t = as_array(t, "t")
-    if y.ndim not in (1, 2):
-        raise ValueError(f"y must be 1-D (one sample) or 2-D (a batch), got shape {y.shape}")
-    if t.dtype.kind not in "biuf":
-        raise TypeError(f"t must be integer labels or a one-hot array, got dtype {t.dtype}")
-    num_classes = y.shape[-1]
-    if t.shape == y.shape:
-        rows = t.reshape(-1, num_classes)
-        if not np.all((rows == 0) | (rows == 1)) or not np.all(rows.sum(axis=1) == 1):
-            raise ValueError("t has the shape of y but is not one-hot: each row needs one 1")
-        indices = rows.argmax(axis=1)
-    elif t.shape == y.shape[:-1]:
-        if t.dtype.kind not in "iu":
-            raise TypeError(f"integer labels must have an integer dtype, got {t.dtype}")
-        indices = t.reshape(-1)
-        if indices.min() < 0 or indices.max() >= num_classes:
-            raise ValueError(
-                f"labels must lie in 0..{num_classes - 1} (y has {num_classes} classes), "
-                f"got {indices.min()}..{indices.max()}"
-            )
-    else:
-        raise ValueError(
-            f"shapes of y {y.shape} and t {t.shape} do not match: t must be one-hot "
-            f"with shape {y.shape} or integer labels with shape {y.shape[:-1]}"
-        )
-    return y.reshape(-1, num_classes), indices.astype(np.intp)
+    indices = class_indices(t, y.shape)
+    return y.reshape(-1, y.shape[-1]), indices
 
 
 def sum_squared_error(y: ArrayLike, t: ArrayLike) -> float:
@@ -191,11 +177,12 @@ def cross_entropy_error(y: ArrayLike, t: ArrayLike) -> float:
     y2, indices = labels_to_indices(y, t)
     if np.any(y2 < 0):
         raise ValueError("y must hold probabilities (>= 0); did you pass logits before softmax?")
-    return _cross_entropy_of_indices(y2, indices)
+    return cross_entropy_of_indices(y2, indices)
 
 
-def _cross_entropy_of_indices(y2: FloatArray, indices: NDArray[np.intp]) -> float:
-    """cross-entropy for checked input: a batch of probability rows and one class per row."""
+def cross_entropy_of_indices(y2: FloatArray, indices: NDArray[np.intp]) -> float:
+    """The formula of :func:`cross_entropy_error` without its checks, for input a caller has
+    checked already: a batch of probability rows and one class index per row."""
     correct = y2[np.arange(len(indices)), indices]
     # Capped at 1 so that a certain, correct answer costs exactly 0, never -1e-7.
     total = -np.sum(np.log(np.minimum(correct + CROSS_ENTROPY_DELTA, 1.0)))

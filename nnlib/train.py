@@ -15,17 +15,21 @@ from __future__ import annotations
 import contextlib
 import math
 import time
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nnlib._checks import as_array, check_count, check_seed
-from nnlib._platform import BROWSER_MAX_ITERATIONS, BROWSER_MAX_TEST, IN_BROWSER
+from nnlib._checks import OverflowWarning, as_array, check_count, check_seed, data_array
+from nnlib._platform import IN_BROWSER
 from nnlib.optimizers import SGD, Optimizer
 
+#: train_step, train_epoch (the loop for chapters that drive training themselves),
+#: how_run_ended, StepRecord and RunEnding are public too, but kept out of ``__all__``: their
+#: input is checked by their callers (the bad-input fuzz walks ``__all__``).
 __all__ = ["Trainer", "History", "Network", "diagnose", "limit_blas_threads"]
 
 
@@ -59,6 +63,71 @@ class Network(Protocol):
 
 
 @dataclass
+class StepRecord:
+    """One training step seen from inside (:func:`train_step` fills it when given one): the
+    mini-batch, each layer's :class:`~nnlib.network.LayerRecord` (what it got and gave,
+    forward and backward), the parameters before the update, the gradients the update used
+    and the mini-batch loss."""
+
+    x: NDArray | None = None
+    t: NDArray | None = None
+    layers: list[Any] = field(default_factory=list)
+    params_before: dict[str, NDArray] = field(default_factory=dict)
+    grads: dict[str, NDArray] = field(default_factory=dict)
+    loss: float = math.nan
+
+
+def train_step(network: Network, optimizer: Optimizer, x: NDArray, t: NDArray,
+               record: StepRecord | None = None) -> float:
+    """Steps 2 and 3 of the loop on one mini-batch: the gradient by backprop, then the
+    optimizer's update of ``network.params`` in place. Returns the mini-batch loss (from the
+    forward pass, before the update); a NaN or inf loss skips the update.
+
+    Give a :class:`StepRecord` to keep every number of the step (the network must take
+    ``gradient(x, t, record=...)``, as :class:`~nnlib.network.LayerNet` does).
+    """
+    if record is None:
+        grads = network.gradient(x, t)
+    else:
+        record.x, record.t = x, t
+        record.params_before = {name: p.copy() for name, p in network.params.items()}
+        grads = network.gradient(x, t, record=record.layers)  # type: ignore[call-arg]
+        record.grads, record.loss = grads, network.last_loss
+    loss = network.last_loss
+    if math.isfinite(loss):
+        optimizer.update(network.params, grads)
+    return loss
+
+
+def train_epoch(network: Network, optimizer: Optimizer, x: NDArray, t: NDArray, *,
+                batch_size: int, iterations: int, rng: np.random.Generator,
+                losses: list[float], after_step: Callable[[int], Any] | None = None,
+                record: StepRecord | None = None) -> bool:
+    """``iterations`` rounds of the four-step loop (book §4.5): each draws ``batch_size``
+    rows of ``x`` at random (with replacement, as the book does) from ``rng`` and runs
+    :func:`train_step`; each mini-batch loss is appended to ``losses``, ``after_step(i)``
+    is called after step i, and ``record`` keeps the last step. Returns False, at once,
+    when a loss is NaN or inf (the run diverged), else True.
+
+    ``x`` and ``t`` must already be checked (:class:`Trainer` checks them once). Overflow
+    inside the steps is not warned about: the loss shows it.
+    """
+    n = len(x)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", OverflowWarning)
+        for i in range(iterations):
+            index = rng.integers(0, n, batch_size)
+            loss = train_step(network, optimizer, x[index], t[index],
+                              record if i == iterations - 1 else None)
+            losses.append(loss)
+            if not math.isfinite(loss):
+                return False
+            if after_step is not None:
+                after_step(i)
+    return True
+
+
+@dataclass
 class History:
     """What one training run recorded.
 
@@ -84,29 +153,67 @@ class History:
         return self.status == "diverged"
 
 
-def diagnose(history: History, *, min_accuracy_gain: float = 0.02) -> str:
-    """Sum a run up in one word: "diverged", "did not move" or "learned".
+@dataclass(frozen=True)
+class RunEnding:
+    """How a run ended (:func:`how_run_ended`): ``name`` and, in words, ``reason``."""
 
-    - "diverged": the loss became NaN or inf; or it overshot: at some iteration it rose
-      above twice the untrained network's first loss, and it ends (median of the last
-      tenth of the iterations) less than 10 % below where it started. Cross-entropy with
-      the book's delta is capped at -log(1e-7), about 16.1, so an SGD run with a learning
-      rate far too large usually bounces around (or kills its ReLUs) rather than reach NaN.
-    - "did not move": training accuracy rose by less than ``min_accuracy_gain`` (2
-      percentage points) from the untrained network: a learning rate or an initial
-      weight scale far too small.
+    name: str
+    reason: str
+
+
+#: An exact run (gradient descent on a function) has diverged when its last loss is above
+#: its first by more than this fraction of max(|first loss|, 1); the margin ignores
+#: rounding noise, so a run that bounces in place does not count.
+EXACT_LOSS_RISE = 1e-6
+
+
+def how_run_ended(losses: Sequence[float], accuracy: Sequence[float] = (), *,
+                  exact: bool = False, min_accuracy_gain: float = 0.02) -> RunEnding:
+    """The one place that says how a run ended: "diverged", "did not move" or "learned".
+
+    - "diverged": a loss is NaN or inf (a trainer stops there); or, for a run with noisy
+      mini-batch losses, it overshot: some loss rose above twice the first, and the run
+      ends (median of the last tenth of the losses) less than 10 % below where it started
+      (cross-entropy with the book's delta is capped at about 16.1, so an SGD run with a
+      learning rate far too large usually bounces around rather than reach NaN); or, for
+      an ``exact`` run (gradient descent on a function), the last loss is above the first
+      by more than ``EXACT_LOSS_RISE`` of max(|first|, 1).
+    - "did not move": ``accuracy`` (one value per epoch, the first before training) rose
+      by less than ``min_accuracy_gain``; without accuracies, the last loss is not below
+      the first.
     - "learned": otherwise.
     """
-    if history.diverged:
-        return "diverged"
-    losses, accuracy = history.loss, history.train_acc
-    if losses:
-        first, end = losses[0], float(np.median(losses[-max(len(losses) // 10, 1) :]))
+    losses = [float(v) for v in losses]
+    if not losses:
+        return RunEnding("did not move", "no iteration ran")
+    first, last = losses[0], losses[-1]
+    bad = next((i for i, v in enumerate(losses) if not math.isfinite(v)), None)
+    if bad is not None:
+        return RunEnding("diverged", f"the loss became {losses[bad]} at iteration {bad + 1}")
+    if exact:
+        if last - first > EXACT_LOSS_RISE * max(abs(first), 1.0):
+            return RunEnding("diverged", f"the loss rose from {first:.4g} to {last:.4g}: "
+                                         "each step overshoots")
+    else:
+        end = float(np.median(losses[-max(len(losses) // 10, 1) :]))
         if max(losses) > 2 * first and end > 0.9 * first:
-            return "diverged"
-    if len(accuracy) < 2 or accuracy[-1] - accuracy[0] < min_accuracy_gain:
-        return "did not move"
-    return "learned"
+            return RunEnding("diverged", f"the loss shot up to {max(losses):.4g} and ends at "
+                                         f"about {end:.4g}, from {first:.4g}")
+    if len(accuracy) >= 2:
+        gain = accuracy[-1] - accuracy[0]
+        if gain < min_accuracy_gain:
+            return RunEnding("did not move", f"accuracy rose by only {gain:.1%}")
+        return RunEnding("learned", f"accuracy rose by {gain:.1%}")
+    if accuracy or last >= first:
+        return RunEnding("did not move", f"the loss went from {first:.4g} to {last:.4g}")
+    return RunEnding("learned", f"the loss fell from {first:.4g} to {last:.4g}")
+
+
+def diagnose(history: History, *, min_accuracy_gain: float = 0.02) -> str:
+    """Sum a training run up in one word, "diverged", "did not move" or "learned", by
+    :func:`how_run_ended` on its losses and training accuracies."""
+    return how_run_ended(history.loss, history.train_acc,
+                         min_accuracy_gain=min_accuracy_gain).name
 
 
 class Trainer:
@@ -121,11 +228,7 @@ class Trainer:
     ``callback(history)``, if given, is called after the untrained evaluation and after
     every epoch, e.g. to redraw the curves while training goes on. ``blas_threads``
     caps numpy's BLAS threads while training (see :func:`limit_blas_threads`).
-
-    In the browser edition (Pyodide), where numpy has no fast BLAS and a step takes about
-    20 times as long, a run of more than ``BROWSER_MAX_ITERATIONS`` iterations keeps its
-    epochs but trains on the first training images only, so that it stays under that
-    many iterations; ``train()`` says so in one printed sentence. Natively nothing changes.
+    Every epoch is :func:`train_epoch`, the one training loop of nnlib.
     """
 
     def __init__(
@@ -155,29 +258,11 @@ class Trainer:
         self.x_test, self.t_test = (
             (None, None) if x_test is None else _dataset(x_test, t_test, dtype, "test")
         )
-        self.browser_note = self._browser_trim()
         self.seed = check_seed(seed)
         self.progress = progress
         self.callback = callback
         self.blas_threads = blas_threads
         self.history = History()
-
-    def _browser_trim(self) -> str:
-        """In the browser edition, shorten a long run (see the class docstring); the note."""
-        full = self.epochs * self.iterations_per_epoch
-        if not IN_BROWSER or full <= BROWSER_MAX_ITERATIONS:
-            return ""
-        keep = max(BROWSER_MAX_ITERATIONS // self.epochs, 1) * self.batch_size
-        note = (f"In the browser numpy has no fast matrix library, so this run trains on the "
-                f"first {keep:,} of the {len(self.x_train):,} training images")
-        self.x_train, self.t_train = self.x_train[:keep], self.t_train[:keep]
-        if self.x_test is not None and len(self.x_test) > BROWSER_MAX_TEST:
-            note += (f" and tests on the first {BROWSER_MAX_TEST:,} of the "
-                     f"{len(self.x_test):,} test images")
-            self.x_test = self.x_test[:BROWSER_MAX_TEST]
-            self.t_test = self.t_test[:BROWSER_MAX_TEST]
-        return (f"{note} ({self.epochs * self.iterations_per_epoch:,} iterations instead of "
-                f"{full:,}); run the notebook natively for the full run.")
 
     @property
     def iterations_per_epoch(self) -> int:
@@ -203,8 +288,6 @@ class Trainer:
 
     def train(self) -> History:
         """Run the loop and return the :class:`History` (also kept as ``self.history``)."""
-        if self.browser_note:
-            print(self.browser_note)
         per_epoch = self.iterations_per_epoch
         self.history = history = History(iterations_per_epoch=per_epoch)
         start = time.perf_counter()
@@ -221,30 +304,24 @@ class Trainer:
 
     def _loop(self, history: History, per_epoch: int) -> None:
         rng = np.random.default_rng(self.seed)
-        network, update, losses = self.network, self.optimizer.update, history.loss
-        x, t, n, batch = self.x_train, self.t_train, len(self.x_train), self.batch_size
         self._evaluate()
         bar = self._progress_bar(total=self.epochs * per_epoch)
         chunk = max(per_epoch // 20, 1)  # the bar moves in about 20 steps per epoch
-        loss = 0.0
+
+        def after_step(i: int) -> None:
+            if (i + 1) % chunk == 0 or i + 1 == per_epoch:
+                bar.update((i + 1) % chunk or chunk)
+
         try:
             for epoch in range(1, self.epochs + 1):
-                with np.errstate(all="ignore"):  # overflow shows up below as a non-finite loss
-                    for i in range(per_epoch):
-                        index = rng.integers(0, n, batch)
-                        grads = network.gradient(x[index], t[index])
-                        loss = network.last_loss
-                        losses.append(loss)
-                        if not math.isfinite(loss):
-                            break
-                        update(network.params, grads)
-                        if (i + 1) % chunk == 0 or i + 1 == per_epoch:
-                            bar.update((i + 1) % chunk or chunk)
-                if not math.isfinite(loss):
-                    history.status = "diverged"
+                if not train_epoch(self.network, self.optimizer, self.x_train, self.t_train,
+                                   batch_size=self.batch_size, iterations=per_epoch, rng=rng,
+                                   losses=history.loss, after_step=after_step):
+                    ending = how_run_ended(history.loss)
+                    history.status = ending.name
                     history.message = (
-                        f"diverged: the loss became {loss} at iteration {len(losses)} "
-                        f"(epoch {epoch}) with {self.optimizer!r}; stopped there. "
+                        f"{ending.name}: {ending.reason} (epoch {epoch}) with "
+                        f"{self.optimizer!r}; stopped there. "
                         "Try a smaller learning rate or a smaller weight_init_std."
                     )
                     break
@@ -254,7 +331,8 @@ class Trainer:
 
 
 def _dataset(x: ArrayLike, t: ArrayLike, dtype: np.dtype, name: str) -> tuple[NDArray, NDArray]:
-    """Check a data set once, before the loop, and convert x to the network's dtype."""
+    """Check a data set once, before the loop, and convert x to the network's dtype: NaN,
+    inf or values too large for that dtype are said here, not called divergence later."""
     x, t = as_array(x, f"x_{name}"), as_array(t, f"t_{name}")
     if x.dtype.kind not in "biuf":
         raise TypeError(f"x_{name} must be a real numeric array, got dtype {x.dtype}")
@@ -265,9 +343,4 @@ def _dataset(x: ArrayLike, t: ArrayLike, dtype: np.dtype, name: str) -> tuple[ND
     if t.ndim == 0 or len(t) != len(x):
         labels = "no labels (a single number)" if t.ndim == 0 else f"{len(t)} labels"
         raise ValueError(f"x_{name} has {len(x)} samples but t_{name} has {labels}")
-    with np.errstate(over="ignore", invalid="ignore"):
-        x = np.ascontiguousarray(x, dtype=dtype)
-    if not np.isfinite(x).all():  # checked once here, so that NaN data is not called divergence
-        raise ValueError(f"x_{name} contains NaN or inf (or values too large for {dtype}); "
-                         "every value of the data must be finite")
-    return x, t
+    return np.ascontiguousarray(data_array(x, dtype, f"x_{name}")), t

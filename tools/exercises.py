@@ -1,6 +1,6 @@
 """Write each chapter's exercise cells from its solutions notebook, the one source.
 
-``chapters/solutions/NN_x.ipynb`` holds the exercises with their answers. Every cell of
+``chapters/solutions/NN_x_solutions.ipynb`` holds the exercises with their answers. Every cell of
 an exercise carries the tag ``exercise``; inside a code cell, each answer sits between
 nbgrader-style markers::
 
@@ -35,6 +35,9 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = ROOT / "chapters"
 SOLUTIONS = CHAPTERS / "solutions"
+#: A solutions notebook is named after its chapter plus this ending, so that JupyterLab's
+#: tabs tell the two apart.
+SUFFIX = "_solutions.ipynb"
 TAG = "exercise"
 HEADING = "## Exercises"
 STUB = 'raise NotImplementedError("your code here")'
@@ -114,7 +117,8 @@ def _comparable(notebook: nbformat.NotebookNode, path: Path) -> list[tuple[str, 
 
 def pairs() -> list[tuple[Path, Path]]:
     """(chapter, solutions) for every chapter that has a solutions notebook."""
-    return [(CHAPTERS / path.name, path) for path in sorted(SOLUTIONS.glob("*.ipynb"))]
+    return [(CHAPTERS / path.name.replace(SUFFIX, ".ipynb"), path)
+            for path in sorted(SOLUTIONS.glob(f"*{SUFFIX}"))]
 
 
 def differences(chapter_path: Path, solutions_path: Path) -> bool:

@@ -257,3 +257,17 @@ def test_explorer_extremes_stay_clean(values):
 
 def test_explorer_picture_is_sharp_and_fits_a_laptop_screen():
     assert picture_problems(perceptron_explorer()) == []
+
+
+def test_dot_shapes_picture_labels_the_shapes_and_refuses_a_mismatch():
+    import matplotlib.pyplot as plt
+
+    from nnlib.chapters.ch01_perceptron_to_network.plots import plot_dot_shapes
+
+    fig = plot_dot_shapes((2, 3), (3, 4))
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert "A (2, 3)" in texts and "B (3, 4)" in texts and "np.dot(A, B) (2, 4)" in texts
+    assert "3 columns" in texts
+    plt.close(fig)
+    with pytest.raises(ValueError, match="columns must equal"):
+        plot_dot_shapes((2, 3), (2, 2))

@@ -267,3 +267,104 @@ def test_explorer_rejects_logits_that_are_not_a_vector(logits):
 
 def test_explorer_picture_is_sharp_and_fits_a_laptop_screen():
     assert picture_problems(softmax_overflow_explorer()) == []
+
+
+# --- §3.6: the plot of the naive curves, and handwritten digits -----------------------------
+
+def test_naive_float32_curve_is_not_hidden_under_the_float64_curve():
+    import matplotlib.pyplot as plt
+
+    from nnlib.chapters.ch03_softmax_overflow.plots import plot_softmax_by_scale
+
+    fig = plot_softmax_by_scale(np.array([1010, 1000, 990]), np.geomspace(0.01, 10, 50))
+    lines = {line.get_label(): line for line in fig.axes[0].get_lines()}
+    f32, f64 = lines["naive, float32"], lines["naive, float64"]
+    # the two coincide where both work: the lower one (float32, drawn first) must be wider,
+    # and the upper one dashed, so that both show
+    assert f32.get_zorder() <= f64.get_zorder()
+    assert f32.get_linewidth() >= 2 * f64.get_linewidth()
+    assert f64.get_linestyle() != "-"
+    plt.close(fig)
+
+
+def _independent_forward(network, x):
+    """The book's §3.6.2 network in float64, from the formulas (softmax per row)."""
+    h = np.asarray(x, dtype=np.float64)
+    for i in (1, 2):
+        h = 1 / (1 + np.exp(-(h @ network[f"W{i}"].astype(np.float64) + network[f"b{i}"])))
+    a = h @ network["W3"].astype(np.float64) + network["b3"]
+    e = np.exp(a - a.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+@pytest.fixture(scope="module")
+def digits():
+    from nnlib.datasets import load_mnist
+    from nnlib.sample_weight import load_sample_weight
+
+    _, (x, t) = load_mnist(normalize=True, flatten=True)
+    return load_sample_weight(), x[:500], t[:500]
+
+
+def test_predict_matches_the_formulas_for_one_image_and_a_batch(digits):
+    from nnlib.chapters.ch03_softmax_overflow.digits import predict
+
+    network, x, _ = digits
+    np.testing.assert_allclose(predict(network, x[0]), _independent_forward(network, x[0]),
+                               rtol=1e-5, atol=1e-7)
+    batch = predict(network, x[:100])
+    assert batch.shape == (100, 10)
+    np.testing.assert_allclose(batch.sum(axis=1), 1, rtol=1e-5)
+    np.testing.assert_allclose(batch, _independent_forward(network, x[:100]), rtol=1e-4,
+                               atol=1e-6)
+
+
+@pytest.mark.parametrize("batch_size", [1, 7, 100, 499, 500, 1000])
+def test_accuracy_is_the_same_for_every_batch_size(digits, batch_size):
+    from nnlib.chapters.ch03_softmax_overflow.digits import accuracy
+
+    network, x, t = digits
+    expected = np.mean(_independent_forward(network, x).argmax(axis=1) == t)
+    assert accuracy(network, x, t, batch_size=batch_size) == pytest.approx(expected, abs=1e-12)
+
+
+def test_time_inference_reports_both_timings_and_their_ratio(digits):
+    from nnlib.chapters.ch03_softmax_overflow.digits import time_inference
+
+    network, x, _ = digits
+    timing = time_inference(network, x[:200], batch_size=100, repeats=1)
+    assert set(timing) == {"one_at_a_time", "batched", "ratio"}
+    assert timing["one_at_a_time"] > 0 and timing["batched"] > 0
+    assert timing["ratio"] == pytest.approx(timing["one_at_a_time"] / timing["batched"])
+
+
+def test_digit_functions_name_what_is_wrong(digits):
+    from nnlib.chapters.ch03_softmax_overflow.digits import accuracy, predict
+
+    network, x, t = digits
+    with pytest.raises(TypeError, match="network"):
+        predict([1, 2], x[0])
+    with pytest.raises(ValueError, match="784"):
+        predict(network, x[0, :100])
+    with pytest.raises(ValueError, match="one label per row"):
+        accuracy(network, x[:10], t[:9])
+    with pytest.raises(ValueError, match="batch_size"):
+        accuracy(network, x[:10], t[:10], batch_size=0)
+
+
+def test_digit_predictions_plot_marks_mistakes_in_red(digits):
+    import matplotlib.pyplot as plt
+
+    from nnlib.chapters.ch03_softmax_overflow.digits import predict
+    from nnlib.chapters.ch03_softmax_overflow.plots import plot_digit_predictions
+
+    network, x, t = digits
+    y = predict(network, x[:16])
+    fig = plot_digit_predictions(x[:16], t[:16], y)
+    titles = [ax.title for ax in fig.axes if ax.get_title()]
+    assert len(titles) == 16
+    wrong = int(np.sum(y.argmax(axis=1) != t[:16]))
+    assert sum(title.get_color() == "tab:red" for title in titles) == wrong
+    plt.close(fig)
+    with pytest.raises(ValueError, match="784"):
+        plot_digit_predictions(x[:2, :10], t[:2], y[:2])

@@ -19,6 +19,7 @@ from nnlib.chapters.ch06_backprop.graphs import (
     chain_rule_example,
     shopping_apple,
     shopping_apple_orange,
+    sigmoid_graph,
 )
 from nnlib.chapters.ch06_backprop.plots import (
     BACKWARD_COLOR,
@@ -327,3 +328,29 @@ def test_two_layer_net_passes_the_gradient_check():
     rows = gradient_errors(net.numerical_gradient(x, t), net.gradient(x, t))
     assert [r.name for r in rows] == ["W1", "b1", "W2", "b2"]
     assert max(r.max_rel for r in rows) < 1e-5  # floor ~ delta / p(right class), see chapter 06
+
+
+@pytest.mark.parametrize("x", [-3.0, -0.5, 0.0, 1.0, 4.0])
+def test_sigmoid_graph_backward_is_the_slope_of_the_sigmoid(x):
+    """The book's §5.5.2 graph: what reaches x is y (1 - y), checked against a central
+    difference of the sigmoid and against the closed form; each node's value is its own."""
+    g = sigmoid_graph(x)
+    y = 1 / (1 + np.exp(-x))
+    assert g.value("div") == pytest.approx(y, rel=1e-12)
+    assert g.value("mul") == -x
+    assert g.value("exp") == pytest.approx(np.exp(-x), rel=1e-12)
+    assert g.grad("x") == pytest.approx(y * (1 - y), rel=1e-12)
+    assert g.grad("x") == pytest.approx(numerical_diff(lambda v: 1 / (1 + np.exp(-v)), x),
+                                        rel=1e-7)
+    assert g.grad("add") == pytest.approx(-y**2, rel=1e-12)  # the / node: -1/u² = -y²
+
+
+def test_sigmoid_graph_draws_every_derivative_but_the_constants():
+    g = sigmoid_graph(1.0)
+    fig = plot_computational_graph(g)
+    red = [s for s, c in _texts(fig) if c == mcolors.to_hex(BACKWARD_COLOR) and s]
+    assert len(red) == sum(edge.backward is not None for edge in g.edges) == 5
+    assert f"{g.grad('x'):.6g}" in red
+    plt.close(fig)
+    with pytest.raises(ValueError, match="x"):
+        sigmoid_graph(np.array([1.0, 2.0]))

@@ -198,3 +198,29 @@ def test_initial_networks_cache_stays_small(explorer):
     for seed in range(10):
         explorer.controls["seed"].value = seed
     assert len(explorer._initial) <= 8
+
+
+def test_a_long_run_in_the_browser_trains_on_fewer_images_and_says_so():
+    from nnlib.chapters.ch07_training_mnist.browser import (
+        BROWSER_MAX_ITERATIONS,
+        BROWSER_MAX_TEST,
+        fit_to_browser,
+    )
+
+    rng = np.random.default_rng(0)
+    data = (rng.standard_normal((5_000, 4)), rng.integers(0, 2, 5_000),
+            rng.standard_normal((3_000, 4)), rng.integers(0, 2, 3_000))
+    same, note = fit_to_browser(*data, epochs=50, batch_size=100, in_browser=False)
+    assert note == "" and all(a is b for a, b in zip(same, data, strict=True))
+    same, note = fit_to_browser(*data, epochs=20, batch_size=100, in_browser=True)
+    assert note == "" and len(same[0]) == 5_000  # 1,000 iterations: within the budget
+    (x, t, x_test, t_test), note = fit_to_browser(*data, epochs=50, batch_size=100,
+                                                  in_browser=True)
+    assert len(x) == len(t) == 2_000  # 20 iterations per epoch, 1,000 in all
+    assert 50 * (len(x) // 100) == BROWSER_MAX_ITERATIONS
+    assert len(x_test) == len(t_test) == BROWSER_MAX_TEST == 2_000
+    assert note == (
+        "In the browser numpy has no fast matrix library, so this run trains on the first "
+        "2,000 of the 5,000 training images and tests on the first 2,000 of the 3,000 test "
+        "images (1,000 iterations instead of 2,500); run the notebook natively for the full "
+        "run.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import numpy as np
 import pytest
 
@@ -93,12 +95,16 @@ def test_data_bad_inputs(call, error, word):
 
 
 def _penalised_loss(training, x, t):
+    """Cross-entropy of softmax(scores) plus the chosen penalty, written out here."""
     net = training.net
-    loss = net.loss(x, t)  # includes the L2 weight decay when the net has a λ
-    if training.regularization == "L1":
-        loss += training.rate * sum(np.abs(net.params[n]).sum() for n in net.param_names
-                                    if n.startswith("W"))
-    return loss
+    weights = [net.params[n] for n in net.param_names if n.startswith("W")]
+    penalty = {"none": 0.0,
+               "L1": training.rate * sum(np.abs(W).sum() for W in weights),
+               "L2": 0.5 * training.rate * sum((W**2).sum() for W in weights)}
+    scores = net.predict(x)
+    e = np.exp(scores - scores.max(axis=1, keepdims=True))
+    y = e / e.sum(axis=1, keepdims=True)
+    return -np.mean(np.log(y[np.arange(len(t)), t] + 1e-7)) + penalty[training.regularization]
 
 
 @pytest.mark.parametrize(("regularization", "activation"),
@@ -110,7 +116,7 @@ def test_traced_step_is_an_sgd_step_on_the_regularised_loss(regularization, acti
     x, t = training.x_train[:6], training.t_train[:6]
     for name in ("b1", "b2", "b3"):  # off ReLU's kink at 0, where central differences straddle it
         net.params[name] += 0.05
-    training._set_weight_decay()
+    training.apply_settings()
     before = {n: p.copy() for n, p in net.params.items()}
     expected = {n: numerical_gradient(lambda _: _penalised_loss(training, x, t), net.params[n])
                 for n in net.param_names}
@@ -272,7 +278,7 @@ def test_look_inside_shows_one_neurons_step():
 def test_the_saved_picture_is_a_png_of_the_first_state():
     explorer = playground(epochs=5)
     bundle = explorer._repr_mimebundle_()
-    assert bundle is None or bundle["image/png"]
+    assert base64.b64decode(bundle["image/png"]).startswith(b"\x89PNG")
     assert explorer.canvas.png().startswith(b"\x89PNG")
     assert explorer.canvas.image.format == "jpeg"
 
@@ -289,3 +295,23 @@ def test_the_saved_picture_is_a_png_of_the_first_state():
 def test_playground_rejects_bad_settings(config, error, word):
     with pytest.raises(error, match=word):
         playground(**config)
+
+
+def test_boundary_pictures_have_a_legend_for_classes_and_train_test_edges():
+    """Issue 18: the class colours and the white (train) / black (test) edges are explained."""
+    import matplotlib.colors as mcolors
+    import matplotlib.pyplot as plt
+
+    from nnlib.chapters.ch08_playground.plots import CLASS_COLOURS, plot_boundaries
+
+    training = make_training("xor", points=60)
+    fig = plot_boundaries([("xor", training, ["x1", "x2"])])
+    (legend,) = fig.legends
+    labels = [text.get_text() for text in legend.get_texts()]
+    assert labels == ["class 0", "class 1", "training point (white edge)",
+                      "test point (black edge)"]
+    handles = legend.legend_handles
+    assert [mcolors.to_hex(h.get_markerfacecolor()) for h in handles[:2]] == list(CLASS_COLOURS)
+    assert [mcolors.to_hex(h.get_markeredgecolor()) for h in handles[2:]] == ["#ffffff",
+                                                                              "#000000"]
+    plt.close(fig)

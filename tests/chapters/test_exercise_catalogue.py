@@ -16,8 +16,6 @@ import pytest
 from support import exercise_checks
 
 from nnlib.gradient import numerical_gradient
-from nnlib.layers import AddLayer, Affine, MulLayer, Relu, Sigmoid, SoftmaxWithLoss
-from nnlib.optimizers import SGD
 
 ex = exercise_checks()
 
@@ -1006,6 +1004,403 @@ def test_ch09_references_keep_their_state_between_calls():
     np.testing.assert_allclose(params["w"], [0.1], rtol=1e-6)
 
 
+# --- chapter 01: the book's gates (§2.3, §2.5) and forward pass (§3.4.3) -------------------
+
+def _perceptron(x1, x2, w1, w2, b):
+    """The book's §2.3.3 gate body: np.sum(w * x) + b, then 0 or 1."""
+    tmp = np.sum(np.array([w1, w2]) * np.array([x1, x2])) + b
+    return 0 if tmp <= 0 else 1
+
+
+@wrong("check_and_gate", "that is OR, not AND; move the bias")
+def and_with_or_bias(x1, x2):
+    return _perceptron(x1, x2, 0.5, 0.5, -0.2)
+
+
+@wrong("check_and_gate", "every output is flipped (NAND)")
+def and_flipped(x1, x2):
+    return _perceptron(x1, x2, -0.5, -0.5, 0.7)
+
+
+@wrong("check_and_gate", "that looks like the weighted sum itself")
+def and_returns_sum(x1, x2):
+    return np.sum(np.array([0.5, 0.5]) * np.array([x1, x2])) - 0.7
+
+
+@wrong("check_and_gate", "expected one number, 0 or 1: sum the weighted inputs")
+def and_without_sum(x1, x2):
+    return np.array([0.5, 0.5]) * np.array([x1, x2]) - 0.7 > 0
+
+
+@wrong("check_and_gate", "that is always 1, not AND")
+def and_bias_sign(x1, x2):
+    return _perceptron(x1, x2, 0.5, 0.5, 0.7)
+
+
+@wrong("check_and_gate", "did you forget `return`?")
+def and_prints(x1, x2):
+    print(_perceptron(x1, x2, 0.5, 0.5, -0.7))
+
+
+@wrong("check_nand_gate", "every output is flipped (AND)")
+def nand_with_and_weights(x1, x2):
+    return _perceptron(x1, x2, 0.5, 0.5, -0.7)
+
+
+@wrong("check_nand_gate", "that is NOR, not NAND")
+def nand_small_bias(x1, x2):
+    return _perceptron(x1, x2, -0.5, -0.5, 0.2)
+
+
+@wrong("check_nand_gate", "that looks like the weighted sum itself")
+def nand_returns_sum(x1, x2):
+    return np.sum(np.array([-0.5, -0.5]) * np.array([x1, x2])) + 0.7
+
+
+@wrong("check_nand_gate", "that is always 1, not NAND")
+def nand_greater_equal(x1, x2):
+    tmp = np.sum(np.array([-0.5, -0.5]) * np.array([x1, x2])) + 1.0
+    return 1 if tmp >= 0 else 0
+
+
+@wrong("check_or_gate", "that is AND, not OR")
+def or_with_and_bias(x1, x2):
+    return _perceptron(x1, x2, 0.5, 0.5, -0.7)
+
+
+@wrong("check_or_gate", "every output is flipped (NOR)")
+def or_flipped(x1, x2):
+    return _perceptron(x1, x2, -0.5, -0.5, 0.2)
+
+
+@wrong("check_or_gate", "that looks like the weighted sum itself")
+def or_returns_sum(x1, x2):
+    return 0.5 * x1 + 0.5 * x2 - 0.2
+
+
+@wrong("check_or_gate", "that is x1 (copies x1), not OR")
+def or_one_weight(x1, x2):
+    return _perceptron(x1, x2, 0.5, 0.0, -0.2)
+
+
+@wrong("check_xor_gate", "that is always 1. XOR is 1 for exactly one input")
+def xor_or_outside(x1, x2):
+    return or_reference(nand_reference(x1, x2), or_reference(x1, x2))
+
+
+@wrong("check_xor_gate", "that is XNOR. XOR is 1 for exactly one input")
+def xor_nand_outside(x1, x2):
+    return nand_reference(nand_reference(x1, x2), or_reference(x1, x2))
+
+
+@wrong("check_xor_gate", "that is OR. XOR is 1 for exactly one input")
+def xor_one_perceptron(x1, x2):
+    return _perceptron(x1, x2, 1.0, 1.0, -0.5)
+
+
+@wrong("check_xor_gate", "that is AND. XOR is 1 for exactly one input")
+def xor_and_of_and(x1, x2):
+    return and_reference(and_reference(x1, x2), or_reference(x1, x2))
+
+
+@wrong("check_xor_gate", "that looks like the weighted sum itself")
+def xor_adds(x1, x2):
+    return x1 + x2
+
+
+def and_reference(x1, x2):
+    return int(x1 == 1 and x2 == 1)
+
+
+def nand_reference(x1, x2):
+    return 1 - and_reference(x1, x2)
+
+
+def or_reference(x1, x2):
+    return int(x1 == 1 or x2 == 1)
+
+
+def _forward_slip(network, x, *, hidden=None, output=None, second=True, bias2=True,
+                  transpose3=False):
+    def sig(a):
+        return 1 / (1 + np.exp(-a))
+
+    hidden = hidden or sig
+    z1 = hidden(np.dot(x, network["W1"]) + network["b1"])
+    a2 = np.dot(z1, network["W2"]) + (network["b2"] if bias2 else 0)
+    z2 = hidden(a2) if second else a2
+    a3 = np.dot(z2, network["W3"].T if transpose3 else network["W3"]) + network["b3"]
+    return output(a3) if output else a3
+
+
+@wrong("check_forward", "the output layer applies sigmoid")
+def forward_sigmoid_output(network, x):
+    return _forward_slip(network, x, output=lambda a: 1 / (1 + np.exp(-a)))
+
+
+@wrong("check_forward", "the output layer applies softmax")
+def forward_softmax_output(network, x):
+    def softmax(a):
+        e = np.exp(a - a.max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True)
+
+    return _forward_slip(network, x, output=softmax)
+
+
+@wrong("check_forward", "layer 2 skips its activation")
+def forward_no_z2(network, x):
+    return _forward_slip(network, x, second=False)
+
+
+@wrong("check_forward", "the hidden layers use ReLU")
+def forward_relu(network, x):
+    return _forward_slip(network, x, hidden=lambda a: np.maximum(0, a))
+
+
+@wrong("check_forward", "b2 was not added")
+def forward_no_b2(network, x):
+    return _forward_slip(network, x, bias2=False)
+
+
+@wrong("check_forward", "W3 was transposed")
+def forward_w3_transposed(network, x):
+    return _forward_slip(network, x, transpose3=True)
+
+
+@wrong("check_forward", "the shapes do not chain: write np.dot(x, W1) (x first)")
+def forward_w_first(network, x):
+    a1 = np.dot(network["W1"], x) + network["b1"]
+    return a1
+
+
+# --- chapter 03: the book's §3.6 predict and its accuracy by batches ----------------------
+
+def _predict_slip(network, x, *, hidden=None, output="softmax", second=True):
+    def sig(a):
+        return 1 / (1 + np.exp(-a))
+
+    def softmax_rows(a):
+        e = np.exp(a - a.max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True)
+
+    def softmax_book_352(a):  # §3.5.2, as printed: one max and one sum for the whole array
+        c = np.max(a)
+        exp_a = np.exp(a - c)
+        return exp_a / np.sum(exp_a)
+
+    hidden = hidden or sig
+    z1 = hidden(np.dot(x, network["W1"]) + network["b1"])
+    a2 = np.dot(z1, network["W2"]) + network["b2"]
+    z2 = hidden(a2) if second else a2
+    a3 = np.dot(z2, network["W3"]) + network["b3"]
+    return {"softmax": softmax_rows, "book": softmax_book_352, "none": lambda a: a,
+            "sigmoid": sig}[output](a3)
+
+
+def predict_reference(network, x):
+    return _predict_slip(network, x)
+
+
+@wrong("check_predict", "softmax is missing")
+def predict_no_softmax(network, x):
+    return _predict_slip(network, x, output="none")
+
+
+@wrong("check_predict", "That is the book's §3.5.2 softmax")
+def predict_book_352_softmax(network, x):
+    return _predict_slip(network, x, output="book")
+
+
+@wrong("check_predict", "the output layer applies sigmoid")
+def predict_sigmoid_output(network, x):
+    return _predict_slip(network, x, output="sigmoid")
+
+
+@wrong("check_predict", "the hidden layers use ReLU")
+def predict_relu(network, x):
+    return _predict_slip(network, x, hidden=lambda a: np.maximum(0, a))
+
+
+@wrong("check_predict", "layer 2 skips its activation")
+def predict_no_z2(network, x):
+    return _predict_slip(network, x, second=False)
+
+
+def accuracy_reference(network, x, t, batch_size=100):
+    """Independent of the batches: predict all rows at once, count, divide."""
+    return float(np.mean(np.argmax(predict_reference(network, x), axis=1) == t))
+
+
+def _batch_hits(network, x, t, batch_size, compare):
+    hits = 0
+    for i in range(0, len(x), batch_size):
+        hits += int(np.sum(compare(predict_reference(network, x[i:i + batch_size]), t, i)))
+    return hits
+
+
+@wrong("check_batch_accuracy", "that is the number of right answers")
+def accuracy_count(network, x, t, batch_size=100):
+    return _batch_hits(network, x, t, batch_size,
+                       lambda y, t, i: np.argmax(y, axis=1) == t[i:i + batch_size])
+
+
+@wrong("check_batch_accuracy", "divided by the number of batches")
+def accuracy_per_batch(network, x, t, batch_size=100):
+    hits = accuracy_count(network, x, t, batch_size)
+    return hits / len(range(0, len(x), batch_size))
+
+
+@wrong("check_batch_accuracy", "np.argmax(y_batch) without axis=1")
+def accuracy_flat_argmax(network, x, t, batch_size=100):
+    hits = _batch_hits(network, x, t, batch_size,
+                       lambda y, t, i: np.argmax(y) == t[i:i + batch_size])
+    return hits / len(x)
+
+
+@wrong("check_batch_accuracy", "compared with one label t[i]")
+def accuracy_one_label(network, x, t, batch_size=100):
+    hits = _batch_hits(network, x, t, batch_size,
+                       lambda y, t, i: np.argmax(y, axis=1) == t[i])
+    return hits / len(x)
+
+
+@wrong("check_batch_accuracy", "the last, shorter batch was left out")
+def accuracy_drops_last_batch(network, x, t, batch_size=100):
+    hits = 0
+    for k in range(len(x) // batch_size):
+        y = predict_reference(network, x[k * batch_size:(k + 1) * batch_size])
+        hits += np.sum(np.argmax(y, axis=1) == t[k * batch_size:(k + 1) * batch_size])
+    return hits / len(x)
+
+
+@wrong("check_batch_accuracy", "// is floor division")
+def accuracy_floor(network, x, t, batch_size=100):
+    return accuracy_count(network, x, t, batch_size) // len(x)
+
+
+def book_and(x1, x2):
+    """The book's §2.3.3 AND, typed as printed."""
+    x = np.array([x1, x2])
+    w = np.array([0.5, 0.5])
+    b = -0.7
+    tmp = np.sum(w * x) + b
+    if tmp <= 0:
+        return 0
+    else:
+        return 1
+
+
+def book_nand(x1, x2):
+    """The book's §2.3.3 NAND."""
+    x = np.array([x1, x2])
+    w = np.array([-0.5, -0.5])
+    b = 0.7
+    tmp = np.sum(w * x) + b
+    if tmp <= 0:
+        return 0
+    else:
+        return 1
+
+
+def book_or(x1, x2):
+    """The book's §2.3.3 OR."""
+    x = np.array([x1, x2])
+    w = np.array([0.5, 0.5])
+    b = -0.2
+    tmp = np.sum(w * x) + b
+    if tmp <= 0:
+        return 0
+    else:
+        return 1
+
+
+def book_xor(x1, x2):
+    """The book's §2.5.2 XOR."""
+    s1 = book_nand(x1, x2)
+    s2 = book_or(x1, x2)
+    y = book_and(s1, s2)
+    return y
+
+
+def _book_sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def book_forward(network, x):
+    """The book's §3.4.3 forward, with identity_function written out."""
+    W1, W2, W3 = network['W1'], network['W2'], network['W3']
+    b1, b2, b3 = network['b1'], network['b2'], network['b3']
+    a1 = np.dot(x, W1) + b1
+    z1 = _book_sigmoid(a1)
+    a2 = np.dot(z1, W2) + b2
+    z2 = _book_sigmoid(a2)
+    a3 = np.dot(z2, W3) + b3
+    y = a3
+    return y
+
+
+def _book_common_softmax(x):
+    """The book's common/functions.py softmax (the one §3.6's code imports)."""
+    if x.ndim == 2:
+        x = x.T
+        x = x - np.max(x, axis=0)
+        y = np.exp(x) / np.sum(np.exp(x), axis=0)
+        return y.T
+    x = x - np.max(x)
+    return np.exp(x) / np.sum(np.exp(x))
+
+
+def book_predict(network, x):
+    """The book's §3.6.2 predict."""
+    W1, W2, W3 = network['W1'], network['W2'], network['W3']
+    b1, b2, b3 = network['b1'], network['b2'], network['b3']
+    a1 = np.dot(x, W1) + b1
+    z1 = _book_sigmoid(a1)
+    a2 = np.dot(z1, W2) + b2
+    z2 = _book_sigmoid(a2)
+    a3 = np.dot(z2, W3) + b3
+    y = _book_common_softmax(a3)
+    return y
+
+
+def book_batch_accuracy(network, x, t, batch_size=100):
+    """The book's §3.6.3 loop, as a function (the book runs it as a script)."""
+    accuracy_cnt = 0
+    for i in range(0, len(x), batch_size):
+        x_batch = x[i:i + batch_size]
+        y_batch = book_predict(network, x_batch)
+        p = np.argmax(y_batch, axis=1)
+        accuracy_cnt += np.sum(p == t[i:i + batch_size])
+    return float(accuracy_cnt) / len(x)
+
+
+BOOK_VERSIONS_CH01_CH03 = {
+    "check_and_gate": book_and,
+    "check_nand_gate": book_nand,
+    "check_or_gate": book_or,
+    "check_xor_gate": book_xor,
+    "check_forward": book_forward,
+    "check_predict": book_predict,
+    "check_batch_accuracy": book_batch_accuracy,
+}
+
+REFERENCES_CH01_CH03 = {
+    "check_and_gate": and_reference,
+    "check_nand_gate": nand_reference,
+    "check_or_gate": or_reference,
+    "check_xor_gate": lambda x1, x2: int(x1 != x2),
+    "check_forward": lambda network, x: _forward_slip(network, x),
+    "check_predict": predict_reference,
+    "check_batch_accuracy": accuracy_reference,
+}
+
+
+@pytest.mark.parametrize("check", sorted(BOOK_VERSIONS_CH01_CH03))
+def test_the_books_gates_forward_and_predict_pass_as_printed(check):
+    verdict = getattr(ex, check).verdict(BOOK_VERSIONS_CH01_CH03[check])
+    assert verdict.passed, verdict
+
+
 # --- the book's own code, typed from the book: it passes where the exercise asks what the book
 # does (the failing book versions are wrong attempts above, with a message naming the book) ---
 
@@ -1059,6 +1454,76 @@ def test_the_books_softmax_fails_only_on_a_batch_and_the_message_says_why():
 
 # --- the tests -----------------------------------------------------------------------------
 
+# --- independent references: each written here from the book's formulas, not nnlib's classes --
+
+
+class MulReference:
+    def forward(self, x, y):
+        self.x, self.y = x, y
+        return x * y
+
+    def backward(self, dout):
+        return dout * self.y, dout * self.x
+
+
+class AddReference:
+    def forward(self, x, y):
+        return x + y
+
+    def backward(self, dout):
+        return dout * 1, dout * 1
+
+
+class ReluReference:
+    def forward(self, x):
+        self.mask = x <= 0
+        return np.where(self.mask, 0.0, x)
+
+    def backward(self, dout):
+        return np.where(self.mask, 0.0, dout)  # a new array: dout left as it was
+
+
+class SigmoidReference:
+    def forward(self, x):
+        self.out = 1 / (1 + np.exp(-x))
+        return self.out
+
+    def backward(self, dout):
+        return dout * (1.0 - self.out) * self.out
+
+
+class AffineReference:
+    def __init__(self, W, b):
+        self.W, self.b = W, b
+
+    def forward(self, x):
+        self.x = x
+        return x @ self.W + self.b
+
+    def backward(self, dout):
+        self.dW, self.db = self.x.T @ dout, dout.sum(axis=0)
+        return dout @ self.W.T
+
+
+class SoftmaxWithLossReference:
+    def forward(self, x, t):
+        x = np.atleast_2d(x)
+        e = np.exp(x - x.max(axis=1, keepdims=True))
+        self.y = e / e.sum(axis=1, keepdims=True)
+        self.t = np.asarray(t).reshape(len(x), -1)
+        if self.t.shape[1] == 1:  # labels: one-hot rows
+            self.t = np.eye(x.shape[1])[self.t[:, 0]]
+        return -np.sum(self.t * np.log(self.y + 1e-7)) / len(x)
+
+    def backward(self, dout=1):
+        return (self.y - self.t) * dout / len(self.y)
+
+
+def sgd_reference(params, grads, lr=0.1):
+    for key in grads:
+        params[key] -= lr * grads[key]
+
+
 REFERENCES = {
     "check_step_function": lambda x: (x > 0).astype(int),
     "check_sigmoid": lambda x: 1 / (1 + np.exp(-x)),
@@ -1071,16 +1536,19 @@ REFERENCES = {
     "check_numerical_diff": lambda f, x, h=1e-4: (f(x + h) - f(x - h)) / (2 * h),
     "check_numerical_gradient": lambda f, x: _gradient(f, x),
     "check_gradient_descent_step": lambda f, x, lr=0.1: x - lr * _grad(f, x),
-    "check_mul_layer": MulLayer,
-    "check_add_layer": AddLayer,
-    "check_relu_layer": Relu,
-    "check_sigmoid_layer": Sigmoid,
-    "check_affine_layer": Affine,
-    "check_softmax_with_loss": SoftmaxWithLoss,
-    "check_sgd_update": lambda params, grads, lr=0.1: SGD(lr).update(params, grads),
+    "check_mul_layer": MulReference,
+    "check_add_layer": AddReference,
+    "check_relu_layer": ReluReference,
+    "check_sigmoid_layer": SigmoidReference,
+    "check_affine_layer": AffineReference,
+    "check_softmax_with_loss": SoftmaxWithLossReference,
+    "check_sgd_update": sgd_reference,
 }
 
 REFERENCES.update(CH09_REFERENCES)
+
+
+REFERENCES.update(REFERENCES_CH01_CH03)
 
 
 def _id(entry) -> str:
@@ -1116,3 +1584,403 @@ def test_verdicts_are_deterministic():
     for name, attempt, _ in CATALOGUE[:40]:
         check = getattr(ex, name)
         assert check.verdict(attempt) == check.verdict(attempt)
+
+
+# --- issue 18: the book's TwoLayerNet (§4.5.1 / §5.7.2), its training loop (§4.5.2), and the
+# playground's tanh layer and weight decay (notebook 08). References are typed from the book. ---
+
+from collections import OrderedDict  # noqa: E402
+
+
+def _book_sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def _book_softmax(x):
+    x = x - np.max(x, axis=-1, keepdims=True)
+    return np.exp(x) / np.sum(np.exp(x), axis=-1, keepdims=True)
+
+
+def _book_cross_entropy_error(y, t):
+    if t.size == y.size:
+        t = t.argmax(axis=1)
+    batch_size = y.shape[0]
+    return -np.sum(np.log(y[np.arange(batch_size), t] + 1e-7)) / batch_size
+
+
+class BookTwoLayerNet45:
+    """The book's §4.5.1 TwoLayerNet (sigmoid, softmax in predict, numerical_gradient only)."""
+
+    def __init__(self, input_size, hidden_size, output_size, weight_init_std=0.01):
+        self.params = {}
+        self.params['W1'] = weight_init_std * np.random.randn(input_size, hidden_size)  # noqa: NPY002 - the book's API
+        self.params['b1'] = np.zeros(hidden_size)
+        self.params['W2'] = weight_init_std * np.random.randn(hidden_size, output_size)  # noqa: NPY002 - the book's API
+        self.params['b2'] = np.zeros(output_size)
+
+    def predict(self, x):
+        W1, W2 = self.params['W1'], self.params['W2']
+        b1, b2 = self.params['b1'], self.params['b2']
+        a1 = np.dot(x, W1) + b1
+        z1 = _book_sigmoid(a1)
+        a2 = np.dot(z1, W2) + b2
+        return _book_softmax(a2)
+
+    def loss(self, x, t):
+        y = self.predict(x)
+        return _book_cross_entropy_error(y, t)
+
+    def accuracy(self, x, t):
+        y = self.predict(x)
+        y = np.argmax(y, axis=1)
+        t = np.argmax(t, axis=1)
+        return np.sum(y == t) / float(x.shape[0])
+
+    def numerical_gradient(self, x, t):
+        def loss_W(W):
+            return self.loss(x, t)
+
+        return {key: numerical_gradient(loss_W, self.params[key])
+                for key in ('W1', 'b1', 'W2', 'b2')}
+
+
+class BookTwoLayerNet45Fast(BookTwoLayerNet45):
+    """The book repository's ch04/two_layer_net.py adds a backprop gradient (sigmoid_grad)."""
+
+    def gradient(self, x, t):
+        W1, W2 = self.params['W1'], self.params['W2']
+        b1, b2 = self.params['b1'], self.params['b2']
+        grads = {}
+        batch_num = x.shape[0]
+        a1 = np.dot(x, W1) + b1
+        z1 = _book_sigmoid(a1)
+        a2 = np.dot(z1, W2) + b2
+        y = _book_softmax(a2)
+        dy = (y - t) / batch_num
+        grads['W2'] = np.dot(z1.T, dy)
+        grads['b2'] = np.sum(dy, axis=0)
+        dz1 = np.dot(dy, W2.T)
+        da1 = (1.0 - _book_sigmoid(a1)) * _book_sigmoid(a1) * dz1
+        grads['W1'] = np.dot(x.T, da1)
+        grads['b1'] = np.sum(da1, axis=0)
+        return grads
+
+
+class BookTwoLayerNet57:
+    """The book's §5.7.2 TwoLayerNet: layers in an OrderedDict, ReLU, backprop gradient."""
+
+    def __init__(self, input_size, hidden_size, output_size, weight_init_std=0.01):
+        self.params = {}
+        self.params['W1'] = weight_init_std * np.random.randn(input_size, hidden_size)  # noqa: NPY002 - the book's API
+        self.params['b1'] = np.zeros(hidden_size)
+        self.params['W2'] = weight_init_std * np.random.randn(hidden_size, output_size)  # noqa: NPY002 - the book's API
+        self.params['b2'] = np.zeros(output_size)
+        self.layers = OrderedDict()
+        self.layers['Affine1'] = Affine(self.params['W1'], self.params['b1'])
+        self.layers['Relu1'] = Relu()
+        self.layers['Affine2'] = Affine(self.params['W2'], self.params['b2'])
+        self.lastLayer = SoftmaxWithLoss()
+
+    def predict(self, x):
+        for layer in self.layers.values():
+            x = layer.forward(x)
+        return x
+
+    def loss(self, x, t):
+        y = self.predict(x)
+        return self.lastLayer.forward(y, t)
+
+    def accuracy(self, x, t):
+        y = self.predict(x)
+        y = np.argmax(y, axis=1)
+        if t.ndim != 1:
+            t = np.argmax(t, axis=1)
+        return np.sum(y == t) / float(x.shape[0])
+
+    def numerical_gradient(self, x, t):
+        def loss_W(W):
+            return self.loss(x, t)
+
+        return {key: numerical_gradient(loss_W, self.params[key])
+                for key in ('W1', 'b1', 'W2', 'b2')}
+
+    def gradient(self, x, t):
+        self.loss(x, t)
+        dout = self.lastLayer.backward(1)
+        for layer in reversed(list(self.layers.values())):
+            dout = layer.backward(dout)
+        return {'W1': self.layers['Affine1'].dW, 'b1': self.layers['Affine1'].db,
+                'W2': self.layers['Affine2'].dW, 'b2': self.layers['Affine2'].db}
+
+
+class _LastLayerNoBatch:
+    """Softmax with loss whose backward forgets the 1/N."""
+
+    def forward(self, x, t):
+        self.t, self.y = t, _book_softmax(x)
+        return _book_cross_entropy_error(self.y, t)
+
+    def backward(self, dout=1):
+        return self.y - self.t
+
+
+@wrong("check_two_layer_net", "is 5 times too large for a batch of 5")
+class NetNoBatchDivide(BookTwoLayerNet57):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lastLayer = _LastLayerNoBatch()
+
+
+@wrong("check_two_layer_net", "add the biases: a1 = x @ W1 + b1")
+class NetNoBias(BookTwoLayerNet45):
+    def predict(self, x):
+        z1 = _book_sigmoid(x @ self.params['W1'])
+        return _book_softmax(z1 @ self.params['W2'])
+
+
+@wrong("check_two_layer_net", "that is the count of right answers")
+class NetAccuracyCount(BookTwoLayerNet45):
+    def accuracy(self, x, t):
+        return np.sum(np.argmax(self.predict(x), axis=1) == np.argmax(t, axis=1))
+
+
+@wrong("check_two_layer_net", "apply softmax to the scores first")
+class NetLossOfScores(BookTwoLayerNet45):
+    def predict(self, x):
+        z1 = _book_sigmoid(x @ self.params['W1'] + self.params['b1'])
+        return z1 @ self.params['W2'] + self.params['b2']
+
+
+@wrong("check_two_layer_net", "is all zeros: the loss did not change")
+class NetNudgesCopies(BookTwoLayerNet45):
+    def numerical_gradient(self, x, t):
+        return {key: numerical_gradient(lambda W: self.loss(x, t), self.params[key].copy())
+                for key in ('W1', 'b1', 'W2', 'b2')}
+
+
+@wrong("check_two_layer_net", "is all zeros: start the weights at small random values")
+class NetZeroWeights(BookTwoLayerNet45):
+    def __init__(self, input_size, hidden_size, output_size, weight_init_std=0.01):
+        super().__init__(input_size, hidden_size, output_size, weight_init_std)
+        self.params['W1'] = np.zeros((input_size, hidden_size))
+        self.params['W2'] = np.zeros((hidden_size, output_size))
+
+
+@wrong("check_two_layer_net", "W1 is (input_size, hidden_size)")
+class NetTransposed(BookTwoLayerNet45):
+    def __init__(self, input_size, hidden_size, output_size, weight_init_std=0.01):
+        super().__init__(input_size, hidden_size, output_size, weight_init_std)
+        self.params['W1'] = weight_init_std * np.random.randn(hidden_size, input_size)  # noqa: NPY002 - the book's API
+
+
+@wrong("check_two_layer_net", "the hidden layer has no activation")
+class NetNoActivation(BookTwoLayerNet45):
+    def predict(self, x):
+        a1 = x @ self.params['W1'] + self.params['b1']
+        return _book_softmax(a1 @ self.params['W2'] + self.params['b2'])
+
+
+@wrong("check_two_layer_net", "divide by the batch size, the loss is the mean")
+class NetLossSum(BookTwoLayerNet45):
+    def loss(self, x, t):
+        return _book_cross_entropy_error(self.predict(x), t) * len(x)
+
+
+@wrong("check_two_layer_net", "the class has no gradient(x, t) method")
+class NetNoGradient:
+    def __init__(self, input_size, hidden_size, output_size, weight_init_std=0.01):
+        self.params = BookTwoLayerNet45(input_size, hidden_size, output_size).params
+
+
+def book_train(network, x_train, t_train, x_test, t_test, iters_num, batch_size, learning_rate):
+    """The book's §4.5.2 train_neuralnet.py loop, as a function."""
+    train_loss_list, train_acc_list, test_acc_list = [], [], []
+    train_size = x_train.shape[0]
+    iter_per_epoch = max(train_size / batch_size, 1)
+    for i in range(iters_num):
+        batch_mask = np.random.choice(train_size, batch_size)  # noqa: NPY002 - the book's API
+        x_batch = x_train[batch_mask]
+        t_batch = t_train[batch_mask]
+        grad = network.gradient(x_batch, t_batch)
+        for key in ('W1', 'b1', 'W2', 'b2'):
+            network.params[key] -= learning_rate * grad[key]
+        loss = network.loss(x_batch, t_batch)
+        train_loss_list.append(loss)
+        if i % iter_per_epoch == 0:
+            train_acc_list.append(network.accuracy(x_train, t_train))
+            test_acc_list.append(network.accuracy(x_test, t_test))
+    return train_loss_list, train_acc_list, test_acc_list
+
+
+def _loop(batch_of, update=lambda p, g, lr: p.__isub__(lr * g), every=None, on_batch=False,
+          labels_of=None):
+    """A training loop with one mistake swapped in (each argument is one kind of mistake)."""
+
+    def train(network, x_train, t_train, x_test, t_test, iters_num, batch_size, learning_rate):
+        losses, train_acc, test_acc = [], [], []
+        train_size = x_train.shape[0]
+        per_epoch = every or max(train_size / batch_size, 1)
+        for i in range(iters_num):
+            mask = batch_of(i, train_size, batch_size)
+            x_batch = x_train[mask]
+            t_batch = t_train[labels_of(i, train_size, batch_size) if labels_of else mask]
+            grad = network.gradient(x_batch, t_batch)
+            for key in ('W1', 'b1', 'W2', 'b2'):
+                update(network.params[key], grad[key], learning_rate)
+            losses.append(network.loss(x_batch, t_batch))
+            if i % per_epoch == 0:
+                if on_batch:
+                    train_acc.append(network.accuracy(x_batch, t_batch))
+                else:
+                    train_acc.append(network.accuracy(x_train, t_train))
+                test_acc.append(network.accuracy(x_test, t_test))
+        return losses, train_acc, test_acc
+
+    return train
+
+
+def _random_batch(i, train_size, batch_size):
+    return np.random.choice(train_size, batch_size)  # noqa: NPY002 - the book's API
+
+
+CATALOGUE += [
+    ("check_training_loop", _loop(lambda i, n, b: np.arange(b)),
+     "every iteration used the same mini-batch"),
+    ("check_training_loop", _loop(_random_batch, update=lambda p, g, lr: None),
+     "never changed"),
+    ("check_training_loop", _loop(_random_batch, update=lambda p, g, lr: p.__iadd__(lr * g)),
+     "the parameters moved uphill"),
+    ("check_training_loop", _loop(_random_batch, update=lambda p, g, lr: p.__isub__(0.1 * g)),
+     "the steps were 0.1 times the gradient"),
+    ("check_training_loop", _loop(_random_batch, every=1),
+     "expected one per epoch (5): measure when i % iter_per_epoch == 0"),
+    ("check_training_loop", _loop(_random_batch, on_batch=True),
+     "an accuracy was measured on 20 rows"),
+    ("check_training_loop", _loop(lambda i, n, b: np.random.choice(b, b)),  # noqa: NPY002 - the book's API
+     "every mini-batch came from the first 20 rows"),
+    ("check_training_loop", _loop(_random_batch, labels_of=_random_batch),
+     "the labels of a mini-batch do not belong to its rows"),
+    ("check_training_loop", _loop(lambda i, n, b: np.arange(i * b, (i + 1) * b) % n),
+     "the mini-batches were taken in order"),
+    ("check_training_loop", lambda *args: None, "return the three lists"),
+]
+
+
+class _BookTanh:
+    def forward(self, x):
+        self.out = np.tanh(x)
+        return self.out
+
+    def backward(self, dout):
+        return dout * (1.0 - self.out ** 2)
+
+
+@wrong("check_tanh_layer", "use np.tanh(x), which never overflows")
+class TanhByFormula(_BookTanh):
+    def forward(self, x):
+        self.out = (np.exp(x) - np.exp(-x)) / (np.exp(x) + np.exp(-x))
+        return self.out
+
+
+@wrong("check_tanh_layer", "that is the sigmoid; the tanh layer computes np.tanh(x)")
+class TanhSigmoid(_BookTanh):
+    def forward(self, x):
+        self.out = 1 / (1 + np.exp(-x))
+        return self.out
+
+
+@wrong("check_tanh_layer", "use the forward output y, not the input x")
+class TanhOfInput(_BookTanh):
+    def forward(self, x):
+        self.x = x
+        return super().forward(x)
+
+    def backward(self, dout):
+        return dout * (1 - self.x ** 2)
+
+
+@wrong("check_tanh_layer", "that is the sigmoid's derivative")
+class TanhSigmoidDerivative(_BookTanh):
+    def backward(self, dout):
+        return dout * self.out * (1 - self.out)
+
+
+@wrong("check_tanh_layer", "backward ignores dout")
+class TanhNoDout(_BookTanh):
+    def backward(self, dout):
+        return 1 - self.out ** 2
+
+
+@wrong("check_tanh_layer", "(1 - y)**2 is not 1 - y**2")
+class TanhSquareFirst(_BookTanh):
+    def backward(self, dout):
+        return dout * (1 - self.out) ** 2
+
+
+@wrong("check_tanh_layer", "backward must not edit dout")
+class TanhInPlace(_BookTanh):
+    def backward(self, dout):
+        dout *= 1 - self.out ** 2
+        return dout
+
+
+def book_weight_decay(params, weight_decay_lambda):
+    """The book's §6.4.2 term (MultiLayerNet.loss), over the W keys of params."""
+    weight_decay = 0
+    for idx in range(1, len(params) // 2 + 1):
+        W = params['W' + str(idx)]
+        weight_decay += 0.5 * weight_decay_lambda * np.sum(W ** 2)
+    return weight_decay
+
+
+@wrong("check_weight_decay", "the biases were decayed too")
+def decay_with_biases(params, weight_decay_lambda):
+    return 0.5 * weight_decay_lambda * sum(np.sum(v ** 2) for v in params.values())
+
+
+@wrong("check_weight_decay", "that is L1")
+def decay_l1(params, weight_decay_lambda):
+    return weight_decay_lambda * sum(np.sum(np.abs(v)) for k, v in params.items() if k[0] == "W")
+
+
+@wrong("check_weight_decay", "twice too large: the book's term has a 0.5")
+def decay_no_half(params, weight_decay_lambda):
+    return weight_decay_lambda * sum(np.sum(v ** 2) for k, v in params.items() if k[0] == "W")
+
+
+@wrong("check_weight_decay", "only W1 was counted")
+def decay_first_only(params, weight_decay_lambda):
+    return 0.5 * weight_decay_lambda * np.sum(params['W1'] ** 2)
+
+
+@wrong("check_weight_decay", "np.mean averages the squares")
+def decay_mean(params, weight_decay_lambda):
+    return 0.5 * weight_decay_lambda * sum(np.mean(v ** 2) for k, v in params.items()
+                                           if k[0] == "W")
+
+
+@wrong("check_weight_decay", "add everything up to one number")
+def decay_per_matrix(params, weight_decay_lambda):
+    return np.array([0.5 * weight_decay_lambda * np.sum(v ** 2)
+                     for k, v in params.items() if k[0] == "W"])
+
+
+REFERENCES.update({
+    "check_two_layer_net": BookTwoLayerNet45,
+    "check_training_loop": book_train,
+    "check_tanh_layer": _BookTanh,
+    "check_weight_decay": book_weight_decay,
+})
+
+
+@pytest.mark.parametrize("net", [BookTwoLayerNet45, BookTwoLayerNet45Fast, BookTwoLayerNet57])
+def test_both_of_the_books_two_layer_nets_pass(net):
+    verdict = ex.check_two_layer_net.verdict(net)
+    assert verdict.passed, verdict
+
+
+def test_the_books_training_loop_and_weight_decay_pass():
+    for check, attempt in (("check_training_loop", book_train),
+                           ("check_weight_decay", book_weight_decay)):
+        verdict = getattr(ex, check).verdict(attempt)
+        assert verdict.passed, verdict

@@ -11,7 +11,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nnlib.gradient import numerical_gradient
-from nnlib.layers import AddLayer, Affine, MulLayer, Relu, Sigmoid, SoftmaxWithLoss, Tanh
+from nnlib.layers import (
+    AddLayer,
+    Affine,
+    MulLayer,
+    OverflowWarning,
+    Relu,
+    Sigmoid,
+    SoftmaxWithLoss,
+    Tanh,
+)
 
 small_dims = st.integers(min_value=1, max_value=5)
 seeds = st.integers(min_value=0, max_value=2**32 - 1)
@@ -255,19 +264,6 @@ def test_mul_layer_rejects_strings():
         MulLayer().forward("apple", 2)
 
 
-def test_affine_can_skip_the_input_gradient():
-    rng = np.random.default_rng(4)
-    W, b, x = rng.standard_normal((3, 2)), rng.standard_normal(2), rng.standard_normal((5, 3))
-    full, skipping = Affine(W, b), Affine(W, b)
-    upstream = rng.standard_normal((5, 2))
-    full.forward(x)
-    skipping.forward(x)
-    full.backward(upstream)
-    assert skipping.backward(upstream, input_grad=False) is None
-    np.testing.assert_array_equal(skipping.dW, full.dW)
-    np.testing.assert_array_equal(skipping.db, full.db)
-
-
 @settings(max_examples=20, deadline=None)
 @given(shape=st.sampled_from([(5,), (3, 4), (2, 3, 2)]), seed=st.integers(0, 2**32 - 1))
 def test_tanh_gradient(shape, seed):
@@ -288,3 +284,45 @@ def test_tanh_closed_form_and_checks():
     with pytest.raises(TypeError, match="dtype"):
         layer.forward(np.array(["a"]))
     assert layer.forward(np.ones(2, dtype=np.float32)).dtype == np.float32
+
+
+# --- overflow: the book's number, said by name ---------------------------------------------------
+
+
+@pytest.mark.parametrize("layer_and_args", [
+    lambda: (AddLayer(), (1e308, 1e308)),
+    lambda: (MulLayer(), (1e308, 1e308)),
+    lambda: (MulLayer(), (np.array([1e308, 1.0]), np.array([10.0, 2.0]))),
+    lambda: (Affine(np.ones((2, 1)), np.zeros(1)), (np.array([[1e308, 1e308]]),)),
+])
+def test_overflow_keeps_inf_and_says_so_by_name(layer_and_args):
+    layer, args = layer_and_args()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = layer.forward(*args)
+    assert np.isinf(out).any()  # the number the book's code gives
+    assert [w.category for w in caught] == [OverflowWarning]  # no numpy RuntimeWarning
+    assert type(layer).__name__ in str(caught[0].message)
+
+
+def test_affine_refuses_nan_weights():
+    with pytest.raises(ValueError, match="W contains NaN"):
+        Affine(np.array([[1.0, np.nan]]), np.zeros(2))
+    with pytest.raises(ValueError, match="b contains NaN"):
+        Affine(np.ones((1, 2)), np.array([0.0, np.inf]))
+
+
+def test_backward_before_forward_says_so():
+    for layer in (Relu(), Sigmoid(), Tanh(), Affine(np.ones((2, 2)), np.zeros(2)), MulLayer(),
+                  AddLayer(), SoftmaxWithLoss()):
+        with pytest.raises(RuntimeError, match="before forward"):
+            layer.backward(np.ones((1, 2)) if not isinstance(layer, SoftmaxWithLoss) else 1.0)
+
+
+def test_relu_leaves_dout_alone_and_gives_no_negative_zero():
+    layer = Relu()
+    out = layer.forward(np.array([-2.0, 0.0, 3.0]))
+    assert not np.signbit(out).any()
+    dout = np.array([5.0, 6.0, 7.0])
+    np.testing.assert_array_equal(layer.backward(dout), [0.0, 0.0, 7.0])
+    np.testing.assert_array_equal(dout, [5.0, 6.0, 7.0])

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from nnlib.datasets import load_mnist
 from nnlib.functions import relu, softmax
+from nnlib.layers import Affine
 from nnlib.network import PARAM_NAMES, MultiLayerNet, TwoLayerNet
 
 
@@ -33,8 +34,7 @@ def test_backprop_matches_numerical_gradient_for_every_parameter(sizes, batch, s
     pre = x @ net.params["W1"] + net.params["b1"]
     net.params["b1"][:] += np.where(np.abs(pre) < 1e-2, 0.05, 0.0).max(axis=0)
     pre = x @ net.params["W1"] + net.params["b1"]
-    if np.any(np.abs(pre) < 1e-3):
-        return  # rare: no shift clears every row; skip rather than test at a kink
+    assume(not np.any(np.abs(pre) < 1e-3))  # rare: no shift clears every row (a kink)
     backprop = net.gradient(x, t)
     numerical = net.numerical_gradient(x, t)
     for name in PARAM_NAMES:
@@ -274,3 +274,106 @@ def test_multi_layer_net_bad_construction(kwargs, error, word):
     args = dict(input_size=2, hidden_size_list=[3], output_size=2) | kwargs
     with pytest.raises(error, match=word):
         MultiLayerNet(**args)
+
+
+def test_the_data_layers_gradients_are_those_of_affine_backward():
+    """The network skips dL/dx for its first layer; dW and db stay Affine.backward's."""
+    rng = np.random.default_rng(4)
+    net = TwoLayerNet(3, 4, 2, weight_init_std=0.5, seed=1)
+    x, t = rng.standard_normal((5, 3)), rng.integers(0, 2, 5)
+    grads = net.gradient(x, t)
+    record = []
+    net.gradient(x, t, record=record)
+    full = Affine(net.params["W1"], net.params["b1"])
+    full.forward(x)
+    full.backward(record[0].grad_output)
+    np.testing.assert_array_equal(grads["W1"], full.dW)
+    np.testing.assert_array_equal(grads["b1"], full.db)
+
+
+# --- one input check, the train_flg seam, the record seam -----------------------------------
+
+
+NETS = {
+    "two-layer": lambda: TwoLayerNet(3, 4, 2, seed=0),
+    "two-layer float32": lambda: TwoLayerNet(3, 4, 2, seed=0, dtype=np.float32),
+    "sigmoid, one hidden unit": lambda: MultiLayerNet(3, [1], 2, activation="sigmoid", seed=0),
+    "no hidden layer": lambda: MultiLayerNet(3, [], 2, seed=0),
+}
+
+
+@pytest.mark.parametrize("make", NETS.values(), ids=NETS)
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("call", ["predict", "loss", "gradient", "numerical_gradient",
+                                  "accuracy"])
+def test_nan_or_inf_data_is_refused_naming_x(make, bad, call):
+    net = make()
+    x = np.ones((2, 3))
+    x[1, 2] = bad
+    args = (x,) if call == "predict" else (x, np.array([0, 1]))
+    with pytest.raises(ValueError, match="x contains NaN or inf"):
+        getattr(net, call)(*args)
+
+
+def test_values_too_large_for_a_float32_net_are_said_so():
+    net = TwoLayerNet(3, 4, 2, seed=0, dtype=np.float32)
+    with pytest.raises(ValueError, match="too large for float32"):
+        net.predict(np.full((1, 3), 1e308))
+
+
+class Halving:
+    """A layer with the book's train_flg (as Dropout has): halves its input when training."""
+
+    def forward(self, x, train_flg=False):
+        self.scale = 0.5 if train_flg else 1.0
+        return x * self.scale
+
+    def backward(self, dout):
+        return dout * self.scale
+
+
+def test_layers_that_take_train_flg_get_it():
+    net = MultiLayerNet(3, [4], 2, seed=0)
+    plain = MultiLayerNet(3, [4], 2, seed=0)
+    net.layers = {"Affine1": net.layers["Affine1"], "Halving": Halving(),
+                  **{k: v for k, v in net.layers.items() if k != "Affine1"}}
+    x, t = np.random.default_rng(0).standard_normal((5, 3)), np.array([0, 1, 1, 0, 1])
+    np.testing.assert_allclose(net.predict(x), plain.predict(x))  # train_flg=False: 1.0
+    h = x @ plain.params["W1"] + plain.params["b1"]
+    halved = np.maximum(0.5 * h, 0) @ plain.params["W2"] + plain.params["b2"]
+    np.testing.assert_allclose(net.predict(x, train_flg=True), halved)
+    e = np.exp(halved - halved.max(axis=1, keepdims=True))
+    y = e / e.sum(axis=1, keepdims=True)
+    expected = -np.mean(np.log(y[np.arange(5), t] + 1e-7))
+    assert net.loss(x, t, train_flg=True) == pytest.approx(expected)
+    net.gradient(x, t)
+    assert net.last_loss == pytest.approx(expected)  # gradient trains: train_flg=True
+
+
+def test_gradient_records_what_each_layer_got_and_gave():
+    net = MultiLayerNet(2, [3], 2, activation="tanh", weight_init_std=0.5, seed=1)
+    x, t = np.array([[1.0, -1.0], [0.5, 2.0]]), np.array([1, 0])
+    record = []
+    grads = net.gradient(x, t, record=record)
+    assert [r.name for r in record] == ["Affine1", "Activation_function1", "Affine2"]
+    P = net.params
+    a = x @ P["W1"] + P["b1"]
+    np.testing.assert_allclose(record[0].output, a)
+    np.testing.assert_allclose(record[1].output, np.tanh(a))
+    np.testing.assert_array_equal(record[2].input, record[1].output)
+    # dL/dh arrives at the tanh layer; dL/da = dL/dh (1 - tanh²) leaves it
+    np.testing.assert_allclose(record[1].grad_input,
+                               record[1].grad_output * (1 - np.tanh(a) ** 2))
+    np.testing.assert_allclose(grads["W1"], x.T @ record[0].grad_output)
+    assert record[0].grad_input is None  # the data need no gradient
+
+
+def test_l1_penalty_and_its_slope():
+    net = MultiLayerNet(3, [2], 2, weight_init_std=0.7, l1_lambda=0.3, seed=2)
+    assert net.weight_decay() == pytest.approx(
+        0.3 * (np.abs(net.params["W1"]).sum() + np.abs(net.params["W2"]).sum()))
+    x, t = np.random.default_rng(2).standard_normal((4, 3)), np.array([0, 1, 1, 0])
+    net.params["b1"] += 0.2  # off ReLU's kink
+    backprop, numerical = net.gradient(x, t), net.numerical_gradient(x, t)
+    for name in net.param_names:
+        np.testing.assert_allclose(backprop[name], numerical[name], rtol=1e-5, atol=1e-7)

@@ -71,33 +71,3 @@ def test_naive_softmax_warns_the_same_without_fp_flags(monkeypatch):
 
     monkeypatch.setattr(_platform, "NUMPY_SEES_FP_ERRORS", False)
     assert caught(quiet_numpy_then_emulate) == native
-
-
-def test_a_long_run_in_the_browser_trains_on_fewer_images_and_says_so(monkeypatch, capsys):
-    from nnlib import train
-    from nnlib.network import TwoLayerNet
-
-    rng = np.random.default_rng(0)
-    x, t = rng.standard_normal((5_000, 4)), rng.integers(0, 2, 5_000)
-    x_test, t_test = rng.standard_normal((3_000, 4)), rng.integers(0, 2, 3_000)
-
-    def run(epochs: int):
-        net = TwoLayerNet(4, 3, 2, seed=0, dtype=np.float64)
-        trainer = train.Trainer(net, x, t, x_test, t_test, epochs=epochs, batch_size=100,
-                                progress=False)
-        return trainer, trainer.train()
-
-    _, native = run(50)
-    assert len(native.loss) == 50 * 50 and capsys.readouterr().out == ""
-    monkeypatch.setattr(train, "IN_BROWSER", True)
-    _, short = run(20)  # 1,000 iterations: within the browser's budget, unchanged
-    assert len(short.loss) == 1_000 and capsys.readouterr().out == ""
-    trainer, long = run(50)  # 2,500 iterations: 20 per epoch on the first 2,000 images
-    assert long.iterations_per_epoch == 20 and len(long.loss) == train.BROWSER_MAX_ITERATIONS
-    assert len(long.train_acc) == len(long.test_acc) == 51  # every epoch still evaluated
-    assert len(trainer.x_test) == train.BROWSER_MAX_TEST == 2_000
-    assert capsys.readouterr().out == (
-        "In the browser numpy has no fast matrix library, so this run trains on the first "
-        "2,000 of the 5,000 training images and tests on the first 2,000 of the 3,000 test "
-        "images (1,000 iterations instead of 2,500); run the notebook natively for the full "
-        "run.\n")

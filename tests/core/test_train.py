@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -10,7 +11,16 @@ import pytest
 from nnlib.datasets import load_mnist
 from nnlib.network import TwoLayerNet
 from nnlib.optimizers import SGD
-from nnlib.train import History, Trainer, diagnose, limit_blas_threads
+from nnlib.train import (
+    History,
+    StepRecord,
+    Trainer,
+    diagnose,
+    how_run_ended,
+    limit_blas_threads,
+    train_epoch,
+    train_step,
+)
 
 
 @pytest.fixture(scope="module")
@@ -142,3 +152,68 @@ def test_limit_blas_threads_caps_and_restores():
     assert blas_threads() == before
     with limit_blas_threads(None):
         assert blas_threads() == before
+
+
+# --- the one loop, the one classifier, the data check ------------------------------------------
+
+
+def test_train_epoch_draws_with_replacement_and_steps_by_sgd():
+    """The loop against the four steps written out: sample, gradient, update, repeat."""
+    rng_data = np.random.default_rng(0)
+    x, t = rng_data.standard_normal((50, 4)), rng_data.integers(0, 3, 50)
+    net, copy = TwoLayerNet(4, 5, 3, seed=1), TwoLayerNet(4, 5, 3, seed=1)
+    losses = []
+    assert train_epoch(net, SGD(0.5), x, t, batch_size=8, iterations=6,
+                       rng=np.random.default_rng(3), losses=losses)
+    rng, expected = np.random.default_rng(3), []
+    for _ in range(6):
+        index = rng.integers(0, 50, 8)
+        grads = copy.gradient(x[index], t[index])
+        expected.append(copy.last_loss)
+        for name in grads:
+            copy.params[name] -= 0.5 * grads[name]
+    assert losses == expected
+    for name in net.params:
+        np.testing.assert_array_equal(net.params[name], copy.params[name])
+
+
+def test_train_step_records_the_step_and_skips_a_non_finite_update():
+    net = TwoLayerNet(2, 3, 2, seed=0)
+    x, t = np.array([[1.0, 2.0], [0.0, -1.0]]), np.array([0, 1])
+    record = StepRecord()
+    before = {k: v.copy() for k, v in net.params.items()}
+    loss = train_step(net, SGD(0.1), x, t, record)
+    assert loss == record.loss and [r.name for r in record.layers] == list(net.layers)
+    for name in net.params:
+        np.testing.assert_array_equal(record.params_before[name], before[name])
+        np.testing.assert_allclose(net.params[name], before[name] - 0.1 * record.grads[name])
+    net.params["W1"][:], net.params["W2"][:] = 1e3, 1e308  # scores overflow: a NaN loss
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert not math.isfinite(train_step(net, SGD(0.1), x, t))
+    assert np.all(net.params["W2"] == 1e308)
+    assert caught and all("overflowed" in str(w.message) for w in caught)
+
+
+def test_how_run_ended_rules():
+    assert how_run_ended([2.0, math.inf]).reason == "the loss became inf at iteration 2"
+    assert how_run_ended([1.0, 1.0 + 1e-9], exact=True).name == "did not move"  # rounding
+    assert how_run_ended([1.0, 1.1], exact=True).name == "diverged"
+    assert how_run_ended([1.0, 0.5], exact=True).name == "learned"
+    assert how_run_ended([2.3, 5.0, 2.2]).name == "diverged"  # overshot, ends near the start
+    assert how_run_ended([2.3, 1.0], [0.1, 0.11]).name == "did not move"
+    assert how_run_ended([]).name == "did not move"
+
+
+def test_trainer_says_the_data_overflow_float32_instead_of_diverged():
+    net = TwoLayerNet(3, 4, 2, seed=0, dtype=np.float32)
+    with pytest.raises(ValueError, match="x_train is finite, but some values are too large "
+                                         "for float32"):
+        Trainer(net, np.full((10, 3), 1e308), np.zeros(10, int), progress=False)
+
+
+def test_a_diverging_run_warns_nothing_and_says_it_in_the_history(mnist_subset):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        history = run(mnist_subset, lr=1e38, epochs=1, dtype=np.float32)
+    assert history.diverged and "the loss became" in history.message

@@ -24,7 +24,8 @@ import nnlib.chapters
 from nnlib.gradient import DivergenceWarning, PrecisionWarning
 
 CORE = ["nnlib.functions", "nnlib.gradient", "nnlib.gradient_check", "nnlib.layers",
-        "nnlib.network", "nnlib.optimizers", "nnlib.train", "nnlib.datasets"]
+        "nnlib.network", "nnlib.optimizers", "nnlib.train", "nnlib.datasets",
+        "nnlib.sample_weight"]
 
 CLEAR, OBSCURE, SILENT, WARNED, ANSWER = (
     "clear error naming the problem", "obscure error from deep inside",
@@ -151,6 +152,10 @@ VALID: dict[str, Callable[[], dict[str, Any]]] = {
     "perceptron.clip_polygon": lambda: {"corners": np.array([[0, 0], [1, 0], [1, 1], [0, 1]]),
                                         "w1": 0.5, "w2": 0.5, "b": -0.7},
     "perceptron.half_plane_polygon": lambda: {"w1": 0.5, "w2": 0.5, "b": -0.7},
+    "digits.predict": lambda: {"network": _digits_network(), "x": np.array([[0.5, 1.0]])},
+    "digits.accuracy": lambda: {"network": _digits_network(), "x": np.array([[0.5, 1.0],
+                                [1.0, 0.0]]), "t": np.array([0, 1]), "batch_size": 1},
+    "sample_weight.load_sample_weight": lambda: {"path": None},
     "perceptron.forward": lambda: {"network": _init_network(), "x": np.array([1.0, 0.5])},
     "perceptron.forward_steps": lambda: {"network": _init_network(), "x": np.array([1.0, 0.5])},
     "perceptron.three_layer_example": lambda: {"x": np.array([1.0, 0.5])},
@@ -202,6 +207,7 @@ VALID: dict[str, Callable[[], dict[str, Any]]] = {
     "graphs.shopping_apple_orange": lambda: {"apple": 100, "apple_num": 2, "orange": 150,
                                              "orange_num": 3, "tax": 1.1},
     "graphs.chain_rule_example": lambda: {"x": 2.0, "y": 1.5},
+    "graphs.sigmoid_graph": lambda: {"x": 1.0},
     "timing.parameter_count": lambda: {"net": _net()},
     "network.MultiLayerNet": lambda: {"input_size": 4, "hidden_size_list": [3, 2],
                                       "output_size": 3},
@@ -225,6 +231,13 @@ def _init_network():
     from nnlib.chapters.ch01_perceptron_to_network.perceptron import init_network
 
     return init_network()
+
+
+def _digits_network():
+    rng = np.random.default_rng(0)
+    shapes = [(2, 3), (3, 2), (2, 2)]
+    return {key: rng.normal(size=shape) for i, (n, m) in enumerate(shapes, 1)
+            for key, shape in ((f"W{i}", (n, m)), (f"b{i}", (m,)))}
 
 
 #: Exported callables the matrix leaves out, and why.
@@ -253,6 +266,8 @@ NOT_FUZZED = {
     "train.limit_blas_threads": "a context manager of threadpoolctl",
     "datasets.load_mnist": "reads 55 MB per call: its checks are in test_datasets",
     "perceptron.init_network": "no arguments",
+    "digits.time_inference": "timing: seconds per call",
+    "sample_weight.weights_digest": "a digest for the training script (tests/core)",
     "activations.Activation": "a record",
     "activations.FlatRegion": "a record",
     "activations.CurveFit": "a record",

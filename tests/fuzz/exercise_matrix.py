@@ -51,11 +51,13 @@ def attempt_for(check: str, hostile: Hostile) -> Any:
 
         return HostileOptimizer
     if is_layer_check(check):
-        class HostileLayer(right):
-            def backward(self, dout, *args, **kwargs):
-                return behave(lambda *a: right.backward(self, *a, **kwargs), dout, *args)
+        # a layer misbehaves in backward; a whole network (no backward) in predict
+        method = "backward" if hasattr(right, "backward") else "predict"
 
-        return HostileLayer
+        def misbehaving(self, *args, **kwargs):
+            return behave(lambda *a: getattr(right, method)(self, *a, **kwargs), *args)
+
+        return type("HostileLayer", (right,), {method: misbehaving})
 
     def attempt(*args):
         return behave(right, *args)

@@ -47,7 +47,7 @@ from test_notebooks_in_browser import (  # noqa: E402  (the checks of tests/brow
 
 CHAPTERS = sorted((REPO / "chapters").glob("*.ipynb"))
 #: One solutions notebook, for an exercise check that passes.
-SOLUTIONS = REPO / "chapters" / "solutions" / "03_softmax_overflow.ipynb"
+SOLUTIONS = REPO / "chapters" / "solutions" / "03_softmax_overflow_solutions.ipynb"
 KERNEL_NAME = "Python (Pyodide)"
 KERNEL_READY_S = 90
 RUN_ALL_MS = 150_000  # a bound for a hang; the figures printed are what matters

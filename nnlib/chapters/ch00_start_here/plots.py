@@ -7,6 +7,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
+from nnlib.i18n import _
+
 __all__ = ["plot_digits"]
 
 
@@ -19,9 +21,10 @@ def plot_digits(images: ArrayLike, labels: ArrayLike, columns: int = 8) -> Figur
     images = np.asarray(images)
     labels = np.asarray(labels)
     if len(images) != len(labels):
-        raise ValueError(f"got {len(images)} images but {len(labels)} labels")
+        raise ValueError(_("got {images} images but {labels} labels").format(
+            images=len(images), labels=len(labels)))
     if len(images) == 0 or images[0].size != 784:
-        raise ValueError("images must be a non-empty batch of 784-pixel (28×28) digits")
+        raise ValueError(_("images must be a non-empty batch of 784-pixel (28×28) digits"))
     if labels.ndim == 2:
         labels = labels.argmax(axis=1)
     rows = -(-len(images) // columns)

@@ -28,6 +28,7 @@ __all__ = [
     "plot_xor_network",
     "plot_book_network",
     "plot_gates",
+    "plot_dot_shapes",
     "GateArtists",
     "draw_gate",
     "update_gate",
@@ -216,4 +217,51 @@ def plot_gates(names: Sequence[str] = ("AND", "NAND", "OR")) -> Figure:
     outputs = XOR(INPUTS[:, 0], INPUTS[:, 1])
     or_.points.set_facecolors([ONE_COLOR if y else ZERO_COLOR for y in outputs])
     ax.set_title("XOR = AND(NAND, OR)\nNAND line dashed, OR solid")
+    return fig
+
+
+def _matrix_box(ax: Axes, x: float, rows: int, cols: int, label: str, *,
+                highlight: str = "") -> None:
+    """A grid of rows x cols cells with its shape underneath; one side may be highlighted."""
+    from matplotlib.patches import Rectangle
+
+    cell = 0.32
+    top = rows * cell / 2
+    for i in range(rows):
+        for j in range(cols):
+            ax.add_patch(Rectangle((x + j * cell, top - (i + 1) * cell), cell, cell,
+                                   facecolor="#f2f2f2", edgecolor="#777777", linewidth=0.8))
+    width, height = cols * cell, rows * cell
+    if highlight == "cols":  # the columns that must match the next matrix's rows
+        ax.annotate("", xy=(x, top + 0.12), xytext=(x + width, top + 0.12),
+                    arrowprops={"arrowstyle": "<->", "color": "tab:orange", "lw": 2})
+        ax.text(x + width / 2, top + 0.22, f"{cols} columns", color="tab:orange",
+                ha="center", va="bottom", fontsize=10)
+    if highlight == "rows":
+        ax.annotate("", xy=(x - 0.12, top), xytext=(x - 0.12, top - height),
+                    arrowprops={"arrowstyle": "<->", "color": "tab:orange", "lw": 2})
+        ax.text(x - 0.2, 0, f"{rows}\nrows", color="tab:orange", ha="right", va="center",
+                fontsize=10)
+    ax.text(x + width / 2, -0.75, label, ha="center", va="top", fontsize=10)
+
+
+def plot_dot_shapes(left: tuple[int, int] = (2, 3), right: tuple[int, int] = (3, 2)) -> Figure:
+    """np.dot(A, B) as boxes: A's columns must equal B's rows; the result is rows(A) x cols(B)."""
+    if len(left) != 2 or len(right) != 2 or left[1] != right[0]:
+        raise ValueError(f"left's columns must equal right's rows, got {left} and {right}")
+    fig, ax = plt.subplots(figsize=(7.5, 2.6))
+    x = 0.6
+    _matrix_box(ax, x, *left, f"A {left}", highlight="cols")
+    x += left[1] * 0.32 + 0.9
+    ax.text(x - 0.45, 0, "·", ha="center", va="center", fontsize=22)
+    _matrix_box(ax, x, *right, f"B {right}", highlight="rows")
+    x += right[1] * 0.32 + 0.9
+    ax.text(x - 0.45, 0, "=", ha="center", va="center", fontsize=18)
+    _matrix_box(ax, x, left[0], right[1], f"np.dot(A, B) {(left[0], right[1])}")
+    ax.set_xlim(0, x + right[1] * 0.32 + 0.6)
+    ax.set_ylim(-1.1, 1.0)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title("the shape rule: (m, n) · (n, k) = (m, k)", fontsize=11)
+    fig.tight_layout()
     return fig

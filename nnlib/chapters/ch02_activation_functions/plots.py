@@ -14,6 +14,7 @@ from nnlib.chapters.ch02_activation_functions.activations import (
     one_minus_exp,
 )
 from nnlib.functions import sigmoid
+from nnlib.i18n import _
 
 __all__ = ["plot_activations", "plot_one_minus_exp", "plot_curve_fits"]
 
@@ -28,7 +29,8 @@ def plot_activations(
     """
     unknown = [n for n in names if n not in ACTIVATIONS]
     if unknown:
-        raise ValueError(f"unknown activations {unknown}; choose from {sorted(ACTIVATIONS)}")
+        raise ValueError(_("unknown activations {unknown}; choose from {choices}").format(
+            unknown=unknown, choices=sorted(ACTIVATIONS)))
     x = np.linspace(-x_range, x_range, 1001)  # odd count: x = 0 is a sample point
     fig, axes = plt.subplots(
         1, len(names), figsize=(3.0 * len(names), 3.0), sharey=True, layout="constrained"
@@ -38,7 +40,7 @@ def plot_activations(
         ax.axhline(0, color="0.8", lw=0.8)
         ax.axvline(0, color="0.8", lw=0.8)
         ax.plot(x, act.function(x), lw=2, label=f"{name}(x)")
-        ax.plot(x, act.derivative(x), "--", lw=1.5, label="derivative")
+        ax.plot(x, act.derivative(x), "--", lw=1.5, label=_("derivative"))
         ax.set_title(name)
         ax.set_xlabel("x")
         ax.set_ylim(-1.2, 1.6)
@@ -52,13 +54,14 @@ def plot_one_minus_exp() -> Figure:
     x_pos = np.linspace(0, 6, 200)
     left.plot(x_pos, one_minus_exp(x_pos), lw=2, label="1 - exp(-x)")
     left.plot(x_pos, sigmoid(x_pos), "--", lw=1.5, label="sigmoid(x)")
-    left.set_title("x >= 0: both rise towards 1")
+    left.set_title(_("x >= 0: both rise towards 1"))
     x_all = np.linspace(-4, 6, 400)
     right.plot(x_all, one_minus_exp(x_all), lw=2, label="1 - exp(-x)")
     right.plot(x_all, sigmoid(x_all), "--", lw=1.5, label="sigmoid(x)")
     right.axhline(0, color="0.8", lw=0.8)
     low = float(one_minus_exp(x_all[0]))
-    right.set_title(f"all x: at x = {x_all[0]:g}, 1 - exp({-x_all[0]:g}) is about {low:.1f}")
+    right.set_title(_("all x: at x = {x:g}, 1 - exp({minus_x:g}) is about {low:.1f}").format(
+        x=x_all[0], minus_x=-x_all[0], low=low))
     for ax in (left, right):
         ax.set_xlabel("x")
         ax.legend(loc="lower right", fontsize=8)
@@ -68,12 +71,12 @@ def plot_one_minus_exp() -> Figure:
 def plot_curve_fits(fits: Sequence[CurveFit]) -> Figure:
     """The target curve as dots and each fit's prediction as a line, its error in the legend."""
     if not fits:
-        raise ValueError("fits is empty; pass at least one CurveFit")
+        raise ValueError(_("fits is empty; pass at least one CurveFit"))
     fig, ax = plt.subplots(figsize=(8.0, 3.2), layout="constrained")
-    ax.plot(fits[0].x, fits[0].target, "o", ms=3, color="0.4", label="target")
+    ax.plot(fits[0].x, fits[0].target, "o", ms=3, color="0.4", label=_("target"))
     for i, fit in enumerate(fits):  # alternate solid and dashed, so equal fits both show
         ax.plot(fit.x, fit.prediction, "-" if i % 2 == 0 else "--", lw=3 - i % 2,
-                label=f"{fit.label} (MSE {fit.mse:.4f})")
+                label=_("{label} (MSE {mse:.4f})").format(label=fit.label, mse=fit.mse))
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))

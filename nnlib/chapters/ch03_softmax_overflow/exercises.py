@@ -1,15 +1,20 @@
-"""Chapter 03 exercise: a softmax that never overflows, for one sample or a batch of rows."""
+"""Chapter 03 exercises: a softmax that never overflows (本書 §3.5.2), and the book's §3.6
+handwritten-digit inference: ``predict(network, x)`` and its accuracy over batches of 100."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import numpy as np
 
-from nnlib.engines.exercise import Session, exercise, fmt
-from nnlib.functions import softmax
+from nnlib.engines.exercise import Session, Wrong, exercise, fmt
+from nnlib.functions import identity_function, relu, sigmoid, softmax
+from nnlib.train import limit_blas_threads
 
-__all__ = ["check_softmax"]
+from .digits import accuracy, predict
+
+__all__ = ["check_softmax", "check_predict", "check_batch_accuracy"]
 
 _SUBTRACT_MAX = "did you subtract the max before exp?"
 _KEEPDIMS = "sum over axis=-1 with keepdims=True"
@@ -88,3 +93,160 @@ def check_softmax(session: Session, attempt: Callable) -> None:
         expected = softmax(a)
         session.expect_array(result, expected, shows,
                              diagnose=lambda r, a=a, e=expected: _diagnose(a, r, e))
+
+
+# --- §3.6: inference with learned weights -------------------------------------------------
+
+@functools.lru_cache(maxsize=4)
+def _digits(count: int, dtype: type = np.float64) -> tuple[dict, np.ndarray, np.ndarray]:
+    """nnlib's learned weights and the first ``count`` test images, in ``dtype`` (cached: the
+    session hands the reader copies)."""
+    from nnlib.datasets import load_mnist
+    from nnlib.sample_weight import load_sample_weight
+
+    network = {k: v.astype(dtype) for k, v in load_sample_weight().items()}
+    _, (x, t) = load_mnist(normalize=True, flatten=True)
+    return network, x[:count].astype(dtype), t[:count]
+
+
+def _small_network() -> tuple[dict, np.ndarray]:
+    """A 6-4-3-5 network and 7 inputs: nothing may assume 784 pixels or 10 digits."""
+    rng = np.random.default_rng(6)
+    sizes = [6, 4, 3, 5]
+    network = {}
+    for i, (n_in, n_out) in enumerate(zip(sizes, sizes[1:], strict=False), start=1):
+        network[f"W{i}"] = rng.normal(size=(n_in, n_out)).round(2)
+        network[f"b{i}"] = rng.normal(size=n_out).round(2)
+    return network, rng.normal(size=(7, 6)).round(2)
+
+
+def _predict_slips(network: dict, x: np.ndarray) -> list[tuple[np.ndarray, str]]:
+    def run(hidden=sigmoid, output=softmax, second=True):
+        z1 = hidden(np.dot(x, network["W1"]) + network["b1"])
+        a2 = np.dot(z1, network["W2"]) + network["b2"]
+        return output(np.dot(hidden(a2) if second else a2, network["W3"]) + network["b3"])
+
+    def book_softmax(a):  # the book's §3.5.2 softmax: one max and one sum for the whole array
+        e = np.exp(a - np.max(a))
+        return e / np.sum(e)
+
+    with np.errstate(all="ignore"):
+        return [
+            (run(output=identity_function), "the scores are right but softmax is missing: the "
+             "book's §3.6 predict ends with y = softmax(a3), so that each row holds "
+             "probabilities (the argmax, and so the accuracy, would be the same)"),
+            (run(output=book_softmax), "each row must sum to 1. That is the book's §3.5.2 "
+             "softmax (one np.max and one np.sum over the whole array), right for one image; "
+             "on a batch the book's §3.6 code uses common/functions.py's softmax, which works "
+             "row by row: use nnlib's softmax, or take the max and sum over axis=-1 with "
+             "keepdims=True"),
+            (run(output=sigmoid), "the output layer applies sigmoid; the book's §3.6 predict "
+             "uses softmax there"),
+            (run(second=False), "layer 2 skips its activation: z2 = sigmoid(a2)"),
+            (run(hidden=relu), "the hidden layers use ReLU; the book's §3.6 network was "
+             "trained with sigmoid, and its weights only work with sigmoid"),
+        ]
+
+
+@exercise("predict")
+def check_predict(session: Session, attempt: Callable) -> None:
+    """Check ``predict(network, x)``: the book's §3.6.2 network, one image or a batch."""
+    with limit_blas_threads(1):  # small products; a busy machine's threads only wait
+        _check_predict(session, attempt)
+
+
+def _check_predict(session: Session, attempt: Callable) -> None:
+    network, x, _ = _digits(100)
+    small, xs = _small_network()
+    cases = [
+        (network, x[0], "nnlib's weights and test image 0 (784 pixels)"),
+        (network, x, "nnlib's weights and a batch of 100 test images"),
+        (small, xs, "a 6-4-3-5 network and a batch of 7 rows"),
+    ]
+    for net, inputs, what in cases:
+        shows = f"for {what}"
+        result = session.call(attempt, net, inputs, shows=shows, names=("network", "x"),
+                              on_change="compute new arrays; leave network and x as they are")
+        expected = predict(net, inputs)
+
+        def diagnose(r: np.ndarray, net=net, inputs=inputs, shows=shows) -> str | None:
+            for wrong, hint in _predict_slips(net, inputs):
+                if r.shape == wrong.shape and np.allclose(r, wrong, rtol=1e-6, atol=1e-9):
+                    return f"{shows}: {hint}"
+            return None
+
+        session.expect_array(result, expected, shows, diagnose=diagnose)
+
+
+def _accuracy_slips(network: dict, x: np.ndarray, t: np.ndarray,
+                    batch_size: int) -> list[tuple[float, str]]:
+    hits = flat = one_label = 0
+    batches = range(0, len(x), batch_size)
+    for i in batches:
+        y = predict(network, x[i:i + batch_size])
+        hits += int(np.sum(np.argmax(y, axis=1) == t[i:i + batch_size]))
+        flat += int(np.sum(np.argmax(y) == t[i:i + batch_size]))
+        one_label += int(np.sum(np.argmax(y, axis=1) == t[i]))
+    full = len(x) // batch_size * batch_size
+    kept = accuracy(network, x[:full], t[:full], batch_size) * full / len(x) if full else 0.0
+    return [
+        (float(hits), f"that is the number of right answers ({hits}); accuracy is that count "
+         "divided by the number of images, len(x)"),
+        (hits / len(batches), "the count was divided by the number of batches; divide by the "
+         "number of images, len(x)"),
+        (hits / batch_size, "the count was divided by batch_size; divide by the number of "
+         "images, len(x)"),
+        (flat / len(x), "np.argmax(y_batch) without axis=1 gives one index for the whole "
+         "batch; np.argmax(y_batch, axis=1) gives one digit per row"),
+        (one_label / len(x), "each batch was compared with one label t[i]; compare with the "
+         "batch's labels, t[i:i + batch_size]"),
+        (kept, f"the last, shorter batch was left out: range(0, len(x), batch_size) visits "
+         f"it, and x[i:i + batch_size] simply stops at the end ({len(x)} images here)"),
+    ]
+
+
+@exercise("accuracy by batches")
+def check_batch_accuracy(session: Session, attempt: Callable) -> None:
+    """Check ``accuracy(network, x, t, batch_size=100)``: the book's §3.6.3 loop."""
+    with limit_blas_threads(1):
+        _check_batch_accuracy(session, attempt)
+
+
+def _check_batch_accuracy(session: Session, attempt: Callable) -> None:
+    network, x, t = _digits(200, np.float32)
+    cases = [
+        (x, t, None, "the first 200 test images, default batch_size"),
+        (x[:150], t[:150], 100, "150 test images and batch_size=100 (the last batch has 50)"),
+        (x[:30], t[:30], 1, "30 test images and batch_size=1 (one image at a time)"),
+        (x[:70], t[:70], 100, "70 test images and batch_size=100 (one short batch)"),
+    ]
+    for inputs, labels, batch_size, what in cases:
+        shows = f"for {what}"
+        args = (network, inputs, labels) if batch_size is None else (
+            network, inputs, labels, batch_size)
+        if batch_size is None:
+            batch_size = 100
+        result = session.call(attempt, *args, shows=shows,
+                              names=("network", "x", "t", "batch_size")[:len(args)],
+                              on_change="compute new arrays; leave network, x and t unchanged")
+        expected = accuracy(network, inputs, labels, batch_size)
+
+        def diagnose(value: float, inputs=inputs, labels=labels, size=batch_size,
+                     shows=shows, expected=expected) -> str | None:
+            if np.ndim(value) != 0:
+                return None
+            slips = _accuracy_slips(network, inputs, labels, size)
+            seen = f"{shows} you returned {fmt(float(value))}, expected {fmt(expected)}"
+            if float(value) == 0 and slips[-1][0] != 0:
+                floor = "// is floor division, which rounds the fraction down to 0; use /"
+                if slips[3][0] == 0:  # np.argmax without axis=1 also gives 0 here
+                    return f"{seen}: {floor}. Or, if you divided with /: {slips[3][1]}"
+                return f"{seen}: {floor}"
+            for wrong, hint in slips:
+                if np.isclose(float(value), wrong, rtol=1e-9, atol=1e-12):
+                    return f"{seen}: {hint}"
+            return None
+
+        value = session.expect_number(result, expected, shows, diagnose=diagnose, rtol=1e-9)
+        if not 0 <= value <= 1:
+            raise Wrong(f"{shows} accuracy is {fmt(value)}, outside [0, 1]")

@@ -14,7 +14,7 @@ from nnlib.chapters.ch03_softmax_overflow.overflow import (
 )
 from nnlib.functions import identity_function, softmax
 
-__all__ = ["plot_output_functions", "plot_softmax_by_scale"]
+__all__ = ["plot_output_functions", "plot_softmax_by_scale", "plot_digit_predictions"]
 
 DTYPE_COLOURS = {"float32": "tab:orange", "float64": "tab:green"}
 
@@ -60,9 +60,14 @@ def plot_softmax_by_scale(logits: ArrayLike, scales: ArrayLike) -> Figure:
         name = np.dtype(dtype).name
         runs = [compare_softmax(logits, s, dtype) for s in scales]
         naive = [np.nan if run["broken"] else run["naive"].max() for run in runs]
-        ax.plot(scales, naive, color=DTYPE_COLOURS[name], label=f"naive, {name}")
+        # where both dtypes work their curves coincide: float32 wide and pale underneath,
+        # float64 thin and dashed on top, so that neither hides the other
+        wide = dtype == np.float32
+        ax.plot(scales, naive, color=DTYPE_COLOURS[name], label=f"naive, {name}",
+                linewidth=6 if wide else 1.8, alpha=0.55 if wide else 1.0,
+                linestyle="-" if wide else (0, (5, 2)))
         edge = naive_break_scale(logits, dtype)
-        ax.axvline(edge, color=DTYPE_COLOURS[name], linestyle="--")
+        ax.axvline(edge, color=DTYPE_COLOURS[name], linestyle=":")
         ax.annotate(
             f"{name} breaks\nat scale {edge:.4g}",
             (edge, 0.5),
@@ -79,4 +84,32 @@ def plot_softmax_by_scale(logits: ArrayLike, scales: ArrayLike) -> Figure:
     )
     ax.legend(loc="lower right")
     ax.grid(alpha=0.3)
+    return fig
+
+
+def plot_digit_predictions(images: ArrayLike, labels: ArrayLike, probabilities: ArrayLike,
+                           columns: int = 8) -> Figure:
+    """MNIST images (rows of 784) with the predicted digit and its probability; wrong in red."""
+    images = np.asarray(images, dtype=float)
+    labels = np.asarray(labels)
+    probabilities = np.asarray(probabilities, dtype=float)
+    if images.ndim != 2 or images.shape[1] != 784 or len(labels) != len(images) \
+            or probabilities.shape != (len(images), 10):
+        raise ValueError("images must be rows of 784 pixels, with one label and one row of 10 "
+                         f"probabilities each; got shapes {images.shape}, {labels.shape}, "
+                         f"{probabilities.shape}")
+    count = len(images)
+    rows = max(1, -(-count // columns))
+    fig, axes = plt.subplots(rows, columns, figsize=(1.1 * columns, 1.45 * rows),
+                             squeeze=False)
+    for k, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if k >= count:
+            continue
+        guess = int(probabilities[k].argmax())
+        ax.imshow(images[k].reshape(28, 28), cmap="gray_r")
+        wrong = guess != int(labels[k])
+        ax.set_title(f"{guess} ({probabilities[k, guess]:.0%})" + (f"\nlabel {labels[k]}"
+                     if wrong else ""), fontsize=9, color="tab:red" if wrong else "black")
+    fig.tight_layout()
     return fig

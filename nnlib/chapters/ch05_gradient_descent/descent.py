@@ -23,6 +23,7 @@ from numpy.typing import ArrayLike, NDArray
 from nnlib._checks import as_float_array, check_count, check_positive_finite
 from nnlib.chapters.ch05_gradient_descent.surfaces import SimpleNet
 from nnlib.gradient import DescentResult, PrecisionWarning, numerical_diff, numerical_gradient
+from nnlib.train import EXACT_LOSS_RISE, how_run_ended
 
 __all__ = [
     "CONVERGED_GRADIENT_NORM",
@@ -50,8 +51,8 @@ CONVERGED_GRADIENT_NORM = 1e-3
 #: A run has diverged when its final loss is higher than its first loss by more than this
 #: fraction of max(|first loss|, 1): the steps overshoot and make things worse. The
 #: margin ignores rounding noise, so a run that bounces in place (lr = 1 on the bowl)
-#: counts as stalled, not diverged.
-DIVERGED_LOSS_RISE = 1e-6
+#: counts as stalled, not diverged. The core's rule (:func:`nnlib.train.how_run_ended`).
+DIVERGED_LOSS_RISE = EXACT_LOSS_RISE
 
 #: The oscillating rule looks at this many last steps: each must reverse the one before,
 #: and the last must still be at least ``OSCILLATION_KEEP`` times as long as the first.
@@ -86,11 +87,8 @@ def diverged_rule(result: DescentResult, losses: ArrayLike) -> str | None:
             reason += (f"; from step {result.stuck_from} it stood still, because that far out "
                        "x + h rounds back to x and the numerical gradient is 0")
         return reason
-    losses = np.asarray(losses, dtype=float)
-    first, last = losses[0], losses[-1]
-    if last - first > DIVERGED_LOSS_RISE * max(abs(first), 1.0):
-        return f"the loss rose from {first:.4g} to {last:.4g}: each step overshoots"
-    return None
+    ending = how_run_ended(np.asarray(losses, dtype=float), exact=True)
+    return ending.reason if ending.name == "diverged" else None
 
 
 def converged_rule(gradient_norm: float) -> bool:

@@ -1,4 +1,5 @@
-"""Chapter 06 exercises: the backward pass of each layer, with its forward already written.
+"""Chapter 06 exercises: the backward pass of each layer, with its forward already written,
+and the book's whole TwoLayerNet (§4.5.1 or §5.7.2).
 
 Each check takes the reader's *class* (``check_relu_layer(MyRelu)``), builds a fresh
 layer per case, runs ``forward`` and then ``backward``, and compares the gradients with
@@ -7,6 +8,7 @@ layer per case, runs ``forward`` and then ``backward``, and compares the gradien
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from typing import Any
@@ -23,6 +25,7 @@ __all__ = [
     "check_sigmoid_layer",
     "check_affine_layer",
     "check_softmax_with_loss",
+    "check_two_layer_net",
 ]
 
 _KEEP_DOUT = "backward must not edit dout (the caller may still need it); compute a new array"
@@ -276,3 +279,224 @@ def check_softmax_with_loss(session: Session, attempt: Any) -> None:
             return None
 
         session.expect_array(dx, expected, shows, what="dx", diagnose=diagnose)
+
+
+# --- the book's TwoLayerNet (§4.5.1 with the numerical gradient, §5.7.2 with layers) ----------
+
+_NET_KEYS = ("W1", "b1", "W2", "b2")
+_NET_SIZES = (4, 3, 3)  # small, so that a numerical gradient takes a moment only
+
+
+def _net_cases() -> tuple[dict[str, np.ndarray], list[tuple[np.ndarray, np.ndarray]]]:
+    """Weights and two batches (x, one-hot t), seeded so that no hidden input is near 0 (a
+    numerical gradient of ReLU is clean) and the accuracy is neither 0 nor 1."""
+    rng = np.random.default_rng(34)
+    params = {"W1": rng.normal(size=(4, 3)).round(2), "b1": rng.normal(scale=0.5, size=3).round(2),
+              "W2": rng.normal(size=(3, 3)).round(2), "b2": rng.normal(scale=0.5, size=3).round(2)}
+    batches = []
+    for n in (5, 3):
+        x = rng.normal(size=(n, 4)).round(2)
+        batches.append((x, np.eye(3)[rng.integers(0, 3, n)]))
+    return params, batches
+
+
+def _hidden(params: dict[str, np.ndarray], x: np.ndarray, activation: str) -> np.ndarray:
+    a1 = x @ params["W1"] + params["b1"]
+    return 1 / (1 + np.exp(-a1)) if activation == "sigmoid" else np.maximum(0, a1)
+
+
+def _softmax(s: np.ndarray) -> np.ndarray:
+    e = np.exp(s - s.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _net_loss(scores: np.ndarray, t: np.ndarray) -> float:
+    y = _softmax(scores)
+    return float(-np.sum(t * np.log(y + 1e-7)) / len(t))
+
+
+def _net_gradient(params: dict[str, np.ndarray], x: np.ndarray, t: np.ndarray,
+                  activation: str) -> dict[str, np.ndarray]:
+    """Backprop written out by hand (the book's §4.5 ``gradient``, or §5.7's layers)."""
+    z1 = _hidden(params, x, activation)
+    dy = (_softmax(z1 @ params["W2"] + params["b2"]) - t) / len(x)
+    dz1 = dy @ params["W2"].T
+    da1 = dz1 * (z1 * (1 - z1) if activation == "sigmoid" else (z1 > 0))
+    return {"W1": x.T @ da1, "b1": da1.sum(axis=0), "W2": z1.T @ dy, "b2": dy.sum(axis=0)}
+
+
+def _net_params(session: Session, net: Any, shows: str) -> dict[str, np.ndarray]:
+    params = getattr(net, "params", None)
+    if not isinstance(params, dict) or any(k not in params for k in _NET_KEYS):
+        keys = sorted(params) if isinstance(params, dict) else None
+        raise Wrong(f"self.params {shows} is {keys if keys is not None else 'missing'}: "
+                    "__init__ must put the four arrays in a dict, self.params = {} and then "
+                    "self.params['W1'], ['b1'], ['W2'], ['b2'], as the book does")
+    sizes = {"W1": (4, 3), "b1": (3,), "W2": (3, 3), "b2": (3,)}
+    for key, shape in sizes.items():
+        value = np.asarray(params[key])
+        if value.shape != shape:
+            hint = ("W1 is (input_size, hidden_size), W2 is (hidden_size, output_size)"
+                    if key[0] == "W" else "a bias has one number per unit of its layer")
+            raise Wrong(f"params[{key!r}] has shape {value.shape} {shows}, expected {shape}: "
+                        f"{hint}")
+        if value.dtype.kind != "f":
+            raise Wrong(f"params[{key!r}] has dtype {value.dtype} {shows}: weights must be "
+                        "floats (np.zeros gives floats; np.zeros(n, dtype=int) does not)")
+    for key in ("b1", "b2"):
+        if np.any(params[key] != 0):
+            raise Wrong(f"params[{key!r}] {shows} is {fmt(params[key])}: the book's biases "
+                        f"start at 0, np.zeros(...)")
+    for key in ("W1", "W2"):
+        if not np.any(params[key]):
+            raise Wrong(f"params[{key!r}] {shows} is all zeros: start the weights at small "
+                        "random values, weight_init_std * np.random.randn(...), or every "
+                        "hidden unit computes and learns the same thing")
+    return params
+
+
+def _predict_hint(params: dict[str, np.ndarray], x: np.ndarray, value: np.ndarray) -> str | None:
+    """Name the mistake in a predict that matches no version of the book's."""
+    no_bias = {k: (v * 0 if k[0] == "b" else v) for k, v in params.items()}
+    for activation in ("sigmoid", "relu"):
+        for p, hint in ((no_bias, "add the biases: a1 = x @ W1 + b1, a2 = z1 @ W2 + b2"),):
+            s = _hidden(p, x, activation) @ p["W2"] + p["b2"]
+            if _close(value, s) or _close(value, _softmax(s)):
+                return hint
+    a1 = x @ params["W1"] + params["b1"]
+    s = a1 @ params["W2"] + params["b2"]
+    if _close(value, s) or _close(value, _softmax(s)):
+        return ("the hidden layer has no activation: z1 = sigmoid(a1) (the book's §4.5) or "
+                "ReLU (§5.7), then a2 = z1 @ W2 + b2")
+    return None
+
+
+def _gradient_hint(key: str, value: np.ndarray, *, expected: np.ndarray, n: int,
+                   said: str) -> str | None:
+    hint = _gradient_mistake(key, value, expected, n)
+    return hint and f"{said}: {hint}"
+
+
+def _gradient_mistake(key: str, value: np.ndarray, expected: np.ndarray, n: int) -> str | None:
+    if value.shape != expected.shape:
+        return None
+    if not value.any() and expected.any():
+        return (f"grads[{key!r}] is all zeros: the loss did not change when this parameter "
+                "was nudged. numerical_gradient must nudge self.params[key] itself (not a "
+                "copy), and loss must read self.params")
+    ratio = scale_between(value, expected, rtol=1e-3)
+    if ratio is not None and n > 1 and math.isclose(ratio, n, rel_tol=1e-3):
+        return (f"grads[{key!r}] is {n} times too large for a batch of {n}: the loss is the "
+                "mean over the batch, so its gradient divides by the batch size, "
+                "dy = (y - t) / batch_size (SoftmaxWithLoss.backward in §5.6.3)")
+    if ratio is not None and math.isclose(ratio, -1, rel_tol=1e-3):
+        return f"grads[{key!r}] has the wrong sign: dy = (y - t) / batch_size, not t - y"
+    return None
+
+
+def _which_predict(session: Session, weights: dict[str, np.ndarray], x: np.ndarray, y: Any,
+                   shows: str) -> str:
+    """The activation of the book's version that ``y`` = predict(x) matches: "sigmoid"
+    (§4.5: softmax of the scores; the scores alone pass too) or "relu" (§5.7: the scores)."""
+    for activation in ("sigmoid", "relu"):
+        scores = _hidden(weights, x, activation) @ weights["W2"] + weights["b2"]
+        if _numeric(y) and any(_close(np.asarray(y, dtype=float), v)
+                               for v in (scores, _softmax(scores))):
+            return activation
+    value = np.asarray(y, dtype=float) if _numeric(y) else None
+    hint = _predict_hint(weights, x, value) if value is not None else None
+    relu_scores = _hidden(weights, x, "relu") @ weights["W2"] + weights["b2"]
+
+    def diagnose(v: np.ndarray) -> str:
+        return f"predict(x) {shows} is {fmt(v)}: " + (hint or (
+            "expected softmax(sigmoid(x @ W1 + b1) @ W2 + b2) (the book's §4.5) or the "
+            "scores relu(x @ W1 + b1) @ W2 + b2 (§5.7)"))
+
+    session.expect_array(y, relu_scores, shows, what="predict(x)", diagnose=diagnose)
+    raise Wrong(diagnose(np.asarray(y)))  # not reached: expect_array has raised
+
+
+@exercise("TwoLayerNet")
+def check_two_layer_net(session: Session, attempt: Any) -> None:
+    """Check the book's two-layer net: ``params``, ``predict``, ``loss``, ``accuracy`` and the
+    gradient, from ``gradient(x, t)`` (backprop) or, without it, ``numerical_gradient(x, t)``.
+
+    Both of the book's versions pass: §4.5.1 (sigmoid, ``predict`` returns softmax) and
+    §5.7.2 (layers with ReLU, ``predict`` returns the scores). ``t`` holds one-hot rows,
+    as in the book's training code.
+    """
+    cls = _layer_class(attempt)
+    weights, batches = _net_cases()
+    shows = "for TwoLayerNet(4, 3, 3)"
+    net = session.call(cls, *_NET_SIZES, shows=f"when building the net {shows}")
+    # __init__ ran: a NotImplementedError from a method now means "not finished", not the
+    # untouched stub (whose __init__ raises first)
+    session.returned.update(id(getattr(type(net), name)) for name in (
+        "predict", "loss", "accuracy", "gradient", "numerical_gradient")
+        if hasattr(type(net), name))
+    params = _net_params(session, net, shows)
+    for key in _NET_KEYS:  # in place: the book's layers hold these very arrays
+        params[key][...] = weights[key]
+    gradient_names = [name for name in ("gradient", "numerical_gradient")
+                      if callable(getattr(net, name, None))]
+    if not gradient_names:
+        raise Wrong("the class has no gradient(x, t) method (the book's §5.7.2, by backprop) "
+                    "nor numerical_gradient(x, t) (§4.5.1): write one of them")
+    activation = None
+    for x, t in batches:
+        n = len(x)
+        shows = f"for a batch x of shape {x.shape} (one-hot t)"
+        y = session.call(net.predict, x, shows=shows, names=("x",))
+        version = _which_predict(session, weights, x, y, shows)
+        if activation is None:
+            activation = version
+        elif activation != version:
+            raise Wrong(f"predict {shows} used {version}, but {activation} before")
+        session.cases += 1
+        scores = _hidden(weights, x, activation) @ weights["W2"] + weights["b2"]
+        expected_loss = _net_loss(scores, t)
+        loss = session.call(net.loss, x, t, shows=shows, names=("x", "t"))
+
+        def loss_hint(v: Any, scores: np.ndarray = scores, t: np.ndarray = t, n: int = n,
+                      shows: str = shows, expected: float = expected_loss) -> str | None:
+            said = f"loss(x, t) {shows} is {fmt(v)}, expected {fmt(expected)}"
+            if np.ndim(v) == 1 and len(v) == n:
+                return f"{said}: one loss per row; return their mean, one number"
+            if np.ndim(v) != 0:
+                return None
+            if math.isclose(float(v), expected * n, rel_tol=1e-5):
+                return f"{said}: divide by the batch size, the loss is the mean over the rows"
+            return (f"{said}: the loss is cross_entropy_error(softmax(scores), t); apply "
+                    "softmax to the scores first (in §5.7 SoftmaxWithLoss does both)")
+
+        session.expect_number(loss, expected_loss, shows, what="loss(x, t)", rtol=1e-5,
+                              diagnose=loss_hint)
+        right = int(np.sum(scores.argmax(axis=1) == t.argmax(axis=1)))
+        accuracy = session.call(net.accuracy, x, t, shows=shows, names=("x", "t"))
+
+        def accuracy_hint(v: Any, right: int = right, n: int = n,
+                          shows: str = shows) -> str | None:
+            said = f"accuracy(x, t) {shows} is {fmt(v)}, expected {fmt(right / n)}"
+            if np.ndim(v) == 0 and float(v) == right:
+                return f"{said}: that is the count of right answers; divide by x.shape[0]"
+            return (f"{said}: compare np.argmax(y, axis=1) with np.argmax(t, axis=1) (t holds "
+                    "one-hot rows), then np.sum(...) / float(x.shape[0])")
+
+        session.expect_number(accuracy, right / n, shows, what="accuracy(x, t)",
+                              diagnose=accuracy_hint)
+        expected_grads = _net_gradient(weights, x, t, activation)
+        for name in gradient_names:
+            grads = session.call(getattr(net, name), x, t, shows=shows, names=("x", "t"))
+            if not isinstance(grads, dict) or any(k not in grads for k in _NET_KEYS):
+                got = sorted(grads) if isinstance(grads, dict) else type(grads).__name__
+                raise Wrong(f"{name}(x, t) {shows} returned {got}: return a dict with the "
+                            "keys 'W1', 'b1', 'W2', 'b2', one gradient per parameter")
+            for key in _NET_KEYS:
+                if not np.array_equal(np.asarray(params[key]), weights[key]):
+                    raise Wrong(f"{name}(x, t) {shows} left params[{key!r}] changed: "
+                                "a gradient only measures; put every nudged value back")
+                said = f"{name}(x, t) {shows}"
+                session.expect_array(
+                    grads[key], expected_grads[key], shows, what=f"{name}: grads[{key!r}]",
+                    rtol=1e-4, atol=1e-7, diagnose=functools.partial(
+                        _gradient_hint, key, expected=expected_grads[key], n=n, said=said))

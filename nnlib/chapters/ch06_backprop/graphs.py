@@ -7,12 +7,14 @@
   examples by running :class:`~nnlib.layers.MulLayer` and :class:`~nnlib.layers.AddLayer`
   forward and then backward, so every number on the picture comes from the layers.
 - :func:`chain_rule_example` is the graph of z = (x + y)^2, for the chain rule 連鎖律.
+- :func:`sigmoid_graph` is the book's §5.5.2 graph of the sigmoid, its backward node by node.
 
 Only numpy and nnlib's own layers are used here; nothing imports matplotlib.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Literal
 
@@ -26,6 +28,7 @@ __all__ = [
     "shopping_apple",
     "shopping_apple_orange",
     "chain_rule_example",
+    "sigmoid_graph",
 ]
 
 NodeKind = Literal["input", "op", "output"]
@@ -235,3 +238,43 @@ def chain_rule_example(x: float = 2.0, y: float = 1.5) -> ComputationalGraph:
         GraphEdge("square", "z", z, dz),
     )
     return ComputationalGraph(nodes, edges, "z = (x + y)²")
+
+
+def sigmoid_graph(x: float = 1.0) -> ComputationalGraph:
+    """The book's §5.5.2 graph of the sigmoid, y = 1 / (1 + exp(-x)), forward and backward.
+
+    Four nodes: ``× -1``, ``exp``, ``+ 1`` and ``/`` (y = 1/u). Backward from dL/dy = 1, each
+    node multiplies by its local derivative: ``/`` by -y², ``+`` by 1, ``exp`` by exp(-x),
+    ``×`` by -1. What reaches x is y² exp(-x), which equals y (1 - y). The constants -1 and 1
+    carry no derivative on the picture.
+    """
+    x = _price(x, "x")
+    s = -x
+    e = math.exp(s)
+    u = e + 1.0
+    y = 1.0 / u
+    dy = 1.0
+    du = dy * (-1.0 / u**2)  # d(1/u)/du = -1/u² = -y²
+    de = du * 1.0
+    ds = de * e  # d exp(s)/ds = exp(s)
+    dx = ds * -1.0
+    nodes = (
+        GraphNode("x", "x", "input"),
+        GraphNode("minus_one", "-1", "input"),
+        GraphNode("mul", "×"),
+        GraphNode("exp", "exp"),
+        GraphNode("one", "1", "input"),
+        GraphNode("add", "+"),
+        GraphNode("div", "/"),
+        GraphNode("y", "y", "output"),
+    )
+    edges = (
+        GraphEdge("x", "mul", x, dx),
+        GraphEdge("minus_one", "mul", -1.0, None),
+        GraphEdge("mul", "exp", s, ds),
+        GraphEdge("exp", "add", e, de),
+        GraphEdge("one", "add", 1.0, None),
+        GraphEdge("add", "div", u, du),
+        GraphEdge("div", "y", y, dy),
+    )
+    return ComputationalGraph(nodes, edges, "y = 1 / (1 + exp(-x))")

@@ -1,16 +1,18 @@
-"""Chapter 07 exercise: one mini-batch SGD update of a network's parameters, in place."""
+"""Chapter 07 exercises: one mini-batch SGD update of a network's parameters, in place, and
+the book's whole training loop (§4.5.2)."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 from nnlib.engines.exercise import Session, Wrong, exercise, fmt, scale_between
 from nnlib.network import TwoLayerNet
 
-__all__ = ["check_sgd_update"]
+__all__ = ["check_sgd_update", "check_training_loop"]
 
 
 @exercise("SGD update")
@@ -48,3 +50,205 @@ def check_sgd_update(session: Session, attempt: Callable) -> None:
                             f"expected lr = {lr} times: use the lr passed in")
             session.expect_array(value, expected, f"{shows} (params[{key!r}])",
                                  what=f"params[{key!r}]")
+
+
+# --- the book's training loop, §4.5.2 ---------------------------------------------------------
+
+_KEYS = ("W1", "b1", "W2", "b2")
+#: (training rows, test rows, iters_num, batch_size, learning_rate, seed) of each run
+_RUNS = ((200, 60, 50, 20, 0.5, 12), (150, 40, 30, 25, 0.2, 13))
+
+
+def _loop_data(train_size: int, test_size: int,
+               seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A small seeded data set in the book's form: float rows, one-hot labels."""
+    rng = np.random.default_rng(seed)
+    mixing = rng.normal(size=(4, 3))
+    x = rng.normal(size=(train_size + test_size, 4))
+    t = np.eye(3)[np.argmax(x @ mixing + rng.normal(scale=0.5, size=(len(x), 3)), axis=1)]
+    return x[:train_size], t[:train_size], x[train_size:], t[train_size:]
+
+
+def _fresh_net() -> TwoLayerNet:
+    return TwoLayerNet(4, 5, 3, weight_init_std=0.5, seed=3, dtype=np.float64)
+
+
+class _RecordingNet(TwoLayerNet):
+    """nnlib's TwoLayerNet that writes down what the reader's loop asks of it: which rows
+    each gradient was taken on, and each accuracy it measured (on which data, when)."""
+
+    def __init__(self, x_train: np.ndarray, x_test: np.ndarray) -> None:
+        super().__init__(4, 5, 3, weight_init_std=0.5, seed=3, dtype=np.float64)
+        self._rows = {row.tobytes(): i for i, row in enumerate(x_train)}
+        self._x_train, self._x_test = x_train, x_test
+        self.batches: list[tuple[list[int | None], np.ndarray]] = []
+        self.accuracies: list[tuple[str, int, float]] = []  # (data, gradients so far, value)
+
+    def _record(self, x: Any, t: Any) -> None:
+        rows = np.asarray(x, dtype=float)
+        self.batches.append(([self._rows.get(r.tobytes()) for r in rows.reshape(len(rows), -1)],
+                             np.array(t, dtype=float, copy=True)))
+
+    def gradient(self, x: Any, t: Any) -> dict[str, np.ndarray]:
+        self._record(x, t)
+        return super().gradient(x, t)
+
+    def numerical_gradient(self, x: Any, t: Any) -> dict[str, np.ndarray]:
+        self._record(x, t)
+        return super().numerical_gradient(x, t)
+
+    def accuracy(self, x: Any, t: Any, batch_size: int = 10_000) -> float:
+        value = super().accuracy(x, t, batch_size)
+        arr = np.asarray(x)
+        data = ("train" if arr.shape == self._x_train.shape and np.array_equal(arr, self._x_train)
+                else "test" if arr.shape == self._x_test.shape
+                and np.array_equal(arr, self._x_test) else f"{len(arr)} rows")
+        self.accuracies.append((data, len(self.batches), value))
+        return value
+
+
+def _replay(batches: list[np.ndarray], x: np.ndarray, t: np.ndarray,
+            lr: float) -> tuple[dict[str, np.ndarray], list[float], list[float]]:
+    """SGD on the given mini-batches: final params, each batch's loss before and after."""
+    net = _fresh_net()
+    before, after = [], []
+    for index in batches:
+        before.append(net.loss(x[index], t[index]))
+        grads = net.gradient(x[index], t[index])
+        for key in _KEYS:
+            net.params[key] -= lr * grads[key]
+        after.append(net.loss(x[index], t[index]))
+    return net.params, before, after
+
+
+def _check_batches(net: _RecordingNet, t_train: np.ndarray, iters: int, batch: int,
+                   shows: str) -> list[np.ndarray]:
+    if len(net.batches) != iters:
+        raise Wrong(f"your loop computed {len(net.batches)} gradients {shows}: one per "
+                    "iteration, for i in range(iters_num)")
+    indices = []
+    for rows, t in net.batches:
+        if len(rows) != batch:
+            raise Wrong(f"a mini-batch had {len(rows)} rows {shows}, expected batch_size = "
+                        f"{batch}: batch_mask = np.random.choice(train_size, batch_size)")
+        if any(r is None for r in rows):
+            raise Wrong(f"a mini-batch held rows that are not rows of x_train {shows}: "
+                        "take it from the training data, x_batch = x_train[batch_mask]")
+        index = np.array(rows)
+        if t.shape != t_train[index].shape or not np.array_equal(t, t_train[index]):
+            raise Wrong(f"the labels of a mini-batch do not belong to its rows {shows}: use "
+                        "one batch_mask for both, x_train[batch_mask] and t_train[batch_mask]")
+        indices.append(index)
+    if all(np.array_equal(index, indices[0]) for index in indices):
+        raise Wrong(f"every iteration used the same mini-batch {shows}: draw a new random "
+                    "batch_mask = np.random.choice(train_size, batch_size) in every iteration")
+    if max(int(index.max()) for index in indices) < batch:
+        raise Wrong(f"every mini-batch came from the first {batch} rows {shows}: choose among "
+                    "all train_size rows, np.random.choice(train_size, batch_size)")
+    size = len(t_train)
+    in_order = [np.arange(k * batch, (k + 1) * batch) % size for k in range(iters)]
+    if all(np.array_equal(a, b) for a, b in zip(indices, in_order, strict=True)):
+        raise Wrong(f"the mini-batches were taken in order {shows}: pick them at random, "
+                    "batch_mask = np.random.choice(train_size, batch_size), so that each "
+                    "batch is a fair sample of the training data")
+    return indices
+
+
+def _check_params(net: _RecordingNet, indices: list[np.ndarray], x: np.ndarray, t: np.ndarray,
+                  rate: float, shows: str) -> tuple[list[float], list[float]]:
+    start = _fresh_net().params
+    params, before, after = _replay(indices, x, t, rate)
+    for key in _KEYS:
+        value = net.params[key]
+        if np.allclose(value, params[key], rtol=1e-9, atol=1e-12):
+            continue
+        if np.array_equal(value, start[key]):
+            raise Wrong(f"params[{key!r}] never changed {shows}: update every parameter, "
+                        "for key in ('W1', 'b1', 'W2', 'b2'): "
+                        "network.params[key] -= learning_rate * grad[key]")
+        for lr, hint in ((-rate, "the parameters moved uphill: subtract, "
+                                 "network.params[key] -= learning_rate * grad[key]"),
+                         (0.1, f"the steps were 0.1 times the gradient, expected "
+                               f"learning_rate = {rate}: use the learning_rate passed in"),
+                         (1.0, "the steps were whole gradients: multiply by learning_rate")):
+            if np.allclose(value, _replay(indices, x, t, lr)[0][key], rtol=1e-9, atol=1e-12):
+                raise Wrong(f"{hint} ({shows})")
+        raise Wrong(f"after training, params[{key!r}] {shows} differs from SGD on the same "
+                    "mini-batches: network.params[key] -= learning_rate * grad[key] for each "
+                    "key, once per iteration")
+    return before, after
+
+
+def _as_list(value: Any, what: str, shows: str) -> list[float]:
+    try:
+        values = [float(v) for v in value]
+    except Exception:
+        raise Wrong(f"{what} {shows} is {type(value).__name__}, expected a list of "
+                    "numbers") from None
+    return values
+
+
+@exercise("training loop")
+def check_training_loop(session: Session, attempt: Callable) -> None:
+    """Check ``attempt(network, x_train, t_train, x_test, t_test, iters_num, batch_size,
+    learning_rate)``: the book's §4.5.2 loop, returning ``(train_loss_list, train_acc_list,
+    test_acc_list)``.
+
+    The network records what the loop asks of it, and the check replays SGD on the very
+    mini-batches the loop drew: any random draw passes (np.random.choice as in the book, a
+    Generator, a permutation), as long as every iteration draws a new random batch.
+    """
+    for run in _RUNS:
+        _check_run(session, attempt, *run)
+
+
+def _check_run(session: Session, attempt: Callable, train_size: int, test_size: int,
+               iters: int, batch: int, rate: float, seed: int) -> None:
+    x_train, t_train, x_test, t_test = _loop_data(train_size, test_size, seed)
+    net = _RecordingNet(x_train, x_test)
+    shows = (f"for {train_size} training rows, iters_num = {iters}, batch_size = {batch}, "
+             f"learning_rate = {rate}")
+    result = session.call(
+        attempt, net, x_train, t_train, x_test, t_test, iters, batch, rate, shows=shows,
+        names=("network", "x_train", "t_train", "x_test", "t_test", "iters_num", "batch_size",
+               "learning_rate"), share=("network",),
+        on_change="take mini-batches with x_train[batch_mask] (a copy), never edit the data")
+    if not isinstance(result, tuple | list) or len(result) != 3:
+        got = "None" if result is None else type(result).__name__
+        raise Wrong(f"your loop returned {got} {shows}: return the three lists, "
+                    "train_loss_list, train_acc_list, test_acc_list")
+    indices = _check_batches(net, t_train, iters, batch, shows)
+    before, after = _check_params(net, indices, x_train, t_train, rate, shows)
+    session.cases += 1
+    losses = _as_list(result[0], "train_loss_list", shows)
+    if len(losses) != iters:
+        raise Wrong(f"train_loss_list has {len(losses)} values {shows}, expected {iters}: "
+                    "append the mini-batch's loss once per iteration")
+    if not (np.allclose(losses, after, rtol=1e-9) or np.allclose(losses, before, rtol=1e-9)):
+        raise Wrong(f"train_loss_list {shows} starts {fmt(np.array(losses[:3]))}, expected "
+                    f"{fmt(np.array(after[:3]))}: append network.loss(x_batch, t_batch), the "
+                    "loss of each iteration's mini-batch")
+    session.cases += 1
+    per_epoch = max(train_size / batch, 1)
+    expected = math.ceil(iters / per_epoch)
+    for data, position in (("train", 1), ("test", 2)):
+        values = _as_list(result[position], f"{data}_acc_list", shows)
+        calls = [(when, value) for kind, when, value in net.accuracies if kind == data]
+        others = [kind for kind, _, _ in net.accuracies if kind not in ("train", "test")]
+        if others:
+            raise Wrong(f"an accuracy was measured on {others[0]} {shows}: measure it on the "
+                        f"whole data, network.accuracy(x_{data}, t_{data})")
+        if len(values) != len(calls) or not np.allclose(values, [v for _, v in calls]):
+            raise Wrong(f"{data}_acc_list {shows} holds {len(values)} values, but the network "
+                        f"measured {len(calls)} accuracies on the {data} data: append "
+                        f"network.accuracy(x_{data}, t_{data}) to {data}_acc_list")
+        if not expected - 1 <= len(calls) <= expected + 1:
+            raise Wrong(f"{data}_acc_list has {len(calls)} values {shows}, expected one per "
+                        f"epoch ({expected}): measure when i % iter_per_epoch == 0, with "
+                        "iter_per_epoch = max(train_size / batch_size, 1)")
+        gaps = np.diff([when for when, _ in calls])
+        if len(gaps) and not np.all(gaps == per_epoch):
+            raise Wrong(f"the {data} accuracies were not measured once every epoch {shows}: "
+                        f"measure when i % iter_per_epoch == 0 ({fmt(per_epoch)} iterations "
+                        "apart)")
+        session.cases += 1

@@ -21,6 +21,7 @@ import ipywidgets as widgets
 import numpy as np
 from numpy.typing import NDArray
 
+from nnlib.chapters.ch07_training_mnist.browser import fit_to_browser
 from nnlib.chapters.ch07_training_mnist.plots import (
     draw_accuracy,
     draw_loss,
@@ -245,7 +246,10 @@ class TrainingExplorer(Explorer):
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
-                trainer = Trainer(net, *self.data, optimizer=SGD(values["lr"]), epochs=epochs,
+                data, note = fit_to_browser(*self.data, epochs=epochs, batch_size=BATCH_SIZE)
+                if note:
+                    print(note)
+                trainer = Trainer(net, *data, optimizer=SGD(values["lr"]), epochs=epochs,
                                   batch_size=BATCH_SIZE, seed=values["seed"],
                                   progress=partial(_WidgetBar, self.progress),
                                   callback=show_epoch)

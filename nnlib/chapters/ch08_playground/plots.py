@@ -30,6 +30,7 @@ __all__ = [
     "plot_boundaries",
     "plot_data_sets",
     "plot_losses",
+    "point_legend",
 ]
 
 #: Class 0 orange, class 1 blue; the colour map runs between them through white.
@@ -71,6 +72,24 @@ def draw_points(ax: Axes, points: NDArray, labels: NDArray, *, test: bool = Fals
                       edgecolors="black" if test else "white", linewidths=0.5, zorder=3)
 
 
+def point_legend(fig: Figure, *, test: bool = True, ncol: int = 4) -> None:
+    """A legend below the panels: the class colours, and (with ``test``) which edge marks a
+    training point and which a test point."""
+    from matplotlib.lines import Line2D
+
+    def marker(face: str, edge: str, label: str) -> Line2D:
+        return Line2D([], [], ls="", marker="o", markersize=5, markerfacecolor=face,
+                      markeredgecolor=edge, markeredgewidth=0.8, label=label)
+
+    handles = [marker(CLASS_COLOURS[0], CLASS_COLOURS[0], "class 0"),
+               marker(CLASS_COLOURS[1], CLASS_COLOURS[1], "class 1")]
+    if test:
+        handles += [marker("0.6", "white", "training point (white edge)"),
+                    marker("0.6", "black", "test point (black edge)")]
+    fig.legend(handles=handles, loc="outside lower center", ncol=ncol, fontsize=7,
+               frameon=False, handletextpad=0.2, columnspacing=1.0)
+
+
 def plot_data_sets(n: int = 500, noise: float = 0.0, seed: int = 0) -> Figure:
     """The four data sets side by side, ``n`` points each."""
     fig, axes = plt.subplots(1, len(DATA_SETS), figsize=(10, 2.7), layout="constrained")
@@ -82,6 +101,7 @@ def plot_data_sets(n: int = 500, noise: float = 0.0, seed: int = 0) -> Figure:
         ax.set_aspect("equal")
         ax.set_title(f"{name!r}, noise {noise:.0%}", fontsize=9)
         ax.tick_params(labelsize=7)
+    point_legend(fig, test=False)
     return fig
 
 
@@ -100,6 +120,7 @@ def plot_boundaries(panels: Sequence[tuple[str, Training, Sequence[str]]],
             draw_points(ax, training.points_test, training.t_test, test=True)
         ax.set_aspect("equal")
         ax.set_title(title, fontsize=9)
+    point_legend(fig, test=show_test, ncol=4 if len(panels) > 1 else 2)
     return fig
 
 

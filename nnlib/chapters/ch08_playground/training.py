@@ -1,12 +1,13 @@
 """How the playground trains: a MultiLayerNet (or one built from the reader's own layer
-classes), mini-batch SGD epoch by epoch with no, L1 or L2 regularization, and a trace of
-one mini-batch for the "look inside one step" view.
-
-Everything here is plain numpy on top of :mod:`nnlib.network` and :mod:`nnlib.layers`.
+classes), trained epoch by epoch by the core's loop (:func:`nnlib.train.train_epoch`, the
+one the ``Trainer`` runs) with the core's SGD, with no, L1 or L2 regularization (the
+network's own penalty), and a trace of one mini-batch for the "look inside one step" view,
+taken from what the network records of each layer (``gradient(..., record=...)``).
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,9 +15,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from nnlib._checks import OverflowWarning
 from nnlib.chapters.ch08_playground.data import feature_matrix, make_data, train_test_split
+from nnlib.functions import softmax_of_rows
 from nnlib.layers import Affine, Relu, Sigmoid, SoftmaxWithLoss, Tanh
-from nnlib.network import MultiLayerNet
+from nnlib.network import LayerRecord, MultiLayerNet
+from nnlib.optimizers import SGD
+from nnlib.train import StepRecord, train_epoch, train_step
 
 __all__ = [
     "LAYER_KINDS",
@@ -33,7 +38,6 @@ __all__ = [
 LAYER_KINDS = {"Affine": Affine, "Relu": Relu, "Sigmoid": Sigmoid, "Tanh": Tanh,
                "SoftmaxWithLoss": SoftmaxWithLoss}
 REGULARIZATIONS = ("none", "L1", "L2")
-_EVALUATE = SoftmaxWithLoss()  # nnlib's own, so shown losses never depend on a reader's layer
 
 
 def build_network(n_inputs: int, hidden: Sequence[int], activation: str, seed: int,
@@ -59,7 +63,7 @@ def build_network(n_inputs: int, hidden: Sequence[int], activation: str, seed: i
         raise ValueError(f"layers has unknown kind(s) {unknown}; the kinds are "
                          f"{', '.join(LAYER_KINDS)}")
     for name, layer in list(net.layers.items()):
-        kind = type(layer).__name__
+        kind = next((k for k, cls in LAYER_KINDS.items() if type(layer) is cls), None)
         if kind not in layers:
             continue
         if kind == "Affine":
@@ -78,16 +82,15 @@ def build_network(n_inputs: int, hidden: Sequence[int], activation: str, seed: i
 
 
 def hidden_outputs(net: MultiLayerNet, x: NDArray) -> tuple[list[NDArray], NDArray]:
-    """Each hidden layer's output for the rows of ``x`` (after its activation), and the
-    probability of class 1 (softmax of the scores): what the neuron pictures show."""
-    outputs, names, x = [], list(net.layers), net._input(x)
-    for i, layer in enumerate(net.layers.values()):
-        x = layer.forward(x)
-        if i + 1 < len(names) and not names[i + 1].startswith("Activation"):
-            outputs.append(x)  # the last layer of a hidden block
-    scores = x - x.max(axis=1, keepdims=True)
-    e = np.exp(scores)
-    return outputs, e[:, 1] / e.sum(axis=1)
+    """Each hidden layer's output for the rows of ``x`` (after its activation: what the next
+    parameter layer gets), and the probability of class 1 (softmax of the scores): what the
+    neuron pictures show."""
+    record: list[LayerRecord] = []
+    with warnings.catch_warnings():  # a diverged net draws as NaN; the loss curve says it
+        warnings.simplefilter("ignore", OverflowWarning)
+        scores = net.predict(x, record=record)
+    inputs = [r.input for r in record if r.name in net.param_layers]
+    return inputs[1:], softmax_of_rows(scores)[:, 1]
 
 
 @dataclass
@@ -116,11 +119,15 @@ class StepTrace:
 
 
 class Training:
-    """A network, its data, and the SGD loop the explorer runs one epoch per tick.
+    """A network, its data, and the core's training loop, which the explorer runs one epoch
+    per tick.
 
-    ``x_train``/``x_test`` are feature matrices. Each epoch shuffles the training rows
-    (from ``seed``) and steps through them in mini-batches of ``batch_size``. The loss
-    curves record the cross-entropy alone (no penalty), so train and test compare.
+    ``x_train``/``x_test`` are feature matrices. An epoch is ``len(x_train) // batch_size``
+    iterations (at least 1) of :func:`nnlib.train.train_epoch`: mini-batches drawn at random
+    (from ``seed``) as the ``Trainer`` draws them, SGD with ``lr``, and the network's own L1
+    or L2 penalty at ``rate``. The loss curves record the cross-entropy alone (no penalty),
+    so train and test compare. ``lr``, ``batch_size``, ``regularization`` and ``rate`` may
+    change between epochs.
     """
 
     def __init__(self, net: MultiLayerNet, x_train: NDArray, t_train: NDArray,
@@ -132,6 +139,7 @@ class Training:
         self.regularization, self.rate = regularization, rate
         self.rng = np.random.default_rng(seed)
         self.epoch = 0
+        self.step_losses: list[float] = []
         self.train_loss: list[float] = []
         self.test_loss: list[float] = []
         self.last_trace: StepTrace | None = None
@@ -141,7 +149,10 @@ class Training:
         return self.train_loss[-1], self.test_loss[-1]
 
     def _data_loss(self, x: NDArray, t: NDArray) -> float:
-        return _EVALUATE.forward(self.net.predict(x), t)
+        """Cross-entropy alone, by nnlib's own SoftmaxWithLoss (never a reader's)."""
+        with warnings.catch_warnings():  # a diverged net's loss is NaN: the curve shows it
+            warnings.simplefilter("ignore", OverflowWarning)
+            return SoftmaxWithLoss().forward(self.net.predict(x), t)
 
     def test_error(self) -> float:
         return 1.0 - self.net.accuracy(self.x_test, self.t_test)
@@ -150,73 +161,53 @@ class Training:
         self.train_loss.append(self._data_loss(self.x_train, self.t_train))
         self.test_loss.append(self._data_loss(self.x_test, self.t_test))
 
-    def _set_weight_decay(self) -> None:
-        """L2 is the net's own weight decay: its loss adds 0.5 λ sum(W²), its gradient λW."""
+    def apply_settings(self) -> SGD:
+        """Give the network this training's penalty (L1 or L2 at ``rate``, or none), and
+        return the SGD for ``lr``: called before every epoch, as the settings may change."""
         self.net.weight_decay_lambda = self.rate if self.regularization == "L2" else 0.0
-
-    def _add_l1(self, grads: dict[str, NDArray]) -> dict[str, NDArray]:
-        """L1 adds λ sign(W) to each weight's gradient (the slope of λ sum |W|)."""
-        if self.regularization == "L1" and self.rate:
-            for name in grads:
-                if name.startswith("W"):
-                    grads[name] = grads[name] + self.rate * np.sign(self.net.params[name])
-        return grads
-
-    def _update(self, grads: dict[str, NDArray]) -> None:
-        for name, grad in grads.items():
-            self.net.params[name] -= self.lr * grad
+        self.net.l1_lambda = self.rate if self.regularization == "L1" else 0.0
+        return SGD(self.lr)
 
     def train_epochs(self, epochs: int = 1, *, trace: bool = False) -> None:
         """Run ``epochs`` epochs; with ``trace``, keep the last mini-batch in :attr:`last_trace`."""
-        n = len(self.x_train)
         for _ in range(epochs):
-            order = self.rng.permutation(n)
-            starts = range(0, n, self.batch_size)
-            for start in starts:
-                batch = order[start : start + self.batch_size]
-                x, t = self.x_train[batch], self.t_train[batch]
-                if trace and start == starts[-1]:
-                    self.last_trace = self.traced_step(x, t)
-                    continue
-                self._set_weight_decay()
-                self._update(self._add_l1(self.net.gradient(x, t)))
+            record = StepRecord() if trace else None
+            train_epoch(self.net, self.apply_settings(), self.x_train, self.t_train,
+                        batch_size=self.batch_size,
+                        iterations=max(len(self.x_train) // self.batch_size, 1),
+                        rng=self.rng, losses=self.step_losses, record=record)
+            if record is not None and record.layers:
+                self.last_trace = self._trace(record)
             self.epoch += 1
             self._record()
 
     def traced_step(self, x: NDArray, t: NDArray) -> StepTrace:
-        """One SGD step on the batch ``(x, t)``, layer by layer, keeping every number."""
-        net = self.net
-        self._set_weight_decay()
-        trace = StepTrace(labels=t, activation=net.activation, lr=self.lr,
-                          regularization=self.regularization, rate=self.rate)
-        signal = net._input(x)
-        for name, layer in net.layers.items():
-            if name.startswith("Affine"):
-                trace.inputs.append(signal)
-                trace.weights.append((layer.W.copy(), layer.b.copy()))
-            signal = layer.forward(signal)
-            if name.startswith("Affine"):
-                trace.pre.append(signal)
-                trace.post.append(signal)
-            else:
-                trace.post[-1] = signal
-        trace.loss = net.last_layer.forward(signal, t) + net.weight_decay()
-        dout = net.last_layer.backward(1.0)
-        for name, layer in reversed(net.layers.items()):
-            if name.startswith("Affine"):
-                trace.grad_pre.insert(0, dout)
-                if len(trace.grad_post) < len(trace.grad_pre):
-                    trace.grad_post.insert(0, dout)  # no activation after this Affine
-            else:
-                trace.grad_post.insert(0, dout)
-            dout = layer.backward(dout)
-        grads = {}
-        for idx in range(1, net.hidden_layer_num + 2):
-            affine = net.layers[f"Affine{idx}"]
-            grads[f"W{idx}"] = affine.dW + net.weight_decay_lambda * affine.W
-            grads[f"b{idx}"] = affine.db
-        trace.grads = self._add_l1(grads)
-        self._update(trace.grads)
+        """One SGD step on the batch ``(x, t)`` (the core's :func:`~nnlib.train.train_step`),
+        keeping every number."""
+        record = StepRecord()
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore", OverflowWarning)
+            train_step(self.net, self.apply_settings(), x, t, record)
+        return self._trace(record)
+
+    def _trace(self, record: StepRecord) -> StepTrace:
+        """The step as the explanation reads it: per parameter layer (Affine), its input,
+        output a, the activation output h (the next parameter layer's input), and dL/dh,
+        dL/da as backward passed them down."""
+        net, layers = self.net, record.layers
+        trace = StepTrace(labels=record.t, activation=net.activation, lr=self.lr,
+                          regularization=self.regularization, rate=self.rate,
+                          loss=record.loss, grads=record.grads)
+        where = [i for i, r in enumerate(layers) if r.name in net.param_layers]
+        for k, i in enumerate(where):
+            layer, after = layers[i], layers[where[k + 1]] if k + 1 < len(where) else None
+            trace.inputs.append(layer.input)
+            trace.pre.append(layer.output)
+            trace.post.append(after.input if after is not None else layer.output)
+            trace.grad_pre.append(layer.grad_output)
+            trace.grad_post.append(after.grad_input if after is not None else layer.grad_output)
+            W, b = (record.params_before[name] for name in net.param_layers[layer.name])
+            trace.weights.append((W, b))
         return trace
 
 

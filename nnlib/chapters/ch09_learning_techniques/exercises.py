@@ -1,4 +1,5 @@
-"""Chapter 09 exercises: the Momentum update, the AdaGrad update, the Xavier/He scale.
+"""Chapter 09 exercises: the Momentum update, the AdaGrad update, the Xavier/He scale and
+the book's Dropout layer.
 
 An optimizer's check builds the reader's class, runs three updates on a small network's
 parameters and compares every step with the book's rule computed here independently. A
@@ -17,7 +18,8 @@ import numpy as np
 
 from nnlib.engines.exercise import Session, Wrong, exercise, fmt
 
-__all__ = ["check_momentum_update", "check_adagrad_update", "check_init_scale"]
+__all__ = ["check_momentum_update", "check_adagrad_update", "check_init_scale",
+           "check_dropout_layer"]
 
 EPS = 1e-7  # the book's
 
@@ -224,3 +226,111 @@ def check_init_scale(session: Session, attempt: Callable) -> None:
             return None
 
         session.expect_number(value, expected, shows, rtol=1e-9, diagnose=diagnose)
+
+
+# --- Dropout (book §6.4.3) -----------------------------------------------------------------------
+
+_DROPOUT_SHAPE = (200, 50)  # 10,000 neurons: the dropped share is within 0.03 of the ratio
+
+
+def _dropout_x() -> np.ndarray:
+    """Inputs with no zeros, so a 0 in the output can only be a dropped neuron."""
+    rng = np.random.default_rng(9)
+    return np.round(rng.uniform(0.5, 2.0, _DROPOUT_SHAPE) * rng.choice([-1, 1], _DROPOUT_SHAPE), 3)
+
+
+@exercise("Dropout")
+def check_dropout_layer(session: Session, attempt: Any) -> None:
+    """Check the book's ``Dropout(dropout_ratio)``: ``forward(x, train_flg=True)`` keeps each
+    value or sets it to 0 (a new random mask ``rand > dropout_ratio`` at every call, any
+    random source), ``forward(x, train_flg=False)`` returns ``x * (1 - dropout_ratio)``, and
+    ``backward(dout)`` lets ``dout`` through where the last training forward kept the value."""
+    state = np.random.get_state()  # noqa: NPY002 - the book's layer draws from it
+    try:
+        _check_dropout(session, attempt)
+    finally:
+        np.random.set_state(state)  # noqa: NPY002
+
+
+def _check_dropout(session: Session, attempt: Any) -> None:
+    x = _dropout_x()
+    for ratio in (0.3, 0.5):
+        built = f"Dropout({ratio})"
+        layer = session.call(_class(attempt), ratio, shows=f"when building {built}")
+        for name in ("forward", "backward"):
+            if not callable(getattr(layer, name, None)):
+                raise Wrong(f"{built} has no {name} method")
+        shows = f"for {built}.forward(x, train_flg=True), x of shape {x.shape} with no zeros"
+        out = np.asarray(session.call(layer.forward, x, True, shows=shows,
+                                      names=("x", "train_flg")), dtype=float)
+        if out.shape != x.shape:
+            raise Wrong(f"{shows} the output has shape {out.shape}: keep x's shape, x * mask")
+        kept = out != 0
+        if np.allclose(out[kept], x[kept] / (1 - ratio)):
+            raise Wrong(f"{shows} the kept values are divided by 1 - {ratio}: that is the "
+                        "'inverted' dropout of most frameworks. The book keeps them as they are "
+                        "in training (x * mask) and scales at inference instead")
+        if not np.allclose(out[kept], x[kept]):
+            raise Wrong(f"{shows} some outputs are neither x nor 0: return x * self.mask")
+        dropped = 1 - kept.mean()
+        if abs(dropped - (1 - ratio)) < 0.03 and abs(ratio - 0.5) > 0.03:
+            raise Wrong(f"{shows} {dropped:.0%} of the neurons were dropped, not about "
+                        f"{ratio:.0%}: the mask is the share kept, rand > dropout_ratio")
+        if abs(dropped - ratio) > 0.03:
+            raise Wrong(f"{shows} {dropped:.0%} of the neurons were dropped, expected about "
+                        f"{ratio:.0%}: mask = np.random.rand(*x.shape) > self.dropout_ratio")
+        session.cases += 1
+        dout = np.full(x.shape, 3.0)
+        shows_b = f"for {built}.backward(dout) after that forward"
+        np.random.seed(int(ratio * 10) + 7)  # noqa: NPY002 - a mask drawn again would differ
+        dx = session.call(layer.backward, dout, shows=shows_b, names=("dout",))
+
+        def diagnose_backward(v: np.ndarray, shows: str = shows_b, dout: np.ndarray = dout,
+                              kept: np.ndarray = kept) -> str | None:
+            if v.shape != dout.shape:
+                return None
+            if np.allclose(v, dout):
+                return (f"{shows} dout came back unchanged: a dropped neuron passes no "
+                        "gradient, return dout * self.mask")
+            if np.all((v == 0) | np.isclose(v, dout)) and not np.array_equal(v != 0, kept):
+                return (f"{shows} the zeros are not where forward dropped: a new mask was "
+                        "drawn. Keep forward's mask in self.mask and use it in backward")
+            return None
+
+        session.expect_array(dx, dout * kept, shows_b, what="backward(dout)",
+                             diagnose=diagnose_backward)
+        np.random.seed(int(ratio * 10) + 1)  # noqa: NPY002 - the session restores the state
+        again = np.asarray(session.call(layer.forward, x, True, shows=shows,
+                                        names=("x", "train_flg")), dtype=float)
+        if np.array_equal(again != 0, kept):
+            raise Wrong(f"{shows} two training passes dropped the very same neurons: draw a "
+                        "new mask at every forward, inside forward, not once in __init__")
+        shows_i = f"for {built}.forward(x, train_flg=False)"
+        y = session.call(layer.forward, x, False, shows=shows_i, names=("x", "train_flg"))
+
+        def diagnose_inference(v: np.ndarray, shows: str = shows_i,
+                               ratio: float = ratio) -> str | None:
+            if v.shape == x.shape and np.allclose(v, x):
+                return (f"{shows} x came back unchanged: at inference the book multiplies by "
+                        "1 - dropout_ratio, the share that was kept in training "
+                        "(x unchanged is inverted dropout's inference)")
+            if v.shape == x.shape and np.allclose(v, x * ratio):
+                return (f"{shows} x was multiplied by dropout_ratio: by the share kept, "
+                        "1 - dropout_ratio")
+            if v.shape == x.shape and np.isin(v, [0]).mean() > 0.1:
+                return (f"{shows} some outputs are 0: at inference no neuron is dropped; "
+                        "check train_flg and return x * (1.0 - self.dropout_ratio)")
+            return None
+
+        session.expect_array(y, x * (1 - ratio), shows_i, what="forward(x, train_flg=False)",
+                             diagnose=diagnose_inference)
+    default = session.call(_class(attempt), shows="when building Dropout() with no argument")
+    out = np.asarray(session.call(default.forward, x, shows="for Dropout().forward(x)",
+                                  names=("x",)), dtype=float)
+    if np.allclose(out, x * 0.5):
+        raise Wrong("Dropout().forward(x) scaled x at inference: train_flg's default is True, "
+                    "as the book's forward(self, x, train_flg=True)")
+    if abs((out == 0).mean() - 0.5) > 0.03:
+        raise Wrong(f"Dropout().forward(x) dropped {(out == 0).mean():.0%} of the neurons: "
+                    "the default dropout_ratio is 0.5")
+    session.cases += 1

@@ -1,4 +1,5 @@
-"""Chapter 09's explorers: the optimizer race (§6.1) and the initial weights (§6.2).
+"""Chapter 09's explorers: the optimizer race (§6.1), the initial weights (§6.2) and
+regularization (§6.4).
 
 Both are built the engine's documented way: controls, then ``compute(values)`` (numbers,
 no drawing), ``draw(state)`` (artists changed in place) and ``describe(state)`` (the
@@ -13,6 +14,7 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
+from nnlib.chapters.ch09_learning_techniques.experiments import Run, regularization_grid
 from nnlib.chapters.ch09_learning_techniques.init_weights import (
     ACTIVATIONS,
     OUTPUT_RANGE,
@@ -39,7 +41,8 @@ from nnlib.chapters.ch09_learning_techniques.plots import (
 from nnlib.engines.explorer import BlitFigureImage, Explorer
 
 __all__ = ["OptimizerRaceExplorer", "optimizer_race_explorer", "InitialWeightsExplorer",
-           "initial_weights_explorer", "RACE_LRS", "NODES"]
+           "initial_weights_explorer", "RegularizationExplorer", "regularization_explorer",
+           "RACE_LRS", "NODES"]
 
 #: The learning rates a race slider offers (one arrow-key press each); the book's four
 #: (0.95, 0.1, 1.5, 0.3) and each optimizer's default are among them.
@@ -268,3 +271,78 @@ def initial_weights_explorer(activation: str = "sigmoid", scale: float = 1.0,
                              seed: int = 0) -> InitialWeightsExplorer:
     """The histograms of the book's Figures 6-10 to 6-14, live: activation x weight std."""
     return InitialWeightsExplorer(activation=activation, scale=scale, seed=seed)
+
+
+class RegularizationExplorer(Explorer):
+    """Dropout ratio x weight decay λ -> train and test accuracy on the overfitting setup.
+
+    Training a run takes seconds, too slow for a slider, so the runs are computed once
+    (:func:`~nnlib.chapters.ch09_learning_techniques.experiments.regularization_grid`, a
+    small grid at a small size) and the sliders look them up.
+    """
+
+    def __init__(self, grid: dict[tuple[float, float], Run] | None = None,
+                 dropout_ratio: float | None = None, weight_decay: float | None = None) -> None:
+        self.grid = regularization_grid() if grid is None else dict(grid)
+        if not self.grid:
+            raise ValueError("grid is empty; pass regularization_grid(...)")
+        ratios = sorted({r for r, _ in self.grid})
+        lambdas = sorted({lam for _, lam in self.grid})
+        for name, value, options in (("dropout_ratio", dropout_ratio, ratios),
+                                     ("weight_decay", weight_decay, lambdas)):
+            if value is not None and value not in options:
+                raise ValueError(f"{name} must be one of the grid's values {options}, got {value}")
+        controls = {
+            "dropout": widgets.SelectionSlider(
+                options=[(f"{r:g}", r) for r in ratios], description="dropout ratio",
+                value=ratios[0] if dropout_ratio is None else dropout_ratio),
+            "lambda": widgets.SelectionSlider(
+                options=[(f"{lam:g}", lam) for lam in lambdas], description="λ (decay)",
+                value=lambdas[0] if weight_decay is None else weight_decay),
+        }
+        canvas = BlitFigureImage(figsize=(6.4, 3.0), dpi=80)
+        self.ax = canvas.figure.subplots()
+        last = max(max(run.epochs) for run in self.grid.values())
+        self.ax.set_xlim(0, last)
+        self.ax.set_ylim(0, 1.0)
+        self.ax.set_xlabel("epochs")
+        self.ax.set_ylabel("accuracy")
+        self.train_line, = self.ax.plot([], [], color="tab:blue", label="train")
+        self.test_line, = self.ax.plot([], [], "--", color="tab:orange", label="test")
+        self.ax.legend(loc="lower right")
+        canvas.animate(self.train_line, self.test_line)
+        super().__init__(controls, canvas, title="regularization 正則化: Dropout × Weight decay")
+
+    def __repr__(self) -> str:
+        v = self.values
+        return (f"RegularizationExplorer(dropout_ratio={v['dropout']:g}, "
+                f"weight_decay={v['lambda']:g})")
+
+    def compute(self, values: dict[str, Any]) -> dict[str, Any]:
+        run = self.grid[(values["dropout"], values["lambda"])]
+        return {"dropout": values["dropout"], "lambda": values["lambda"], "run": run,
+                "train": run.train_acc[-1], "test": run.test_acc[-1],
+                "gap": run.train_acc[-1] - run.test_acc[-1]}
+
+    def draw(self, state: dict[str, Any]) -> None:
+        run = state["run"]
+        self.train_line.set_data(run.epochs, run.train_acc)
+        self.test_line.set_data(run.epochs, run.test_acc)
+
+    def describe(self, state: dict[str, Any]) -> str:
+        gaps = {key: run.train_acc[-1] - run.test_acc[-1] for key, run in self.grid.items()}
+        largest = state["gap"] >= max(gaps.values())
+        verdict = ("the largest gap of the grid: overfitting" if largest
+                   else "the smallest gap of the grid" if state["gap"] <= min(gaps.values())
+                   else "a gap between the grid's extremes")
+        return (f"dropout {state['dropout']:g}, λ {state['lambda']:g}: after "
+                f"{state['run'].epochs[-1]} epochs train {state['train']:.1%}, test "
+                f"{state['test']:.1%}; gap {state['gap']:.1%}, <b>{verdict}</b>.")
+
+
+def regularization_explorer(grid: dict[tuple[float, float], Run] | None = None,
+                            dropout_ratio: float | None = None,
+                            weight_decay: float | None = None) -> RegularizationExplorer:
+    """The overfitting runs of §6.4 (Figures 6-21 and 6-23) as two sliders over a grid of
+    runs computed once (pass ``regularization_grid(...)``, or None to compute the default)."""
+    return RegularizationExplorer(grid, dropout_ratio, weight_decay)

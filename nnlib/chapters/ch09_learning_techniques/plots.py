@@ -17,7 +17,8 @@ from nnlib.chapters.ch09_learning_techniques.init_weights import OUTPUT_RANGE
 from nnlib.chapters.ch09_learning_techniques.paths import PathResult, RaceSurface
 
 __all__ = ["plot_optimizer_paths", "plot_activation_histograms", "draw_surface",
-           "histogram_shares", "COLOURS", "BANDS", "drawable"]
+           "histogram_shares", "COLOURS", "BANDS", "drawable", "smooth", "plot_loss_curves",
+           "plot_accuracy_curves", "plot_batchnorm_runs", "plot_search"]
 
 #: One colour per optimizer, kept across every figure of the chapter.
 COLOURS = {"SGD": "crimson", "Momentum": "darkorange", "Nesterov": "saddlebrown",
@@ -93,4 +94,85 @@ def plot_activation_histograms(rows: Mapping[str, Sequence[NDArray]], activation
             ax.tick_params(labelsize=7)
             if i == 0:
                 ax.set_ylabel(f"{label}\n% of outputs", fontsize=8)
+    return fig
+
+
+def smooth(values: Sequence[float], window: int = 10) -> NDArray:
+    """A moving average over ``window`` iterations (shorter at the start), so mini-batch noise
+    does not hide the trend (the book smooths its loss curves too)."""
+    values = np.asarray(values, dtype=float)
+    sums = np.cumsum(np.insert(values, 0, 0.0))
+    counts = np.minimum(np.arange(1, len(values) + 1), window)
+    return (sums[1:] - sums[np.arange(1, len(values) + 1) - counts]) / counts
+
+
+def plot_loss_curves(runs: Mapping[str, object], title: str = "", window: int = 10) -> Figure:
+    """Each run's mini-batch loss against iterations, smoothed over ``window`` iterations
+    (the book's Figures 6-9 and 6-15)."""
+    fig, ax = plt.subplots(figsize=(6.4, 3.4), layout="constrained")
+    for name, run in runs.items():
+        ax.plot(smooth(run.loss, window), label=name, color=COLOURS.get(name))
+    ax.set_xlabel("iterations")
+    ax.set_ylabel(f"loss (mean of {window})")
+    ax.set_ylim(0, 2.5)
+    ax.set_title(title, fontsize=10)
+    ax.legend()
+    return fig
+
+
+def plot_accuracy_curves(runs: Mapping[str, object]) -> Figure:
+    """Train (solid) and test (dashed) accuracy against epochs, one panel per run (the
+    book's Figures 6-20 to 6-23)."""
+    fig, axes = plt.subplots(1, len(runs), figsize=(3.3 * len(runs), 3.0), layout="constrained",
+                             sharey=True, squeeze=False)
+    for ax, (name, run) in zip(axes[0], runs.items(), strict=True):
+        ax.plot(run.epochs, run.train_acc, label="train", color="tab:blue")
+        ax.plot(run.epochs, run.test_acc, "--", label="test", color="tab:orange")
+        ax.set_title(name, fontsize=9)
+        ax.set_xlabel("epochs")
+        ax.set_ylim(0, 1.0)
+    axes[0][0].set_ylabel("accuracy")
+    axes[0][0].legend(loc="lower right")
+    return fig
+
+
+def plot_batchnorm_runs(pairs: Sequence[tuple[float, object, object]]) -> Figure:
+    """The book's Figure 6-19: for each weight scale, the training accuracy per epoch with
+    Batch Normalization (solid) and without (dashed)."""
+    cols = 4
+    rows = -(-len(pairs) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(2.2 * cols, 1.7 * rows + 0.3),
+                             layout="constrained", sharex=True, sharey=True, squeeze=False)
+    for ax, (scale, with_bn, without) in zip(axes.flat, pairs, strict=False):
+        ax.plot(with_bn.epochs, with_bn.train_acc, color="tab:blue", label="Batch Norm")
+        ax.plot(without.epochs, without.train_acc, "--", color="tab:gray", label="without")
+        ax.set_title(f"W: {scale:.2g}", fontsize=8)
+        ax.set_ylim(0, 1.0)
+        ax.tick_params(labelsize=7)
+    for ax in axes.flat[len(pairs):]:
+        ax.set_visible(False)
+    axes[0][0].legend(fontsize=7, loc="lower right")
+    fig.supxlabel("epochs", fontsize=8)
+    fig.supylabel("training accuracy", fontsize=8)
+    return fig
+
+
+def plot_search(trials: Sequence[object], top: int = 6) -> Figure:
+    """The book's Figure 6-24: validation (solid) and training (dashed) accuracy of the
+    ``top`` best trials, best first, each titled with its lr and λ."""
+    shown = list(trials)[:top]
+    cols = min(len(shown), 3)
+    rows = -(-len(shown) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(2.6 * cols, 1.9 * rows + 0.2),
+                             layout="constrained", sharex=True, sharey=True, squeeze=False)
+    for i, (ax, trial) in enumerate(zip(axes.flat, shown, strict=False)):
+        ax.plot(trial.val_acc, color="tab:blue")
+        ax.plot(trial.train_acc, "--", color="tab:gray")
+        ax.set_title(f"Best-{i + 1}: lr {trial.lr:.2g}, λ {trial.weight_decay:.2g}", fontsize=8)
+        ax.set_ylim(0, 1.0)
+        ax.tick_params(labelsize=7)
+    for ax in axes.flat[len(shown):]:
+        ax.set_visible(False)
+    fig.supxlabel("epochs", fontsize=8)
+    fig.supylabel("accuracy (validation solid)", fontsize=8)
     return fig

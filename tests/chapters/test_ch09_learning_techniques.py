@@ -296,3 +296,110 @@ def test_initial_weights_explorer_verdicts_and_buttons():
         tallest = shares[1:].max()
         np.testing.assert_allclose(values, np.minimum(shares / tallest, 1.09))
     assert explorer.state["warnings"] == []
+
+
+# --- the MNIST experiments (scaled) and the regularization explorer ----------------------------
+
+from nnlib.chapters.ch09_learning_techniques import experiments  # noqa: E402
+from nnlib.chapters.ch09_learning_techniques.explorer import regularization_explorer  # noqa: E402
+from nnlib.chapters.ch09_learning_techniques.plots import (  # noqa: E402
+    plot_accuracy_curves,
+    plot_batchnorm_runs,
+    plot_loss_curves,
+    plot_search,
+    smooth,
+)
+from nnlib.network import MultiLayerNetExtend  # noqa: E402
+from nnlib.optimizers import optimizer_by_name  # noqa: E402
+from nnlib.train import train_step  # noqa: E402
+
+
+def test_compare_optimizers_is_each_optimizer_on_the_same_batches():
+    runs = experiments.compare_optimizers(iterations=3, train_size=500, batch_size=16, seed=2)
+    assert list(runs) == ["SGD", "Momentum", "AdaGrad", "Adam"]
+    # replay Adam by hand: the same net, the same draws of the batch indices
+    x, t, _, _ = experiments.mnist_arrays(500, 1)
+    net = MultiLayerNetExtend(784, [100] * 4, 10, seed=2)
+    adam, rng = optimizer_by_name("adam", lr=0.001), np.random.default_rng(2)
+    losses = []
+    for _ in range(3):
+        index = rng.integers(0, 500, 16)
+        losses.append(train_step(net, adam, x[index], t[index]))
+    np.testing.assert_allclose(runs["Adam"].loss, losses, rtol=1e-12)
+    first = {name: run.loss[0] for name, run in runs.items()}  # same weights, same first batch
+    assert max(first.values()) - min(first.values()) < 1e-12
+
+
+def test_init_scales_and_batchnorm_runs_have_the_books_shapes():
+    runs = experiments.compare_init_scales(iterations=2, train_size=200, batch_size=8)
+    assert list(runs) == ["std=0.01", "Xavier", "He"]
+    assert all(len(r.loss) == 2 for r in runs.values())
+    pairs = experiments.batchnorm_runs([0.1, 0.01], epochs=2, train_size=200)
+    assert [p[0] for p in pairs] == [0.1, 0.01]
+    for _, with_bn, without in pairs:
+        assert with_bn.epochs == without.epochs == [0, 1, 2]
+        assert len(with_bn.loss) == len(without.loss) == 4  # 2 epochs of 200 // 100
+    assert len(experiments.BN_SCALES) == 16 and experiments.BN_SCALES[0] == 1.0
+    assert math.isclose(experiments.BN_SCALES[-1], 1e-4)
+
+
+def test_overfit_run_and_grid_record_every_other_epoch():
+    run = experiments.overfit_run(0.1, 0.2, epochs=5, train_size=200, test_size=100, every=2)
+    assert run.epochs == [0, 2, 4, 5] and len(run.loss) == 10
+    assert all(0 <= a <= 1 for a in run.train_acc + run.test_acc)
+    grid = experiments.regularization_grid((0.0, 0.2), (0.0, 0.1), epochs=2, train_size=100,
+                                           test_size=50, every=1)
+    assert sorted(grid) == [(0.0, 0.0), (0.0, 0.1), (0.2, 0.0), (0.2, 0.1)]
+
+
+def test_random_search_draws_on_the_books_log_ranges_and_sorts_by_validation():
+    trials = experiments.random_search(trials=4, epochs=1, train_size=150, seed=3)
+    assert all(1e-6 <= t.lr <= 1e-2 and 1e-8 <= t.weight_decay <= 1e-4 for t in trials)
+    assert [t.best for t in trials] == sorted((t.best for t in trials), reverse=True)
+    # 30 validation images (20 % of 150): accuracies are multiples of 1/30
+    assert all(round(a * 30, 9).is_integer() for t in trials for a in t.val_acc)
+    with pytest.raises(ValueError, match="validation_rate"):
+        experiments.random_search(trials=1, epochs=1, train_size=3, validation_rate=0.2)
+
+
+def test_smooth_is_a_moving_mean():
+    np.testing.assert_allclose(smooth([1, 2, 3, 4, 5], window=2), [1, 1.5, 2.5, 3.5, 4.5])
+    np.testing.assert_allclose(smooth([4.0] * 7, window=3), [4.0] * 7)
+
+
+def test_regularization_explorer_looks_the_runs_up():
+    grid = experiments.regularization_grid((0.0, 0.3), (0.0, 0.1), epochs=2, train_size=100,
+                                           test_size=50, every=1)
+    explorer = regularization_explorer(grid)
+    assert picture_problems(explorer) == []
+    assert explorer.state["run"] is grid[(0.0, 0.0)]
+    explorer.controls["dropout"].value = 0.3
+    explorer.controls["lambda"].value = 0.1
+    run = grid[(0.3, 0.1)]
+    assert explorer.state["run"] is run
+    np.testing.assert_array_equal(explorer.train_line.get_ydata(), run.train_acc)
+    np.testing.assert_array_equal(explorer.test_line.get_ydata(), run.test_acc)
+    assert f"train {run.train_acc[-1]:.1%}" in explorer.readout.value
+    gaps = [r.train_acc[-1] - r.test_acc[-1] for r in grid.values()]
+    gap = run.train_acc[-1] - run.test_acc[-1]
+    if gap >= max(gaps):
+        assert "largest gap" in explorer.readout.value
+    with pytest.raises(ValueError, match="dropout_ratio must be one of"):
+        regularization_explorer(grid, dropout_ratio=0.5)
+    with pytest.raises(ValueError, match="grid is empty"):
+        regularization_explorer({})
+
+
+def test_experiment_plots_draw_what_they_are_given():
+    run = experiments.Run(loss=[2.0, 1.0, 0.5], epochs=[0, 1], train_acc=[0.1, 0.5],
+                          test_acc=[0.1, 0.4])
+    fig = plot_loss_curves({"SGD": run}, window=1)
+    np.testing.assert_allclose(fig.axes[0].lines[0].get_ydata(), run.loss)
+    fig = plot_accuracy_curves({"a": run, "b": run})
+    assert len(fig.axes) == 2 and list(fig.axes[0].lines[1].get_ydata()) == run.test_acc
+    fig = plot_batchnorm_runs([(1.0, run, run), (0.1, run, run)])
+    assert sum(ax.get_visible() for ax in fig.axes) == 2
+    trial = experiments.Trial(0.01, 1e-6, [0.1, 0.3], [0.1, 0.4])
+    fig = plot_search([trial], top=3)
+    assert "lr 0.01" in fig.axes[0].get_title()
+    plt.close("all")

@@ -982,11 +982,110 @@ def scale_case_sensitive(activation, n_in, n_out):
     return np.sqrt((2.0 if activation in ("relu", "he") else 1.0) / n_in)
 
 
+class Ch09Dropout:
+    """The book's §6.4.3 Dropout, typed from the book: the reference the check must pass."""
+
+    def __init__(self, dropout_ratio=0.5):
+        self.dropout_ratio = dropout_ratio
+        self.mask = None
+
+    def forward(self, x, train_flg=True):
+        if train_flg:
+            self.mask = np.random.rand(*x.shape) > self.dropout_ratio  # noqa: NPY002 - the book's
+            return x * self.mask
+        else:
+            return x * (1.0 - self.dropout_ratio)
+
+    def backward(self, dout):
+        return dout * self.mask
+
+
+@wrong("check_dropout_layer", "that is the 'inverted' dropout")
+class DropoutInverted(Ch09Dropout):
+    def forward(self, x, train_flg=True):
+        if train_flg:
+            self.mask = np.random.rand(*x.shape) > self.dropout_ratio  # noqa: NPY002
+            return x * self.mask / (1.0 - self.dropout_ratio)
+        return x
+
+
+@wrong("check_dropout_layer", "x came back unchanged: at inference the book multiplies")
+class DropoutInferenceIdentity(Ch09Dropout):
+    def forward(self, x, train_flg=True):
+        return super().forward(x, True) if train_flg else x
+
+
+@wrong("check_dropout_layer", "the mask is the share kept, rand > dropout_ratio")
+class DropoutMaskReversed(Ch09Dropout):
+    def forward(self, x, train_flg=True):
+        if train_flg:
+            self.mask = np.random.rand(*x.shape) < self.dropout_ratio  # noqa: NPY002
+            return x * self.mask
+        return x * (1.0 - self.dropout_ratio)
+
+
+@wrong("check_dropout_layer", "dout came back unchanged")
+class DropoutBackwardNoMask(Ch09Dropout):
+    def backward(self, dout):
+        return dout
+
+
+@wrong("check_dropout_layer", "a new mask was drawn")
+class DropoutBackwardNewMask(Ch09Dropout):
+    def backward(self, dout):
+        return dout * (np.random.rand(*dout.shape) > self.dropout_ratio)  # noqa: NPY002
+
+
+@wrong("check_dropout_layer", "not once in __init__")
+class DropoutMaskOnce(Ch09Dropout):
+    def forward(self, x, train_flg=True):
+        if train_flg:
+            if self.mask is None:
+                self.mask = np.random.rand(*x.shape) > self.dropout_ratio  # noqa: NPY002
+            return x * self.mask
+        return x * (1.0 - self.dropout_ratio)
+
+
+@wrong("check_dropout_layer", "multiplied by dropout_ratio")
+class DropoutTimesRatio(Ch09Dropout):
+    def forward(self, x, train_flg=True):
+        return super().forward(x, True) if train_flg else x * self.dropout_ratio
+
+
+@wrong("check_dropout_layer", "train_flg's default is True")
+class DropoutDefaultInference(Ch09Dropout):
+    def forward(self, x, train_flg=False):
+        return super().forward(x, train_flg)
+
+
+class Ch09DropoutSeeded(Ch09Dropout):
+    """Its own generator instead of numpy's global one: any random source passes."""
+
+    def __init__(self, dropout_ratio=0.5):
+        super().__init__(dropout_ratio)
+        self.rng = np.random.default_rng(0)
+
+    def forward(self, x, train_flg=True):
+        if train_flg:
+            self.mask = self.rng.random(x.shape) > self.dropout_ratio
+            return x * self.mask
+        return x * (1.0 - self.dropout_ratio)
+
+
 CH09_REFERENCES = {
     "check_momentum_update": Ch09Momentum,
     "check_adagrad_update": Ch09AdaGrad,
     "check_init_scale": ch09_init_scale,
+    "check_dropout_layer": Ch09Dropout,
 }
+
+
+def test_ch09_dropout_passes_with_any_random_source_and_nnlibs_layer():
+    from nnlib.layers import Dropout
+
+    for attempt in (Ch09DropoutSeeded, Dropout):
+        verdict = ex.check_dropout_layer.verdict(attempt)
+        assert verdict.passed, verdict
 
 
 def test_ch09_references_keep_their_state_between_calls():

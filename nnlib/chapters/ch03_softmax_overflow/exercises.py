@@ -7,7 +7,7 @@ from collections.abc import Callable
 import numpy as np
 
 from nnlib.engines.exercise import Session, exercise, fmt
-from nnlib.functions import softmax
+from nnlib.engines.references import softmax
 
 __all__ = ["check_softmax"]
 

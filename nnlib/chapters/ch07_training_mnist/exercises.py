@@ -8,7 +8,7 @@ from collections.abc import Callable
 import numpy as np
 
 from nnlib.engines.exercise import Session, Wrong, exercise, fmt, scale_between
-from nnlib.network import TwoLayerNet
+from nnlib.engines.references import TwoLayerNet
 
 __all__ = ["check_sgd_update"]
 

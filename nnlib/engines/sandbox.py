@@ -66,7 +66,22 @@ _legacy_random = np.random.mtrand._rand  # the RandomState behind np.random.seed
 _get_state, _set_state = _legacy_random.get_state, _legacy_random.set_state
 _WATCHED_MODULES = ("numpy", "numpy.random", "numpy.linalg", "math")
 _MISSING = object()
-_cpu_time = getattr(time, "thread_time", time.process_time)
+
+
+def _cpu_clock() -> Callable[[], float]:
+    """This thread's CPU time where the platform has it, else the process's, else wall time
+    (a WebAssembly build may lack a CPU clock: the budget is then wall time, as before)."""
+    for name in ("thread_time", "process_time", "perf_counter"):
+        clock = getattr(time, name, None)
+        try:
+            if clock is not None and clock() >= 0:
+                return clock
+        except OSError:
+            continue
+    return time.perf_counter
+
+
+_cpu_time = _cpu_clock()
 
 
 class TimeUp(BaseException):

@@ -107,17 +107,21 @@ def _restore_module(module: types.ModuleType, names: dict, functions: list,
             f.__code__ = code
         f.__defaults__, f.__kwdefaults__ = defaults, kwdefaults
     for cls, saved in classes:
-        _put_back(cls, vars(cls), saved, skip=("__dict__", "__weakref__", "__doc__"))
+        _put_back(cls, vars(cls), saved, skip=("__dict__", "__weakref__", "__doc__"),
+                  delete_new=True)
 
 
-def _put_back(owner: Any, current: Mapping[str, Any], saved: dict, skip: tuple = ()) -> None:
-    """Set back changed attributes and delete new ones (compared by identity: module
-    values may be arrays)."""
+def _put_back(owner: Any, current: Mapping[str, Any], saved: dict, skip: tuple = (),
+              *, delete_new: bool = False) -> None:
+    """Set back changed or deleted attributes (compared by identity: module values may be
+    arrays). New attributes are deleted only with ``delete_new`` (classes: an added method
+    overrides an inherited one); a module's new attributes stay, because numpy adds its
+    lazily imported submodules as attributes, and removing them confuses its ``__getattr__``."""
     for name, value in saved.items():
         if name not in skip and current.get(name, _MISSING) is not value:
             with contextlib.suppress(AttributeError, TypeError):
                 setattr(owner, name, value)
-    for name in [n for n in current if n not in saved and n not in skip]:
+    for name in [n for n in current if n not in saved and n not in skip] if delete_new else []:
         with contextlib.suppress(AttributeError, TypeError):
             delattr(owner, name)
 

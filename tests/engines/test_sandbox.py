@@ -84,3 +84,21 @@ def test_case_data_is_copied_and_compared():
     assert same(old, x)
     x["W"][0] = 2.0
     assert not same(old, x)
+
+
+def test_in_a_fresh_interpreter_numpys_lazy_attributes_survive_a_check():
+    """numpy adds lazily imported submodules as module attributes during the first call that
+    needs them; putting numpy back must not remove them (a later np.median recursed)."""
+    import subprocess
+
+    code = (
+        "from nnlib.chapters.ch07_training_mnist.exercises import check_sgd_update\n"
+        "def sgd(params, grads, lr=0.1):\n"
+        "    for key in grads:\n"
+        "        params[key] -= lr * grads[key]\n"
+        "result = check_sgd_update.result(sgd)\n"
+        "assert result.passed, result\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import io
+
 import numpy as np
+import PIL.Image
 import pytest
 
 from nnlib.chapters.ch08_playground.data import (
@@ -272,8 +276,10 @@ def test_look_inside_shows_one_neurons_step():
 def test_the_saved_picture_is_a_png_of_the_first_state():
     explorer = playground(epochs=5)
     bundle = explorer._repr_mimebundle_()
-    assert bundle is None or bundle["image/png"]
-    assert explorer.canvas.png().startswith(b"\x89PNG")
+    assert "application/vnd.jupyter.widget-view+json" in bundle  # the live widget
+    picture = PIL.Image.open(io.BytesIO(base64.b64decode(bundle["image/png"])))
+    assert picture.format == "PNG" and picture.size == (800, 416)  # beside it, the picture
+    assert bundle["text/plain"].startswith("playground(data='circle'")
     assert explorer.canvas.image.format == "jpeg"
 
 

@@ -118,3 +118,17 @@ def test_every_chapter_has_its_explorer_found():
     names = {f.__name__ for f in _factories()}
     assert {"perceptron_explorer", "activation_explorer", "softmax_overflow_explorer",
             "loss_explorer", "descent_explorer", "training_explorer", "playground"} <= names
+
+
+def test_the_bundle_carries_the_widget_and_a_picture_of_this_state():
+    import base64
+    import io
+
+    import PIL.Image
+
+    line = Line(2.0)
+    bundle = line._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    picture = PIL.Image.open(io.BytesIO(base64.b64decode(bundle["image/png"])))
+    assert picture.size == (100, 50)  # figsize (2, 1) at 50 dpi
+    assert "an interactive explorer" in bundle["text/plain"]

@@ -260,7 +260,7 @@ NOT_FUZZED = {
 
 def is_plot_or_explorer(name: str, func: Callable) -> bool:
     module = getattr(func, "__module__", "")
-    return module.endswith((".plots", ".explorer"))
+    return module.endswith((".plots", ".explorer", ".controls", ".diagram"))  # explorer parts
 
 
 #: Bad values, by name. Each replaces one argument at a time.

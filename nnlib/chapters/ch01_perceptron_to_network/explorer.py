@@ -10,6 +10,7 @@ import numpy as np
 from nnlib.chapters.ch01_perceptron_to_network.perceptron import INPUTS, gate_name, truth_table
 from nnlib.chapters.ch01_perceptron_to_network.plots import draw_gate, update_gate
 from nnlib.engines.explorer import BlitFigureImage, Explorer
+from nnlib.engines.formatting import fixed
 
 __all__ = ["PerceptronExplorer", "perceptron_explorer"]
 
@@ -69,7 +70,7 @@ class PerceptronExplorer(Explorer):
     def draw(self, state: dict[str, Any]) -> None:
         update_gate(self._gate, state["w1"], state["w2"], state["b"])
         for text, a in zip(self._sums, state["a"], strict=True):
-            text.set_text(f"a={a:+.2f}".replace("+0.00", "0.00").replace("-0.00", "0.00"))
+            text.set_text(f"a={fixed(a, 2, sign=True)}")
         self._title.set_text(f"computes {state['gate']}")
 
     def describe(self, state: dict[str, Any]) -> str:

@@ -21,6 +21,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nnlib._checks import as_float_array, check_count
+from nnlib.engines.formatting import fixed
 from nnlib.functions import identity_function, relu, sigmoid, step_function, tanh
 
 __all__ = [
@@ -173,7 +174,7 @@ def flat_regions(activation: str, w: float, b: float, tol: float = 0.01) -> list
 
 
 def _fmt(value: float) -> str:
-    return f"{value:.2f}".replace("-0.00", "0.00")
+    return fixed(value, 2)
 
 
 def describe_flat_regions(activation: str, w: float, b: float, tol: float = 0.01) -> str:

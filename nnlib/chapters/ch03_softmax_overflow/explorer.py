@@ -17,6 +17,7 @@ from nnlib.chapters.ch03_softmax_overflow.overflow import (
     naive_tolerance,
 )
 from nnlib.engines.explorer import BlitFigureImage, Explorer
+from nnlib.engines.formatting import significant
 
 __all__ = ["SoftmaxOverflowExplorer", "softmax_overflow_explorer"]
 
@@ -32,7 +33,7 @@ BREAKS_HATCH = "////"
 
 
 def _vector(values: np.ndarray, digits: int = 3) -> str:
-    return "[" + ", ".join(f"{v:.{digits}g}" for v in values) + "]"
+    return "[" + ", ".join(significant(v, digits) for v in values) + "]"
 
 
 def _all_zero(values: np.ndarray) -> bool:

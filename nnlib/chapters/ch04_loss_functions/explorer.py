@@ -14,6 +14,7 @@ from nnlib.chapters.ch04_loss_functions.losses import (
     spread_probabilities,
 )
 from nnlib.engines.explorer import BlitFigureImage, Explorer
+from nnlib.engines.formatting import fixed
 from nnlib.functions import CROSS_ENTROPY_DELTA, cross_entropy_error, sum_squared_error
 
 __all__ = ["LossExplorer", "loss_explorer"]
@@ -27,10 +28,8 @@ REST_LABELS = {"even": "spread evenly", "one": "all on one wrong class"}
 
 
 def _tidy(value: float, decimals: int) -> str:
-    """Fixed decimals without a "-0.000" for values that round to zero; big values in %g."""
-    if abs(value) >= 1e4:
-        return f"{value:.3g}"
-    return f"{round(value, decimals) + 0.0:.{decimals}f}"
+    """Fixed decimals, never "-0.000"; values of 10,000 and more in 3 significant digits."""
+    return fixed(value, decimals, big=1e4)
 
 
 class LossExplorer(Explorer):

@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import time
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from nnlib._checks import as_float_array, check_count, check_positive_finite
 from nnlib.chapters.ch05_gradient_descent.surfaces import SimpleNet
+from nnlib.engines.timing import time_call
 from nnlib.gradient import DescentResult, PrecisionWarning, numerical_diff, numerical_gradient
 from nnlib.train import EXACT_LOSS_RISE, how_run_ended
 
@@ -208,12 +208,8 @@ def time_numerical_gradient(
             raise ValueError(f"parameter counts must be multiples of 10 (10 outputs), got {count}")
         net = SimpleNet(rng, input_size=count // 10, output_size=10)
         loss = net.loss_function(rng.standard_normal(count // 10), np.int64(0))
-        best = np.inf
-        for _ in range(repeats):
-            start = time.perf_counter()
-            numerical_gradient(loss, net.W)
-            best = min(best, time.perf_counter() - start)
-        seconds.append(best)
+        seconds.append(time_call(lambda loss=loss, w=net.W: numerical_gradient(loss, w),
+                                 repeat=repeats))
     return np.array(seconds)
 
 

@@ -215,7 +215,7 @@ def check_choice(value: Any, name: str, choices: Any) -> Any:
     if not isinstance(value, str | int | float | type(None)) or isinstance(value, bool):
         raise TypeError(f"{name} must be one of {list(choices)}, got {type(value).__name__}")
     if value not in choices:
-        raise ValueError(f"{name} must be one of {list(choices)}, got {value!r}")
+        raise ValueError(f"unknown {name} {value!r}: {name} must be one of {list(choices)}")
     return value
 
 

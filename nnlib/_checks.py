@@ -292,3 +292,21 @@ def check_labelled(value: Any, name: str, ndim: int = 2) -> dict[str, NDArray]:
     return {check_str(label, f"a label of {name}"): float_vector(item, f"{name}[{label!r}]",
                                                                  ndim=ndim)
             for label, item in value.items()}
+
+
+def int_array(x: ArrayLike, name: str, *, minimum: int | None = 0,
+              maximum: int | None = None) -> NDArray[np.intp]:
+    """``x`` as a non-empty integer array (labels, counts), every value in [minimum, maximum].
+    Whole floats (3.0) are accepted as the integers they are."""
+    arr = as_array(x, name)
+    if arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
+        arr = arr.astype(np.intp)
+    if arr.dtype.kind not in "iu":
+        raise TypeError(f"{name} must hold integers, got dtype {arr.dtype}")
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty; it needs at least one value")
+    if minimum is not None and arr.min() < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {arr.min()}")
+    if maximum is not None and arr.max() > maximum:
+        raise ValueError(f"{name} must be <= {maximum}, got {arr.max()}")
+    return arr

@@ -25,6 +25,7 @@ import PIL.Image
 from matplotlib.artist import Artist
 from matplotlib.collections import LineCollection
 
+from nnlib._checks import check_instance
 from nnlib.chapters.ch08_playground.data import DATA_SETS, FEATURES, feature_matrix
 from nnlib.chapters.ch08_playground.plots import (
     CLASS_COLOURS,
@@ -510,4 +511,6 @@ def playground(*, layers: Mapping[str, type] | None = None, **config: Any) -> Pl
     ``layers`` maps layer kinds to your own classes, e.g. ``{"Affine": MyAffine,
     "Relu": MyRelu}``: the network is then built from them and trained by their backward.
     """
+    if layers is not None:
+        check_instance(layers, "layers", Mapping, 'a mapping such as {"Affine": MyAffine}')
     return Playground(layers=layers, **config)

@@ -23,7 +23,7 @@ from typing import BinaryIO
 import numpy as np
 from numpy.typing import NDArray
 
-from nnlib._checks import check_size
+from nnlib._checks import check_instance, check_size
 from nnlib.functions import to_one_hot
 
 __all__ = ["load_mnist", "read_idx", "idx_shape", "MNIST_PACKAGE", "MNIST_SHA256", "SITE_MNIST_DIR"]
@@ -75,6 +75,8 @@ def _read_exactly(stream: BinaryIO, n: int, file: Path, what: str) -> bytes:
 
 
 def _open(file: Path) -> BinaryIO:
+    if not file.is_file():
+        raise FileNotFoundError(f"file {file} does not exist (or is not a file)")
     return gzip.open(file, "rb") if file.suffix == ".gz" else open(file, "rb")  # noqa: SIM115
 
 
@@ -103,10 +105,12 @@ def read_idx(file: str | Path, shape: tuple[int, ...] | None = None) -> NDArray[
     one byte past it.
     """
     file = _check_path(file, "file")
+    if shape is not None:
+        check_instance(shape, "shape", tuple, "a tuple of sizes, e.g. (60000, 28, 28)")
     with _open(file) as stream:
         found = _read_header(stream, file)
-        if shape is not None and found != tuple(shape):
-            raise ValueError(f"{file}: its header says shape {found}, expected {tuple(shape)}")
+        if shape is not None and found != shape:
+            raise ValueError(f"{file}: its header says shape {found}, expected {shape}")
         expected = math.prod(check_size(found, f"{file}'s header"))
         if file.suffix != ".gz":
             size = file.stat().st_size - 4 - 4 * len(found)

@@ -140,7 +140,7 @@ def labels_to_indices(y: ArrayLike, t: ArrayLike) -> tuple[FloatArray, NDArray[n
         indices = rows.argmax(axis=1)
     elif t.shape == y.shape[:-1]:
         if t.dtype.kind not in "iu":
-            raise TypeError(f"integer labels must have an integer dtype, got {t.dtype}")
+            raise TypeError(f"t: integer labels must have an integer dtype, got {t.dtype}")
         indices = t.reshape(-1)
         if indices.min() < 0 or indices.max() >= num_classes:
             raise ValueError(

@@ -534,7 +534,7 @@ def outcome(func: Callable, kwargs: dict[str, Any], argument: str, nan_allowed: 
             result = func(*kwargs.get("*", ()), **{k: v for k, v in kwargs.items() if k != "*"})
     except Warning as warning:
         return WARNED, f"{type(warning).__name__}: {warning}"
-    except (ValueError, TypeError) as error:
+    except (ValueError, TypeError, FileNotFoundError) as error:  # a missing file is clear
         text = f"{type(error).__name__}: {error}"
         if names_argument(str(error), argument) and raised_in_nnlib(error):
             return CLEAR, text

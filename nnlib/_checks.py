@@ -299,7 +299,8 @@ def int_array(x: ArrayLike, name: str, *, minimum: int | None = 0,
     """``x`` as a non-empty integer array (labels, counts), every value in [minimum, maximum].
     Whole floats (3.0) are accepted as the integers they are."""
     arr = as_array(x, name)
-    if arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
+    if (arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(np.abs(arr) < 2**53)
+            and np.all(arr == np.round(arr))):
         arr = arr.astype(np.intp)
     if arr.dtype.kind not in "iu":
         raise TypeError(f"{name} must hold integers, got dtype {arr.dtype}")

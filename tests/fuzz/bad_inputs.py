@@ -457,6 +457,23 @@ def bad_values() -> dict[str, Any]:
     }
 
 
+def derived_bad_values(valid: Any) -> dict[str, Any]:
+    """Bad values in the shape of a valid array argument, so that a NaN or an overflow is
+    not caught by a shape check first: NaN or inf in one place, every value huge, and the
+    valid values with one axis too many."""
+    if not isinstance(valid, np.ndarray) or valid.dtype.kind not in "iuf" or valid.size == 0:
+        return {}
+    floats = valid.astype(np.float64)
+    with_nan, with_inf = floats.copy(), floats.copy()
+    with_nan.flat[0], with_inf.flat[-1] = np.nan, np.inf
+    return {
+        "valid shape, one NaN": with_nan,
+        "valid shape, one inf": with_inf,
+        "valid shape, every value 1e300": np.full_like(floats, 1e300),
+        "valid values, one axis more": floats[np.newaxis],
+    }
+
+
 #: Arguments a target changes in place on purpose (the book's interface), each with the reason.
 IN_PLACE: dict[tuple[str, str], str] = {
     ("nnlib.optimizers.SGD.update", "params"): "the book's SGD updates params in place",
@@ -578,7 +595,8 @@ def fuzz(target: Target) -> list[Row]:
     rows = []
     nan_allowed = target.key in NAN_ON_PURPOSE
     for param in target.parameters():
-        for bad_name, bad in bad_values().items():
+        valid = valid_kwargs(target).get(param.name, param.default)
+        for bad_name, bad in (bad_values() | derived_bad_values(valid)).items():
             kwargs = valid_kwargs(target)
             kwargs[param.name] = bad
             kind, detail = outcome(caller(target), kwargs, param.name, nan_allowed,

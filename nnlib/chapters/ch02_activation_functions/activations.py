@@ -316,6 +316,9 @@ def _curve(x: ArrayLike, target: ArrayLike) -> tuple[FloatArray, FloatArray]:
         )
     if x.size < 2:
         raise ValueError("a curve fit needs at least 2 points")
+    for name, values in (("x", x), ("target", target)):
+        if np.abs(values).max() > 1e100:  # squared errors stay in float range
+            raise ValueError(f"{name} must be at most 1e100 in size, got {np.abs(values).max():g}")
     return x, target
 
 

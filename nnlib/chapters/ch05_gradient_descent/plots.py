@@ -63,8 +63,8 @@ def plot_difference_errors(
 ) -> Figure:
     """Error of forward and central differences against h, both axes logarithmic."""
     hs = float_vector(hs, "hs", positive=True)
-    forward = float_vector(forward, "forward", minimum=0)
-    central = float_vector(central, "central", minimum=0)
+    forward = float_vector(forward, "forward", minimum=0, maximum=1e100)
+    central = float_vector(central, "central", minimum=0, maximum=1e100)
     same_length("forward", forward, "hs", hs)
     same_length("central", central, "hs", hs)
     marked_h = number_in(marked_h, "marked_h", 1e-300, 1e300)

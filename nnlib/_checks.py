@@ -268,7 +268,7 @@ def same_length(name: str, arr: NDArray, other_name: str, other: NDArray) -> Non
                          f"they pair up one to one, so they must be of equal length")
 
 
-def check_instance(value: Any, name: str, cls: type | tuple[type, ...], what: str) -> Any:
+def check_instance(value: Any, name: str, cls: Any, what: str) -> Any:
     """An instance of ``cls``, else a TypeError saying what ``name`` must be."""
     if not isinstance(value, cls):
         raise TypeError(f"{name} must be {what}, got {type(value).__name__} {value!r:.60}")

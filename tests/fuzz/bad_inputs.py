@@ -580,6 +580,21 @@ def outcome(func: Callable, kwargs: dict[str, Any], argument: str, nan_allowed: 
     return ANSWER, ""
 
 
+#: Modules other engineers own, whose findings are theirs to fix (expected failures here).
+ELSEWHERE = {
+    "nnlib.layers.": "the core helper (issue 21 section 2: layer inputs)",
+    "nnlib.network.": "the core helper (issue 21 section 2: one input check in the network)",
+    "nnlib.train.": "the core helper (issue 17: train.py)",
+    "nnlib.optimizers.": "the ch09 helper (optimizers)",
+    "nnlib.engines.": "the engine helper (engines)",
+}
+
+
+def elsewhere(key: str) -> str | None:
+    """Who fixes what the matrix finds in ``key``, if another engineer owns its file."""
+    return next((who for prefix, who in ELSEWHERE.items() if key.startswith(prefix)), None)
+
+
 class Row(NamedTuple):
     key: str
     argument: str

@@ -16,8 +16,7 @@ import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")
 
-from bad_inputs import ANSWER, CLEAR, KINDS, UNCLEAR, matrix, targets  # noqa: E402
-from test_bad_inputs import elsewhere  # noqa: E402
+from bad_inputs import ANSWER, CLEAR, KINDS, UNCLEAR, elsewhere, matrix, targets  # noqa: E402
 
 
 def main() -> None:

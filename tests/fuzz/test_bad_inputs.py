@@ -4,7 +4,7 @@ naming the argument, or a finite answer; never a leaked warning, a silent NaN, a
 input or a hang. Found by walking, so a new chapter is covered without a list.
 
 What this suite found in files other engineers own is an expected failure naming who fixes
-it (:data:`ELSEWHERE`); what is still open here is in :data:`KNOWN`, which can only shrink: a
+it (``bad_inputs.ELSEWHERE``); what is still open here is in :data:`KNOWN`, which can only shrink: a
 fixed entry fails until it is removed.
 """
 
@@ -25,6 +25,7 @@ from bad_inputs import (
     WRONG,
     Row,
     caller,
+    elsewhere,
     found_names,
     fuzz,
     in_place,
@@ -40,26 +41,13 @@ from hypothesis.extra import numpy as hnp
 
 import nnlib.functions as F
 
-#: Modules other engineers own, whose findings are theirs to fix (expected failures here).
-ELSEWHERE = {
-    "nnlib.layers.": "the core helper (issue 21 section 2: layer inputs)",
-    "nnlib.network.": "the core helper (issue 21 section 2: one input check in the network)",
-    "nnlib.train.": "the core helper (issue 17: train.py)",
-    "nnlib.optimizers.": "the ch09 helper (optimizers)",
-    "nnlib.engines.": "the engine helper (engines)",
-}
-
 #: (target, argument, bad value) found leaking a warning or returning NaN here, not fixed yet.
 KNOWN: set[tuple[str, str, str]] = set()
 
 #: The share of unclear refusals (an error not naming the argument, or a crash) over the
-#: whole matrix (issue 21 asks for at most 5 %), and outside :data:`ELSEWHERE`.
+#: whole matrix (issue 21 asks for at most 5 %), and outside ``bad_inputs.ELSEWHERE``.
 UNCLEAR_CEILING = 0.05
 UNCLEAR_CEILING_HERE = 0.01
-
-
-def elsewhere(key: str) -> str | None:
-    return next((who for prefix, who in ELSEWHERE.items() if key.startswith(prefix)), None)
 
 
 @functools.cache

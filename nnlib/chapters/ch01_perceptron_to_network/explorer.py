@@ -7,6 +7,7 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
+from nnlib._checks import number_in
 from nnlib.chapters.ch01_perceptron_to_network.perceptron import INPUTS, gate_name, truth_table
 from nnlib.chapters.ch01_perceptron_to_network.plots import draw_gate, update_gate
 from nnlib.engines.explorer import BlitFigureImage, Explorer
@@ -92,4 +93,5 @@ class PerceptronExplorer(Explorer):
 
 def perceptron_explorer(w1: float = 0.5, w2: float = 0.5, b: float = -0.75) -> PerceptronExplorer:
     """Build the perceptron explorer (starts at AND; values snap to multiples of 0.25)."""
+    w1, w2, b = (number_in(v, name, -2.0, 2.0) for v, name in ((w1, "w1"), (w2, "w2"), (b, "b")))
     return PerceptronExplorer(w1, w2, b)

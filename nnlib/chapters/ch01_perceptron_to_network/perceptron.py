@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nnlib._checks import as_array, as_float_array
+from nnlib._checks import as_array, as_float_array, check_instance
 from nnlib.functions import identity_function, sigmoid, step_function
 
 __all__ = [
@@ -196,10 +196,13 @@ def forward_steps(network: dict[str, Any], x: ArrayLike) -> dict[str, NDArray[np
     a1 = x @ W1 + b1, z1 = sigmoid(a1); a2 = z1 @ W2 + b2, z2 = sigmoid(a2);
     a3 = z2 @ W3 + b3, y = identity(a3). ``x`` is one input vector or a batch of rows.
     """
+    check_instance(network, "network", dict, "a dict of W1, b1, ... (from init_network())")
     missing = [k for k in ("W1", "b1", "W2", "b2", "W3", "b3") if k not in network]
     if missing:
         raise ValueError(f"network is missing {missing}; build it with init_network()")
     signal = as_float_array(x, "x")
+    if signal.ndim == 0:
+        raise ValueError("x must be one input vector or a batch of rows, got a single number")
     steps: dict[str, NDArray[np.floating]] = {}
     for layer in (1, 2, 3):
         W = as_float_array(network[f"W{layer}"], f"W{layer}")

@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon
 
+from nnlib._checks import check_instance
 from nnlib.chapters.ch01_perceptron_to_network.perceptron import (
     GATE_WEIGHTS,
     INPUTS,
@@ -196,9 +197,10 @@ def plot_gates(names: Sequence[str] = ("AND", "NAND", "OR")) -> Figure:
     The XOR panel shows the NAND and OR lines together: XOR is 1 exactly in the strip
     between them, a region no single straight line can cut out.
     """
-    unknown = [n for n in names if n not in GATE_WEIGHTS]
+    check_instance(names, "names", list | tuple, "a list of gate names")
+    unknown = [n for n in names if not isinstance(n, str) or n not in GATE_WEIGHTS]
     if unknown:
-        raise ValueError(f"no weights for {unknown}; choose from {sorted(GATE_WEIGHTS)}")
+        raise ValueError(f"no weights for {unknown} in names; choose from {sorted(GATE_WEIGHTS)}")
     fig, axes = plt.subplots(
         1, len(names) + 1, figsize=(2.8 * (len(names) + 1), 3.2), layout="constrained"
     )

@@ -20,7 +20,14 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nnlib._checks import as_float_array, check_count
+from nnlib._checks import (
+    as_float_array,
+    check_callable,
+    check_count,
+    check_instance,
+    check_seed,
+    check_str,
+)
 from nnlib.engines.formatting import fixed
 from nnlib.functions import identity_function, relu, sigmoid, step_function, tanh
 
@@ -122,6 +129,7 @@ ACTIVATIONS: dict[str, Activation] = {
 
 
 def _activation(name: str) -> Activation:
+    check_str(name, "activation")
     if name not in ACTIVATIONS:
         raise ValueError(f"unknown activation {name!r}; choose one of {sorted(ACTIVATIONS)}")
     return ACTIVATIONS[name]
@@ -138,7 +146,10 @@ class FlatRegion:
 
 
 def _finite_scalar(value: float, name: str) -> float:
-    return float(as_float_array(value, name).reshape(()))
+    arr = as_float_array(value, name)
+    if arr.size != 1:
+        raise ValueError(f"{name} must be a single number, got shape {arr.shape}")
+    return float(arr.reshape(()))
 
 
 def flat_regions(activation: str, w: float, b: float, tol: float = 0.01) -> list[FlatRegion]:
@@ -213,19 +224,23 @@ def describe_flat_regions(activation: str, w: float, b: float, tol: float = 0.01
 
 
 def _matrices(weights: Sequence[ArrayLike], biases: Sequence[ArrayLike] | None):
+    check_instance(weights, "weights", list | tuple, "a list of weight matrices")
     if len(weights) == 0:
         raise ValueError("weights is empty; give at least one weight matrix")
-    Ws = [as_float_array(W, f"W{i + 1}") for i, W in enumerate(weights)]
+    if biases is not None:
+        check_instance(biases, "biases", list | tuple, "a list of bias vectors")
+    Ws = [as_float_array(W, f"W{i + 1} (weights[{i}])") for i, W in enumerate(weights)]
     if biases is None:
         bs = [np.zeros(W.shape[-1]) for W in Ws]
     else:
         if len(biases) != len(Ws):
             raise ValueError(f"got {len(Ws)} weight matrices but {len(biases)} biases")
-        bs = [as_float_array(b, f"b{i + 1}") for i, b in enumerate(biases)]
+        bs = [as_float_array(b, f"b{i + 1} (biases[{i}])") for i, b in enumerate(biases)]
     for i, (W, b) in enumerate(zip(Ws, bs, strict=True)):
         if W.ndim != 2 or b.shape != (W.shape[1],):
             raise ValueError(
-                f"W{i + 1} must be 2-D with one bias b{i + 1} per column, "
+                f"W{i + 1} (weights[{i}]) must be 2-D with one bias b{i + 1} (biases[{i}]) "
+                f"per column, "
                 f"got shapes {W.shape} and {b.shape}"
             )
         if i and Ws[i - 1].shape[1] != W.shape[0]:
@@ -258,7 +273,10 @@ def forward_stack(
 ) -> FloatArray:
     """Run x through the layers one at a time: x <- activation(x @ W_k + b_k) for each k."""
     Ws, bs = _matrices(weights, biases)
+    check_callable(activation, "activation")
     signal = as_float_array(x, "x")
+    if signal.ndim == 0:
+        raise ValueError("x must be a row (or rows) of values, got a single number")
     if signal.shape[-1] != Ws[0].shape[0]:
         raise ValueError(
             f"x has {signal.shape[-1]} values per row but W1 has {Ws[0].shape[0]} rows"
@@ -299,6 +317,9 @@ def _curve(x: ArrayLike, target: ArrayLike) -> tuple[FloatArray, FloatArray]:
         )
     if x.size < 2:
         raise ValueError("a curve fit needs at least 2 points")
+    for name, values in (("x", x), ("target", target)):
+        if np.abs(values).max() > 1e100:  # squared errors stay in float range
+            raise ValueError(f"{name} must be at most 1e100 in size, got {np.abs(values).max():g}")
     return x, target
 
 
@@ -325,8 +346,9 @@ def fit_hidden_layer(
     is still a line, with ``"relu"`` it is a broken line that can follow a curve.
     """
     x, target = _curve(x, target)
-    hidden_size = check_count(hidden_size, "hidden_size", minimum=1)
-    if activation == "identity":
+    hidden_size = check_count(hidden_size, "hidden_size", minimum=1, maximum=10_000)
+    seed = check_seed(seed)
+    if check_str(activation, "activation") == "identity":
         h = identity_function
     else:
         h = _activation(activation).function

@@ -9,6 +9,7 @@ import numpy as np
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FormatStrFormatter, MaxNLocator
 
+from nnlib._checks import check_choice, number_in
 from nnlib.chapters.ch02_activation_functions.activations import (
     ACTIVATIONS,
     describe_flat_regions,
@@ -143,4 +144,6 @@ def activation_explorer(
     activation: str = "sigmoid", w: float = 1.0, b: float = 0.0
 ) -> ActivationExplorer:
     """Build the activation explorer: activation buttons, w and b sliders (-8..8, step 0.25)."""
+    check_choice(activation, "activation", ACTIVATIONS)
+    w, b = number_in(w, "w", -8.0, 8.0), number_in(b, "b", -8.0, 8.0)
     return ActivationExplorer(activation, w, b)

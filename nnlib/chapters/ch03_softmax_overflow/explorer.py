@@ -8,7 +8,7 @@ import ipywidgets as widgets
 import numpy as np
 from numpy.typing import ArrayLike
 
-from nnlib._checks import as_float_array
+from nnlib._checks import as_float_array, number_in
 from nnlib.chapters.ch03_softmax_overflow.overflow import (
     SUPPORTED_DTYPES,
     compare_softmax,
@@ -244,6 +244,7 @@ def softmax_overflow_explorer(
     The default logits are the book's [1010, 1000, 990]: at scale 0.1 the naive formula
     already breaks in float32 but still works in float64; at scale 1 it breaks in both.
     """
+    scale = number_in(scale, "scale", 0.01, 10.0)
     slider = widgets.FloatLogSlider(
         value=scale,
         base=10,

@@ -7,6 +7,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
+from nnlib._checks import float_vector
 from nnlib.chapters.ch03_softmax_overflow.overflow import (
     SUPPORTED_DTYPES,
     compare_softmax,
@@ -24,7 +25,7 @@ def plot_output_functions(a: ArrayLike) -> Figure:
 
     The largest signal is drawn darker in both panels: softmax keeps it the largest.
     """
-    a = np.asarray(a, dtype=float)
+    a = float_vector(a, "a")
     outputs = {
         "identity function: y = a": identity_function(a),
         "softmax: y = exp(a) / sum": softmax(a),
@@ -51,8 +52,8 @@ def plot_softmax_by_scale(logits: ArrayLike, scales: ArrayLike) -> Figure:
     A naive curve stops where its result stops being a probability vector; the dashed
     lines mark the measured break scale for each dtype.
     """
-    logits = np.asarray(logits, dtype=float)
-    scales = np.asarray(scales, dtype=float)
+    logits = float_vector(logits, "logits")
+    scales = float_vector(scales, "scales", positive=True, maximum=1e6)
     fig, ax = plt.subplots(figsize=(7.0, 3.4), layout="constrained")
     stable = [compare_softmax(logits, s, np.float64)["stable"].max() for s in scales]
     ax.plot(scales, stable, color="black", linewidth=4, alpha=0.25, label="stable (both dtypes)")

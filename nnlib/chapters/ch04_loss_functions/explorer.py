@@ -7,6 +7,7 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
+from nnlib._checks import check_choice, number_in
 from nnlib.chapters.ch04_loss_functions.losses import (
     REST_MODES,
     loss_slopes,
@@ -168,6 +169,8 @@ def loss_explorer(p: float = 0.6, rest: str = "even") -> LossExplorer:
     ``rest`` says where the other 1 - p goes: ``"even"`` over the nine wrong classes, or
     ``"one"`` all on a single wrong class.
     """
+    p = number_in(p, "p", 0.0, 1.0)
+    check_choice(rest, "rest", REST_LABELS)
     slider = widgets.FloatSlider(
         value=p, min=0.0, max=1.0, step=0.01, description="p", readout_format=".2f"
     )

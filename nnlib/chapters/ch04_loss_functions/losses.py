@@ -11,7 +11,14 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nnlib._checks import as_float_array, check_count
+from nnlib._checks import (
+    as_array,
+    as_float_array,
+    check_count,
+    check_finite_result,
+    check_seed,
+    float_vector,
+)
 from nnlib.functions import (
     CROSS_ENTROPY_DELTA,
     cross_entropy_error,
@@ -105,8 +112,8 @@ def loss_slopes(p: float, num_classes: int = 10, rest: str = "even") -> tuple[fl
 
 def tiny_dataset(n: int = 20, seed: int = 0) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
     """``n`` 2-D points in two overlapping classes (labels 0 and 1), from a seeded generator."""
-    n = check_count(n, "n", minimum=2)
-    rng = np.random.default_rng(seed)
+    n = check_count(n, "n", minimum=2, maximum=1_000_000)
+    rng = np.random.default_rng(check_seed(seed))
     t = np.arange(n) % 2
     centres = np.array([[-1.0, 0.5], [1.0, -0.5]])
     x = centres[t] + rng.normal(scale=1.3, size=(n, 2))
@@ -138,7 +145,14 @@ def one_weight_functions(
             f"shapes do not fit x @ W + b: x {x.shape}, W {W.shape}, b {b.shape} "
             "(need x (n, d), W (d, k), b (k,))"
         )
+    labels = as_array(t, "t")
+    if labels.ndim == 0 or len(labels) != len(x):
+        raise ValueError(f"x has {len(x)} rows but t has shape {labels.shape}: one label per row")
+    with np.errstate(over="ignore", invalid="ignore"):
+        check_finite_result(x @ W + b, "x or W", "x @ W + b")
     try:
+        if not isinstance(index, tuple):
+            raise TypeError(f"index must be a tuple (row, column), got {type(index).__name__}")
         W[index]
     except (IndexError, TypeError) as error:
         raise ValueError(f"index {index!r} is not a position in W of shape {W.shape}") from error
@@ -167,7 +181,7 @@ def weight_sweep(
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Accuracy and cross-entropy at each value in ``weights`` of W[index], the rest fixed."""
     accuracy_of, loss_of = one_weight_functions(x, t, W, b, index)
-    weights = np.atleast_1d(as_float_array(weights, "weights"))
+    weights = float_vector(weights, "weights", minimum=-1e6, maximum=1e6, scalar_ok=True)
     return (
         np.array([accuracy_of(w) for w in weights]),
         np.array([loss_of(w) for w in weights]),

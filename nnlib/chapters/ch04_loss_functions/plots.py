@@ -7,6 +7,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
+from nnlib._checks import check_str, float_vector, same_length
 from nnlib.functions import CROSS_ENTROPY_DELTA, cross_entropy_error
 
 __all__ = ["plot_neg_log", "plot_accuracy_vs_loss"]
@@ -14,6 +15,8 @@ __all__ = ["plot_neg_log", "plot_accuracy_vs_loss"]
 
 def plot_neg_log(marked: ArrayLike = (0.6, 0.1)) -> Figure:
     """E = -log y for the probability y of the correct class, with a few values marked."""
+    marked = float_vector(marked, "marked", minimum=0, maximum=1, allow_empty=True,
+                          scalar_ok=True)
     ys = np.linspace(0.005, 1.0, 400)
     fig, ax = plt.subplots(figsize=(6.0, 3.4), layout="constrained")
     ax.plot(ys, -np.log(ys), color="tab:red", label=r"$-\log y$")
@@ -49,9 +52,15 @@ def plot_accuracy_vs_loss(
     Optional ``slope_points`` with their ``loss_slopes`` draw short tangents on the loss
     curve; the accuracy panel gets flat tangents there, its slope at almost every weight.
     """
-    weights = np.asarray(weights, dtype=float)
-    accuracies = np.asarray(accuracies, dtype=float)
-    losses = np.asarray(losses, dtype=float)
+    weights = float_vector(weights, "weights")
+    accuracies = float_vector(accuracies, "accuracies", minimum=0, maximum=1)
+    losses = float_vector(losses, "losses", minimum=0)
+    same_length("accuracies", accuracies, "weights", weights)
+    same_length("losses", losses, "weights", weights)
+    slope_points = float_vector(slope_points, "slope_points", allow_empty=True, scalar_ok=True)
+    loss_slopes = float_vector(loss_slopes, "loss_slopes", allow_empty=True, scalar_ok=True)
+    same_length("loss_slopes", loss_slopes, "slope_points", slope_points)
+    check_str(xlabel, "xlabel")
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(7.0, 5.0), sharex=True, layout="constrained")
     top.step(weights, accuracies, where="mid", color="tab:blue")
     top.set(

@@ -24,6 +24,7 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
+from nnlib._checks import check_instance
 from nnlib.chapters.ch08_playground.controls import (
     DEFAULTS,
     MAX_LAYERS,
@@ -238,4 +239,6 @@ def playground(*, layers: Mapping[str, type] | None = None, **config: Any) -> Pl
     ``layers`` maps layer kinds to your own classes, e.g. ``{"Affine": MyAffine,
     "Relu": MyRelu}``: the network is then built from them and trained by their backward.
     """
+    if layers is not None:
+        check_instance(layers, "layers", Mapping, 'a mapping such as {"Affine": MyAffine}')
     return Playground(layers=layers, **config)

@@ -14,6 +14,7 @@ and their workers make is recorded, and the test fails on any that is not for lo
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import importlib.util
@@ -79,8 +80,9 @@ def site() -> Path:
     return build_site.OUTPUT
 
 
-@pytest.fixture(scope="session")
-def served(site: Path):
+@contextlib.contextmanager
+def serving(directory: Path):
+    """Serve ``directory`` on loopback as GitHub Pages would (``max-age=600``); a Served."""
     sent = [0]
 
     class Handler(http.server.SimpleHTTPRequestHandler):
@@ -96,14 +98,32 @@ def served(site: Path):
             pass
 
     server = http.server.ThreadingHTTPServer(
-        (LOOPBACK, 0), functools.partial(Handler, directory=str(site)))
+        (LOOPBACK, 0), functools.partial(Handler, directory=str(directory)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield Served(f"http://{LOOPBACK}:{server.server_port}", site, sent)
+        yield Served(f"http://{LOOPBACK}:{server.server_port}", directory, sent)
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="session")
+def served(site: Path):
+    with serving(site) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def serve_directory():
+    """``serving``, for a test that serves a site of its own (a test-only rebuild)."""
+    return serving
+
+
+@pytest.fixture(scope="session")
+def build_site():
+    """tools/build_site.py as a module (its publishing functions, for a test-only rebuild)."""
+    return _build_site_module()
 
 
 def _kill(pids: set[int]) -> None:

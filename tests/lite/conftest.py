@@ -37,7 +37,10 @@ from browser_support import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, WAIT_MS  # noqa: 
 LOOPBACK = "127.0.0.1"
 # Resolve nothing but loopback: a request for any other host fails at once.
 ISOLATED = [f"--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE {LOOPBACK}"]
-SESSION_WATCHDOG_S = 600
+#: A bound for a hang, not a speed check: each test's own waits fail first. Per test in
+#: tests/lite, wide enough for a chapter on two cores shared with other work (chapter 07,
+#: with its training, took 3 minutes under a load of 9).
+WATCHDOG_PER_TEST_S = 300
 
 
 def _build_site_module():
@@ -126,8 +129,8 @@ def build_site():
     return _build_site_module()
 
 
-def _kill(pids: set[int]) -> None:
-    print(f"\nthe browser edition's check still runs after {SESSION_WATCHDOG_S} s: "
+def _kill(pids: set[int], seconds: int) -> None:
+    print(f"\nthe browser edition's check still runs after {seconds} s: "
           "stopping the Playwright driver", flush=True)
     for pid in pids:
         try:
@@ -143,7 +146,7 @@ def requests_seen() -> list[str]:
 
 @pytest.fixture(scope="session")
 def lite_context(requests_seen: list[str], tmp_path_factory: pytest.TempPathFactory,
-                 playwright_driver):
+                 playwright_driver, request: pytest.FixtureRequest):
     """A browser profile of its own, with a disk cache as a reader's browser has (the
     in-memory cache of a throwaway context keeps no file of 10 MB, Pyodide's wasm)."""
     playwright, driver_pids = playwright_driver  # one per run, shared with tests/browser
@@ -151,13 +154,16 @@ def lite_context(requests_seen: list[str], tmp_path_factory: pytest.TempPathFact
         str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM),
         args=CHROMIUM_ARGS + ISOLATED, viewport=VIEWPORT)
     # Past the deadline, kill the driver: every pending call then fails instead of hanging.
-    watchdog = threading.Timer(SESSION_WATCHDOG_S, _kill, [driver_pids])
+    here = Path(__file__).parent
+    tests = sum(here in Path(item.path).parents for item in request.session.items)
+    seconds = WATCHDOG_PER_TEST_S * max(tests, 1)
+    watchdog = threading.Timer(seconds, _kill, [driver_pids, seconds])
     watchdog.daemon = True
     watchdog.start()
     try:
         context.set_default_timeout(WAIT_MS)
         # Pages, their workers and the service worker: Chromium reports all of them here.
-        context.on("request", lambda request: requests_seen.append(request.url))
+        context.on("request", lambda sent: requests_seen.append(sent.url))
         yield context
     finally:
         watchdog.cancel()

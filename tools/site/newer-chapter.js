@@ -101,14 +101,36 @@
     if (app.shell.currentWidget !== widget) return; // the reader moved on meanwhile
     const aside = await freeName(path);
     const saved = copy.last_modified ? new Date(copy.last_modified).toLocaleString() : "";
-    notice(
-      `<strong>A newer version of this chapter is published.</strong> You are reading your
-       own copy of <code>${escape(path)}</code>${saved ? `, saved ${escape(saved)}` : ""},
-       which this browser keeps.`,
-      [["Open the new version", "accept", () => replace(widget)],
-       ["Keep working on mine", "", () => { keep(path, version); }]],
-      `Opening the new version keeps yours as <code>${escape(aside)}</code>.`,
-      path);
+    const say = words(path);
+    notice(say.newer(escape(path), escape(saved)),
+      [[say.open, "accept", () => replace(widget)],
+       [say.keep, "", () => { keep(path, version); }]],
+      say.keptAs(escape(aside)), path);
+  }
+
+  // What the notice says: in Japanese for the Japanese edition (chapters under ja/).
+  function words(path) {
+    if (path.startsWith("ja/")) {
+      return {
+        newer: (name, saved) => `<strong>この章の新しい版が公開されています。</strong>
+          いま表示しているのは、このブラウザに保存されたあなたのコピー（<code>${name}</code>${
+          saved ? `、${saved} 保存` : ""}）です。`,
+        open: "新しい版を開く", keep: "自分のコピーで続ける",
+        keptAs: (aside) => `新しい版を開くと、あなたのコピーは <code>${aside}</code> として残ります。`,
+        published: (aside) => aside ? `公開されている版を開きました。あなたのコピーは
+          <code>${aside}</code> としてファイルブラウザに残っています。`
+          : "公開されている版を開きました。",
+      };
+    }
+    return {
+      newer: (name, saved) => `<strong>A newer version of this chapter is published.</strong>
+        You are reading your own copy of <code>${name}</code>${saved ? `, saved ${saved}` : ""},
+        which this browser keeps.`,
+      open: "Open the new version", keep: "Keep working on mine",
+      keptAs: (aside) => `Opening the new version keeps yours as <code>${aside}</code>.`,
+      published: (aside) => aside ? `This is the published chapter. Your copy is kept as
+        <code>${aside}</code> (in the file browser).` : "This is the published chapter.",
+    };
   }
 
   // Put the reader's copy aside under another name, then open the published chapter.
@@ -128,9 +150,7 @@
       await fetch(new URL(`../files/${encodeURI(path)}`, here), { cache: "reload" });
     } catch (error) { /* offline: the cached one is all there is */ }
     await app.commands.execute("docmanager:open", { path });
-    notice(aside ? `This is the published chapter. Your copy is kept as
-                    <code>${escape(aside)}</code> (in the file browser).`
-                 : "This is the published chapter.",
+    notice(words(path).published(aside ? escape(aside) : null),
            [["OK", "accept", () => {}]], "", path);
   }
 
@@ -223,7 +243,11 @@
     if (!response.ok) return;
     published = (await response.json()).chapters || {};
     await app.restored;
-    addStartOver();
+    try {
+      addStartOver();
+    } catch (error) { // a shell without a File menu: the notice still works
+      console.error("newer-chapter:", error);
+    }
     const onCurrent = () => {
       const widget = app.shell.currentWidget;
       hideNoticeUnlessFor(widget);

@@ -26,7 +26,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from browser_support import REPO, skip_reason
+from browser_support import EDITIONS, REPO, every_notebook, skip_reason
 
 if (_reason := skip_reason()) is not None:
     pytest.skip(_reason, allow_module_level=True)
@@ -61,9 +61,25 @@ JS_STORED = """() => new Promise((resolve, reject) => {
 })"""
 
 
-def smallest_chapter() -> Path:
+#: What the notice says, by edition (the Japanese edition's chapters are under ja/).
+WORDS = {
+    "en": {"newer": "newer version", "keep": "Keep working on mine",
+           "open": "Open the new version", "kept": "Your copy is kept as"},
+    "ja": {"newer": "新しい版が公開されています", "keep": "自分のコピーで続ける",
+           "open": "新しい版を開く", "kept": "あなたのコピーは"},
+}
+
+
+def smallest_chapter(folder: Path) -> Path:
     """The quickest chapter to open (any chapter would do)."""
-    return min(sorted((REPO / "chapters").glob("*.ipynb")), key=lambda p: p.stat().st_size)
+    return min(sorted(folder.glob("*.ipynb")), key=lambda p: p.stat().st_size)
+
+
+#: The English edition always; the Japanese one too with NNLIB_BROWSER_ALL=1 (the notice
+#: is the same script, only its words differ).
+EDITIONS_UNDER_TEST = ["en"] + [
+    edition for edition in EDITIONS
+    if every_notebook() and list((REPO / "chapters" / edition).glob("*.ipynb"))]
 
 
 def changed(source: Path, folder: Path, text: str) -> Path:
@@ -77,12 +93,15 @@ def changed(source: Path, folder: Path, text: str) -> Path:
     return target
 
 
+@pytest.mark.parametrize("edition", EDITIONS_UNDER_TEST)
 def test_a_newer_chapter_is_announced_and_the_readers_copy_kept(
         site, build_site, serve_directory, lite_context, requests_seen, site_report,
-        tmp_path) -> None:
-    chapter = smallest_chapter()
-    name = chapter.name
-    stem = chapter.stem
+        tmp_path, edition: str) -> None:
+    folder = REPO / "chapters" / ("" if edition == "en" else edition)
+    chapter = smallest_chapter(folder)
+    name = chapter.relative_to(REPO / "chapters").as_posix()
+    stem = name.removesuffix(".ipynb")
+    say = WORDS[edition]
     copy_name = re.compile(
         rf"^{re.escape(stem)} \(my copy \d{{4}}-\d{{2}}-\d{{2}}( \d+)?\)\.ipynb$")
     site_copy = tmp_path / "site"
@@ -137,9 +156,9 @@ def test_a_newer_chapter_is_announced_and_the_readers_copy_kept(
                 "JupyterLite no longer shows the reader's copy over a newer chapter"
             notice = page.locator(NOTICE)
             notice.wait_for()
-            assert "newer version" in notice.inner_text()
-            page.screenshot(path=str(site_report.screenshot_dir / "newer_chapter_notice.png"))
-            notice.get_by_role("button", name="Keep working on mine").click()
+            assert say["newer"] in notice.inner_text()
+            page.screenshot(path=str(site_report.screenshot_dir / f"notice_{edition}.png"))
+            notice.get_by_role("button", name=say["keep"]).click()
             assert notice.count() == 0
             open_chapter()
             assert page.locator(NOTICE).count() == 0, "asked again after 'Keep working on mine'"
@@ -147,10 +166,10 @@ def test_a_newer_chapter_is_announced_and_the_readers_copy_kept(
             # 4. Changed again: take the new version, the reader's copy kept under another name.
             version = republish("Revised twice")
             open_chapter()
-            page.locator(NOTICE).get_by_role("button", name="Open the new version").click()
+            page.locator(NOTICE).get_by_role("button", name=say["open"]).click()
             page.wait_for_function(
-                "() => document.querySelector('#nnlib-newer-chapter')?.textContent"
-                ".includes('Your copy is kept as')")
+                "kept => document.querySelector('#nnlib-newer-chapter')?.textContent"
+                ".includes(kept)", arg=say["kept"])
             page.wait_for_selector(f"{SHOWN} .jp-RenderedMarkdown :text('Revised twice')")
             assert "my own note" not in notebook_text()
             kept = {path: entry for path, entry in stored().items() if copy_name.match(path)}
@@ -166,8 +185,8 @@ def test_a_newer_chapter_is_announced_and_the_readers_copy_kept(
             page.click('.lm-MenuBar-itemLabel:text-is("File")')
             page.click('.lm-Menu-itemLabel:text-is("Start This Chapter Over")')
             page.wait_for_function(
-                "() => document.querySelector('#nnlib-newer-chapter')?.textContent"
-                ".includes('Your copy is kept as')")
+                "kept => document.querySelector('#nnlib-newer-chapter')?.textContent"
+                ".includes(kept)", arg=say["kept"])
             page.wait_for_selector(f"{SHOWN} .jp-RenderedMarkdown :text('Revised twice')")
             assert "second try" not in notebook_text()
             kept = {path: entry for path, entry in stored().items() if copy_name.match(path)}

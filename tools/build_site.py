@@ -129,13 +129,15 @@ KERNEL_WHEELS = ("share/jupyter/labextensions/@jupyterlite/pyodide-kernel-extens
 #: Pyodide packages the chapters need beyond nnlib's own requirements.
 CHAPTER_PACKAGES = ["pillow"]
 #: Pure-Python packages from PyPI, at the versions the project's venv runs.
-PYPI_PACKAGES = ["ipywidgets", "comm", "tqdm"]
+PYPI_PACKAGES = ["ipywidgets", "comm", "tqdm", "matplotlib-fontja"]
 #: Requirements that are JupyterLab front-end code only: the site's JupyterLab has them.
 FRONT_END_ONLY = {"widgetsnbextension", "jupyterlab-widgets"}
 
 KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
 #: The wheel holding matplotlib's font list (font_cache_wheel).
 FONT_CACHE = "matplotlib-font-cache"
+#: The Japanese edition's figure font (IPAex Gothic), a wheel from PYPI_PACKAGES.
+JAPANESE_FONT = ["matplotlib-fontja"]
 MNIST_DIR = Path("data") / "mnist"
 IDX_NAMES = {
     "train-images-idx3-ubyte": ("train", 0), "train-labels-idx1-ubyte": ("train", 1),
@@ -305,7 +307,10 @@ def pyodide_dir(target: Path) -> list[str]:
     cache["depends"] = ["matplotlib"]  # installed after matplotlib, over its stale list
     cache["imports"] = []  # it only adds a file to matplotlib: no import name of its own
     packages[FONT_CACHE] = cache
-    packages["nnlib"]["depends"] = sorted([*packages["nnlib"]["depends"], FONT_CACHE])
+    # nnlib.set_language("ja") imports the Japanese font's package by name (importlib), which
+    # Pyodide's scan of a cell's imports cannot see: nnlib's entry loads it (4.2 MB).
+    packages["nnlib"]["depends"] = sorted(
+        {*packages["nnlib"]["depends"], FONT_CACHE, *JAPANESE_FONT})
     write_lock(target, lock["info"], packages)
     return sorted(packages)
 

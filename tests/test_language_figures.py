@@ -123,6 +123,8 @@ FIGURES = {
 WORDLESS = {"ch00 plot_digits", "ch01 plot_perceptron"}
 EXPLORERS = {
     "ch01": perceptron_explorer,
+    "ch01 always 0": lambda: perceptron_explorer(0.0, 0.0, -1.0),
+    "ch01 copies x1 on the line": lambda: perceptron_explorer(1.0, 0.0, -1.0),
     "ch02": activation_explorer,
     "ch02 relu w=0": lambda: activation_explorer("relu", w=0.0, b=-1.0),
     "ch02 step": lambda: activation_explorer("step", w=2.0, b=1.0),

@@ -23,6 +23,13 @@ FIGSIZE, DPI = (4.6, 4.0), 100
 NAMED_GATES = ("AND", "NAND", "OR", "NOR")
 
 
+def _gate_label(gate: str) -> str:
+    """``gate`` (a name from gate_name) for display: its words in the current language."""
+    words = {"always 0": _("always 0"), "always 1": _("always 1"),
+             "x1 (copies x1)": _("x1 (copies x1)"), "x2 (copies x2)": _("x2 (copies x2)")}
+    return words.get(gate, gate)
+
+
 def _slider(name: str, value: float) -> widgets.FloatSlider:
     # min, step and value are multiples of 0.25, exact in binary: no bounce-back on render.
     return widgets.FloatSlider(
@@ -73,12 +80,12 @@ class PerceptronExplorer(Explorer):
         update_gate(self._gate, state["w1"], state["w2"], state["b"])
         for text, a in zip(self._sums, state["a"], strict=True):
             text.set_text(f"a={fixed(a, 2, sign=True)}")
-        self._title.set_text(_("computes {gate}").format(gate=state["gate"]))
+        self._title.set_text(_("computes {gate}").format(gate=_gate_label(state["gate"])))
 
     def describe(self, state: dict[str, Any]) -> str:
         rows = zip(INPUTS.astype(int), state["outputs"], strict=True)
         pairs = ", ".join(f"({x1},{x2})→{y}" for (x1, x2), y in rows)
-        gate = state["gate"]
+        gate = _gate_label(state["gate"])
         if gate in NAMED_GATES:
             verdict = _("this perceptron is the <b>{gate}</b> gate").format(gate=gate)
         else:

@@ -27,6 +27,7 @@ needs them is selected.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import gettext
 import importlib
@@ -127,4 +128,13 @@ def _cover_weights(family: str) -> None:
         have = {weight(f) for f in same}
         regular = min(same, key=lambda f: abs(weight(f) - 400))
         for missing in sorted(set(range(100, 1000, 100)) - have):
-            manager.ttflist.append(dataclasses.replace(regular, weight=missing))
+            manager.ttflist.append(_reweighted(regular, missing))
+
+
+def _reweighted(face: object, weight: int) -> object:
+    """A copy of a font manager entry with another weight (a frozen dataclass in new matplotlib)."""
+    if dataclasses.is_dataclass(face):
+        return dataclasses.replace(face, weight=weight)  # type: ignore[type-var]
+    copied = copy.copy(face)
+    copied.weight = weight  # type: ignore[attr-defined]
+    return copied

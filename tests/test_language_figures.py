@@ -207,3 +207,13 @@ def test_a_readers_mistake_is_explained_in_the_language(name):
     with pytest.raises(type(english.value)) as japanese:
         ERRORS[name]()
     assert JAPANESE.search(str(japanese.value))
+
+
+def test_chapter_03_explorer_bold_banners_draw_quietly_in_japanese(caplog):
+    set_language("ja")
+    with caplog.at_level(logging.INFO, logger="matplotlib"):
+        explorer = softmax_overflow_explorer(scale=2.0)
+        draw(explorer.canvas.figure)
+    banners = [t for t in explorer.canvas.figure.findobj(Text) if t.get_fontweight() == "bold"]
+    assert banners and all(JAPANESE.search(t.get_text()) for t in banners if t.get_text())
+    assert [r.getMessage() for r in caplog.records if "findfont" in r.getMessage()] == []

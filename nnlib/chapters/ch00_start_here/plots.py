@@ -21,8 +21,9 @@ def plot_digits(images: ArrayLike, labels: ArrayLike, columns: int = 8) -> Figur
     images = as_float_array(images, "images")
     labels = as_float_array(labels, "labels")
     if images.ndim == 0 or labels.ndim not in (1, 2):
-        raise ValueError(f"images must be a batch of digits and labels one label (or one-hot "
-                         f"row) per image, got shapes {images.shape} and {labels.shape}")
+        raise ValueError(_("images must be a batch of digits and labels one label (or one-hot "
+                           "row) per image, got shapes {images} and {labels}").format(
+                             images=images.shape, labels=labels.shape))
     labels = labels.argmax(axis=1) if labels.ndim == 2 else int_array(labels, "labels", maximum=9)
     columns = check_count(columns, "columns", minimum=1, maximum=50)
     if len(images) != len(labels):

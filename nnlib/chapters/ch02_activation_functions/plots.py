@@ -34,7 +34,7 @@ def plot_activations(
         raise ValueError(_("unknown activations {unknown} in names; choose from {choices}").format(
             unknown=unknown, choices=sorted(ACTIVATIONS)))
     if not names:
-        raise ValueError("names is empty; choose at least one activation")
+        raise ValueError(_("names is empty; choose at least one activation"))
     x_range = number_in(x_range, "x_range", 1e-3, 1e6)
     x = np.linspace(-x_range, x_range, 1001)  # odd count: x = 0 is a sample point
     fig, axes = plt.subplots(

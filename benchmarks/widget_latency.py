@@ -16,11 +16,13 @@ import importlib
 import importlib.util
 import pkgutil
 import time
+import typing
 
 import ipywidgets as widgets
 import numpy as np
 
 import nnlib.chapters
+from nnlib.engines.explorer import Explorer
 
 SLIDERS = (widgets.FloatSlider, widgets.FloatLogSlider, widgets.IntSlider)
 CHOICES = (widgets.Dropdown, widgets.ToggleButtons, widgets.RadioButtons)
@@ -77,6 +79,14 @@ def explorer_modules() -> list:
     ]
 
 
+def builds_an_explorer(obj: object) -> bool:
+    """A chapter's public factory: a function whose return annotation is an Explorer."""
+    if isinstance(obj, type) or not callable(obj):
+        return False
+    returns = typing.get_type_hints(obj).get("return")
+    return isinstance(returns, type) and issubclass(returns, Explorer)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=25, help="positions per slider")
@@ -85,7 +95,7 @@ def main() -> None:
         (name, getattr(module, name))
         for module in explorer_modules()
         for name in module.__all__
-        if name.endswith("_explorer") or name == "playground"
+        if builds_an_explorer(getattr(module, name))
     ]
     print(f"{'explorer':28} {'slider':28} {'n':>4} {'p50 ms':>8} {'p95 ms':>8}")
     worst = 0.0

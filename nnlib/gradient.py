@@ -15,6 +15,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from nnlib._checks import (
     as_float_array,
+    check_callable,
     check_count,
     check_positive_finite,
     finite_scalar,
@@ -48,6 +49,7 @@ def numerical_diff(f: Callable[[float], float], x: float, h: float = 1e-4) -> fl
 
     Its error shrinks like h^2, against h for the forward difference (f(x+h) - f(x)) / h.
     """
+    check_callable(f, "f")
     h = check_positive_finite(h, "h")
     x = finite_scalar(x, "x")
     if not np.isfinite(x + h) or not np.isfinite(x - h) or not np.isfinite(2 * h):
@@ -78,6 +80,7 @@ def numerical_gradient(f: Callable[[NDArray], float], x: NDArray, h: float = 1e-
     ``f`` per element. ``x`` must be a float array: on an integer array ``x + h``
     would be truncated back to ``x`` and the gradient would come out silently wrong.
     """
+    check_callable(f, "f")
     h = check_positive_finite(h, "h")
     if not isinstance(x, np.ndarray):
         raise TypeError(f"x must be a numpy float array that f can see, got {type(x).__name__}")
@@ -187,6 +190,7 @@ def gradient_descent(
     ``result.message`` says when and why, and so does a :class:`DivergenceWarning`
     (unless ``warn=False``). Overflow inside ``f`` raises no numpy warnings.
     """
+    check_callable(f, "f")
     lr = check_positive_finite(lr, "lr (learning rate)")
     step_num = check_count(step_num, "step_num", maximum=10**6)
     max_abs = check_positive_finite(max_abs, "max_abs")

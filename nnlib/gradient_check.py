@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from nnlib._checks import as_float_array, check_count
+from nnlib._checks import as_float_array, check_count, check_instance
 
 __all__ = ["GradientError", "format_gradient_table", "gradient_errors"]
 
@@ -43,9 +43,11 @@ def gradient_errors(
     (not entry by entry) keeps tiny entries, where both methods are mostly rounding
     noise, from dominating the comparison.
     """
+    check_instance(numerical, "numerical", Mapping, "a dict of parameter name -> gradient")
+    check_instance(backprop, "backprop", Mapping, "a dict of parameter name -> gradient")
     if set(numerical) != set(backprop):
         raise ValueError(
-            "the two gradients name different parameters: "
+            "the two gradients (numerical, backprop) name different parameters: "
             f"{sorted(numerical)} vs {sorted(backprop)}"
         )
     rows = []
@@ -70,6 +72,9 @@ def format_gradient_table(rows: list[GradientError], digits: int | None = None) 
     10^round(log10(error)), e.g. ``1e-06``: the part of a gradient-check result that
     does not change between machines. Otherwise with ``digits`` significant digits.
     """
+    check_instance(rows, "rows", list | tuple, "a list of GradientError (from gradient_errors)")
+    for row in rows:
+        check_instance(row, "each of rows", GradientError, "a GradientError")
     if digits is not None:
         check_count(digits, "digits", minimum=1)
 

@@ -17,13 +17,18 @@ Figures: a catalog's header may name the font its language needs (``X-Matplotlib
 a package that registers the font when imported, and ``X-Matplotlib-Font-Family``; for ``ja``,
 ``matplotlib_fontja`` and IPAexGothic). ``set_language`` imports that package and puts the family
 first in matplotlib's ``font.family`` (the previous families stay behind it as a fallback);
-a language without a font, such as ``"en"``, puts the previous families back. This module
+a language without a font, such as ``"en"``, puts the previous families back. A font with one
+face only (IPAex Gothic has no bold) is registered for the weights it lacks too, so a bold title
+draws in the regular face without matplotlib's "findfont: Failed to find font weight bold" log
+line in a notebook's output. This module
 imports no drawing library itself: matplotlib and the font come in only when a language that
 needs them is selected.
 """
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import gettext
 import importlib
 import warnings
@@ -97,5 +102,39 @@ def _use_font(lang: str, info: dict[str, str]) -> None:
         warnings.warn(f"figures cannot show {lang!r} text: the font package {module!r} is not "
                       f"installed (pip install {module.replace('_', '-')})", stacklevel=3)
         return
+    _cover_weights(family)
     fallback = [f for f in _current.fonts_before if f != family]
     matplotlib.rcParams["font.family"] = [family, *fallback]
+
+
+def _cover_weights(family: str) -> None:
+    """Register ``family``'s faces again under every weight it lacks (100 ... 900).
+
+    matplotlib picks the nearest weight anyway, but logs "findfont: Failed to find font weight
+    bold for IPAexGothic, now using 400." at every bold title; with an entry for each weight the
+    lookup is exact and quiet, and the face drawn is the same (the regular one).
+    """
+    font_manager = importlib.import_module("matplotlib.font_manager")
+    manager = font_manager.fontManager
+
+    def weight(face: object) -> int:
+        w = face.weight  # type: ignore[attr-defined]
+        return w if isinstance(w, int) else font_manager.weight_dict[w]
+
+    faces = [f for f in manager.ttflist if f.name == family]
+    shapes = {(f.style, f.variant, f.stretch) for f in faces}
+    for shape in shapes:
+        same = [f for f in faces if (f.style, f.variant, f.stretch) == shape]
+        have = {weight(f) for f in same}
+        regular = min(same, key=lambda f: abs(weight(f) - 400))
+        for missing in sorted(set(range(100, 1000, 100)) - have):
+            manager.ttflist.append(_reweighted(regular, missing))
+
+
+def _reweighted(face: object, weight: int) -> object:
+    """A copy of a font manager entry with another weight (a frozen dataclass in new matplotlib)."""
+    if dataclasses.is_dataclass(face):
+        return dataclasses.replace(face, weight=weight)  # type: ignore[type-var]
+    copied = copy.copy(face)
+    copied.weight = weight  # type: ignore[attr-defined]
+    return copied

@@ -40,9 +40,23 @@ ignores; nothing downloaded is committed):
 - **matplotlib's font list**, made at build time by Pyodide's own matplotlib in Node and
   loaded with nnlib, so that no kernel spends 3 s listing fonts and no chapter shows
   "Matplotlib is building the font cache" under its first cell (see font_cache_wheel).
-- **The chapters and their solutions**, as the site's files, and **MNIST** as the four
+- **The chapters and their solutions**, as the site's files (every notebook under
+  ``chapters/`` at the same relative path: ``solutions/``, and ``ja/`` with its
+  ``solutions/`` when the Japanese edition is there), and **MNIST** as the four
   standard IDX ``.gz`` files in ``data/mnist/``, written from ``nnlib.datasets.load_mnist``'s
   verified arrays; in Pyodide, ``load_mnist()`` reads them from the site's drive.
+- **The notice of a newer chapter** (``tools/site/newer-chapter.js``, added to the lab and
+  notebooks pages, with ``companion/published.json``). JupyterLite keeps what a reader
+  saves in the browser (IndexedDB) and shows that copy instead of the published file from
+  then on, even after the site is updated, without a word. So every published notebook
+  carries the version it was published as, in its metadata (``nnlib_site.published``: a
+  hash of the chapter's file), and ``published.json`` lists the current ones. A reader's
+  copy keeps the version it was opened from; when it is older than the published one, the
+  page says so and offers to open the new version (the reader's copy is kept, renamed
+  "<name> (my copy <date>).ipynb") or to keep working on theirs. File > "Start This
+  Chapter Over" does the same at any time. The script reads the storage only, changes
+  files through JupyterLab's contents API (``exposeAppInBrowser`` gives it the app), does
+  nothing when the storage cannot be read, and requests nothing from any other host.
 - **Settings** (``overrides.json``): JupyterLab's notebook shortcuts on the arrow keys would
   catch the key presses meant for a slider; they are kept for everything but slider handles.
   And every cell stays attached to the page (JupyterLab 4.3's default detaches cells
@@ -83,6 +97,16 @@ SITE_VENV = BUILD / "site-venv"
 LITE_DIR = BUILD / "site-lite"
 CONTENTS = BUILD / "site-contents"
 OUTPUT = ROOT / "_site"
+CHAPTERS = ROOT / "chapters"
+#: The site's own script and data (the notice of a newer chapter), in _site/companion/.
+SITE_ASSETS = ROOT / "tools" / "site"
+COMPANION = "companion"
+NEWER_CHAPTER_JS = "newer-chapter.js"
+MANIFEST = "published.json"
+#: The notebook metadata key holding the version a chapter was published as.
+VERSION_KEY = "nnlib_site"
+#: The JupyterLite pages a reader opens chapters in: each gets the notice's script.
+READER_PAGES = ["lab/index.html", "notebooks/index.html"]
 #: What the last build was made from (see sources_digest), beside the site, not in it.
 BUILT_FROM = BUILD / "site-sources.sha256"
 
@@ -105,13 +129,15 @@ KERNEL_WHEELS = ("share/jupyter/labextensions/@jupyterlite/pyodide-kernel-extens
 #: Pyodide packages the chapters need beyond nnlib's own requirements.
 CHAPTER_PACKAGES = ["pillow"]
 #: Pure-Python packages from PyPI, at the versions the project's venv runs.
-PYPI_PACKAGES = ["ipywidgets", "comm", "tqdm"]
+PYPI_PACKAGES = ["ipywidgets", "comm", "tqdm", "matplotlib-fontja"]
 #: Requirements that are JupyterLab front-end code only: the site's JupyterLab has them.
 FRONT_END_ONLY = {"widgetsnbextension", "jupyterlab-widgets"}
 
 KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
 #: The wheel holding matplotlib's font list (font_cache_wheel).
 FONT_CACHE = "matplotlib-font-cache"
+#: The Japanese edition's figure font (IPAex Gothic), a wheel from PYPI_PACKAGES.
+JAPANESE_FONT = ["matplotlib-fontja"]
 MNIST_DIR = Path("data") / "mnist"
 IDX_NAMES = {
     "train-images-idx3-ubyte": ("train", 0), "train-labels-idx1-ubyte": ("train", 1),
@@ -281,7 +307,10 @@ def pyodide_dir(target: Path) -> list[str]:
     cache["depends"] = ["matplotlib"]  # installed after matplotlib, over its stale list
     cache["imports"] = []  # it only adds a file to matplotlib: no import name of its own
     packages[FONT_CACHE] = cache
-    packages["nnlib"]["depends"] = sorted([*packages["nnlib"]["depends"], FONT_CACHE])
+    # nnlib.set_language("ja") imports the Japanese font's package by name (importlib), which
+    # Pyodide's scan of a cell's imports cannot see: nnlib's entry loads it (4.2 MB).
+    packages["nnlib"]["depends"] = sorted(
+        {*packages["nnlib"]["depends"], FONT_CACHE, *JAPANESE_FONT})
     write_lock(target, lock["info"], packages)
     return sorted(packages)
 
@@ -374,6 +403,8 @@ def lite_dir() -> list[str]:
     }
     config = {"jupyter-lite-schema-version": 0, "jupyter-config-data": {
         "appName": "ゼロから作るDeep Learning: an interactive companion",
+        # window.jupyterapp, for the notice of a newer chapter (JupyterLab reads a string)
+        "exposeAppInBrowser": "true",
         "litePluginSettings": {KERNEL_PLUGIN: settings},
     }}
     (LITE_DIR / "jupyter-lite.json").write_text(json.dumps(config, indent=2, ensure_ascii=False))
@@ -390,16 +421,72 @@ def write_idx(path: Path, array) -> None:
         stream.write(header + array.astype("uint8").tobytes())
 
 
+def published_notebooks(chapters: Path = CHAPTERS) -> dict[str, Path]:
+    """Every notebook under ``chapters`` (solutions/, ja/, ja/solutions/ included), by the
+    path the site serves it at; hidden folders (.ipynb_checkpoints) left out."""
+    return {notebook.relative_to(chapters).as_posix(): notebook
+            for notebook in sorted(chapters.rglob("*.ipynb"))
+            if not any(part.startswith(".") for part in notebook.relative_to(chapters).parts)}
+
+
+def chapter_version(source: Path) -> str:
+    """The version a chapter is published as: a hash of its file (16 hex digits)."""
+    return sha256(source)[:16]
+
+
+def publish_notebook(source: Path, target: Path) -> str:
+    """Write ``source`` to ``target`` with its version in the metadata; the version.
+
+    A reader's saved copy keeps this metadata, so the notice can tell which version the
+    copy was opened from (see tools/site/newer-chapter.js).
+    """
+    version = chapter_version(source)
+    notebook = json.loads(source.read_text(encoding="utf-8"))
+    notebook.setdefault("metadata", {})[VERSION_KEY] = {"published": version}
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n",
+                      encoding="utf-8")
+    return version
+
+
+def write_manifest(site: Path) -> dict[str, str]:
+    """``companion/published.json``: every published notebook's version, by path, read
+    from the notebooks the site serves (so it always says what ``files/`` holds)."""
+    files = site / "files"
+    chapters = {}
+    for notebook in sorted(files.rglob("*.ipynb")):
+        metadata = json.loads(notebook.read_text(encoding="utf-8")).get("metadata", {})
+        if VERSION_KEY in metadata:
+            chapters[notebook.relative_to(files).as_posix()] = metadata[VERSION_KEY]["published"]
+    (site / COMPANION).mkdir(exist_ok=True)
+    (site / COMPANION / MANIFEST).write_text(
+        json.dumps({"key": VERSION_KEY, "chapters": chapters}, indent=1) + "\n")
+    return chapters
+
+
+def add_notice(site: Path) -> None:
+    """The notice's script in _site/companion/, loaded by every page a reader reads in."""
+    (site / COMPANION).mkdir(exist_ok=True)
+    shutil.copy2(SITE_ASSETS / NEWER_CHAPTER_JS, site / COMPANION / NEWER_CHAPTER_JS)
+    for page in READER_PAGES:
+        html = (site / page).read_text(encoding="utf-8")
+        tag = f'<script src="../{COMPANION}/{NEWER_CHAPTER_JS}" defer></script>'
+        if tag not in html:
+            if "</head>" not in html:
+                raise SystemExit(f"{page} has no </head> to add the notice's script before")
+            html = html.replace("</head>", f"  {tag}\n  </head>", 1)
+            (site / page).write_text(html, encoding="utf-8")
+    write_manifest(site)
+
+
 def contents() -> None:
-    """The site's files: chapters, solutions and MNIST's four IDX files."""
+    """The site's files: every notebook under chapters/ and MNIST's four IDX files."""
     from nnlib.datasets import load_mnist
 
     shutil.rmtree(CONTENTS, ignore_errors=True)
-    (CONTENTS / "solutions").mkdir(parents=True)
-    for notebook in sorted((ROOT / "chapters").glob("*.ipynb")):
-        shutil.copy2(notebook, CONTENTS / notebook.name)
-    for notebook in sorted((ROOT / "chapters" / "solutions").glob("*.ipynb")):
-        shutil.copy2(notebook, CONTENTS / "solutions" / notebook.name)
+    CONTENTS.mkdir(parents=True)
+    for path, notebook in published_notebooks().items():
+        publish_notebook(notebook, CONTENTS / path)
     splits = dict(zip(["train", "test"], load_mnist(normalize=False, flatten=False),
                       strict=True))
     (CONTENTS / MNIST_DIR).mkdir(parents=True)
@@ -425,8 +512,8 @@ def sources_digest() -> str:
     """One sha256 over everything the site is built from, so a test can reuse a fresh build."""
     files = [ROOT / "tools" / "build_site.py", ROOT / "requirements-site.txt",
              ROOT / "pyproject.toml", *sorted((ROOT / "nnlib").rglob("*.py")),
-             *sorted((ROOT / "chapters").glob("*.ipynb")),
-             *sorted((ROOT / "chapters" / "solutions").glob("*.ipynb"))]
+             *sorted(p for p in SITE_ASSETS.rglob("*") if p.is_file()),
+             *published_notebooks().values()]
     digest = hashlib.sha256()
     for file in files:
         digest.update(file.relative_to(ROOT).as_posix().encode() + b"\0" + file.read_bytes())
@@ -441,6 +528,7 @@ def build() -> None:
     run(jupyter, "lite", "build", "--lite-dir", LITE_DIR, "--contents", CONTENTS,
         "--output-dir", OUTPUT, "--no-sourcemaps", "--no-unused-shared-packages", cwd=LITE_DIR)
     (OUTPUT / ".nojekyll").write_text("")  # GitHub Pages: serve folders starting with _
+    add_notice(OUTPUT)
     size = sum(p.stat().st_size for p in OUTPUT.rglob("*") if p.is_file())
     print(f"_site/: {size / 1e6:.1f} MB, Pyodide packages: {', '.join(packages)}")
 
@@ -460,6 +548,15 @@ def check() -> None:
     for stem in IDX_NAMES:
         if not (OUTPUT / "files" / MNIST_DIR / f"{stem}.gz").is_file():
             raise SystemExit(f"_site/files/{MNIST_DIR}/{stem}.gz is missing")
+    if config["jupyter-config-data"].get("exposeAppInBrowser") != "true":
+        raise SystemExit("jupyter-lite.json does not expose the app: the notice cannot work")
+    manifest = json.loads((OUTPUT / COMPANION / MANIFEST).read_text())["chapters"]
+    expected = {path: chapter_version(source) for path, source in published_notebooks().items()}
+    if manifest != expected:
+        raise SystemExit(f"_site/{COMPANION}/{MANIFEST} does not list the chapters' versions")
+    for page in READER_PAGES:
+        if NEWER_CHAPTER_JS not in (OUTPUT / page).read_text(encoding="utf-8"):
+            raise SystemExit(f"_site/{page} does not load {NEWER_CHAPTER_JS}")
 
 
 def main() -> None:

@@ -1,9 +1,15 @@
-"""The two engines the chapters build on.
+"""The two engines the chapters build on, and the small pieces they share.
 
-- :mod:`nnlib.engines.explorer`: controls -> compute -> draw -> readout, for every
-  chapter's interactive explorer (ipywidgets + matplotlib), and the training progress bar.
-- :mod:`nnlib.engines.exercise`: runs a reader's attempt safely and prints one verdict
-  line, for every chapter's exercise checks.
+- Explorers: :mod:`nnlib.engines.explorer` (controls -> compute -> draw -> readout, with
+  public seams), :mod:`nnlib.engines.figure` (the live picture), :mod:`nnlib.engines.progress`
+  (the training progress bar).
+- Exercise checks: :mod:`nnlib.engines.exercise` (the public names), built from
+  :mod:`nnlib.engines.checks` (Session, the ``exercise`` decorator, CheckResult),
+  :mod:`nnlib.engines.sandbox` (what an attempt cannot change or escape),
+  :mod:`nnlib.engines.references` (nnlib's own callables for the right answers),
+  :mod:`nnlib.engines.hints` and :mod:`nnlib.engines.display`.
+- Shared: :mod:`nnlib.engines.formatting` (numbers as text, never "-0.00") and
+  :mod:`nnlib.engines.timing` (one timing loop, with the browser-timer fix).
 
 They import the core at most, never a chapter.
 """

@@ -35,20 +35,66 @@ def chapters_dir() -> Path:
     return Path(os.environ.get("NNLIB_BROWSER_CHAPTERS", REPO / "chapters"))
 
 
+#: ``NNLIB_BROWSER_ALL=1`` (the Pages workflow): every notebook of every edition. Otherwise
+#: (``make test``, every commit) every English chapter and a representative part of the
+#: Japanese edition, which carries the same code: its first chapter and the chapter with the
+#: most explorers (see ``representative``). Both browser checks run one notebook at a time;
+#: the kernel is CPU-bound, so on two cores parallel pages would not be faster.
+ALL_ENV = "NNLIB_BROWSER_ALL"
+#: The Japanese edition's folder inside chapters/ (same file names as the English chapters).
+EDITIONS = ["ja"]
+
+
+def every_notebook() -> bool:
+    return os.environ.get(ALL_ENV) == "1"
+
+
+def representative(paths: list[Path]) -> list[Path]:
+    """The first notebook (what every reader opens first, and where the edition's fonts and
+    words first show) and the one with the most explorers (the most translated labels and
+    figures); one notebook if they are the same."""
+    if not paths:
+        return []
+    paths = sorted(paths)
+    most = max(reversed(paths), key=lambda path: saved_widget_counts(path)[1] or 0)
+    return sorted({paths[0], most})
+
+
+def chapters_under_test(root: Path) -> list[Path]:
+    """The chapter notebooks (no solutions) the browser checks open, under the policy above."""
+    chosen = sorted(root.glob("*.ipynb"))
+    for edition in EDITIONS:
+        found = sorted((root / edition).glob("*.ipynb"))
+        chosen += found if every_notebook() else representative(found)
+    return chosen
+
+
 def notebooks() -> list[Path]:
-    """Every chapter notebook present when pytest collects (solutions/ subfolders excluded)."""
-    return sorted(chapters_dir().glob("*.ipynb"))
+    """The chapter notebooks of chapters_dir() to check (solutions/ subfolders excluded)."""
+    return chapters_under_test(chapters_dir())
+
+
+def notebook_path(path: Path) -> str:
+    """The notebook's path relative to chapters_dir(): ``05_x.ipynb``, ``ja/05_x.ipynb``."""
+    return path.relative_to(chapters_dir()).as_posix()
 
 
 def skip_reason() -> str | None:
-    """Why this machine cannot run the browser check, in one line; None if it can."""
+    """Why this machine cannot run the browser check, in one line; None if it can.
+
+    With NNLIB_BROWSER_ALL=1 (the gate before publishing) it raises instead: a check that
+    cannot run there must fail, not skip."""
+    reason = None
     if not CHROMIUM.exists():
-        return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError as error:
-        return f"the playwright package does not import: {error}"
-    return None
+        reason = f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError as error:
+            reason = f"the playwright package does not import: {error}"
+    if reason and every_notebook():
+        raise RuntimeError(f"{ALL_ENV}=1 but the browser check cannot run: {reason}")
+    return reason
 
 
 def kernel_name(path: Path) -> str:

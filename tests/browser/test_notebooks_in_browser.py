@@ -28,6 +28,7 @@ from browser_support import (
     SLIDER_HANDLE,
     WAIT_MS,
     kernel_name,
+    notebook_path,
     notebooks,
     run_problems,
     saved_widget_counts,
@@ -48,7 +49,8 @@ REDRAW_MS = 10_000  # one slider step to a new plot or readout
 LATE_IMAGE_MS = 500  # the image may land just after the readout: wait this long for it
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[path.stem for path in NOTEBOOKS])
+@pytest.mark.parametrize("notebook", NOTEBOOKS,
+                         ids=[notebook_path(path).removesuffix(".ipynb") for path in NOTEBOOKS])
 def test_notebook_in_browser(browser_report, lab, browser_context, notebook: Path) -> None:
     started = time.perf_counter()
     phases: dict[str, float] = {}
@@ -57,20 +59,22 @@ def test_notebook_in_browser(browser_report, lab, browser_context, notebook: Pat
         phases[name] = time.perf_counter() - started - sum(phases.values())
 
     expected_views, expected_explorers = saved_widget_counts(notebook)
+    name = notebook_path(notebook)  # ja/05_x.ipynb for the Japanese edition
+    stem = name.removesuffix(".ipynb")
     page = browser_context.new_page()
     page_errors: list[str] = []
     page.on("pageerror", lambda error: page_errors.append(str(error)))
-    screenshot = browser_report.screenshot_dir / f"{notebook.stem}.png"
+    screenshot = browser_report.screenshot_dir / f"{stem.replace('/', '_')}.png"
     try:
-        open_with_fresh_layout(page, lab, notebook.name, kernel_name(notebook))
+        open_with_fresh_layout(page, lab, name, kernel_name(notebook))
         phase("open")
-        problems = run_problems(run_all(page, lab, notebook.name))
+        problems = run_problems(run_all(page, lab, name))
         phase("run all")
         problems += rendered_output_problems(page, expected_views, expected_explorers)
         phase("render")
         explorers = page.locator(f".jp-Notebook {EXPLORER}")
         for index in range(explorers.count()):
-            label = f"{notebook.stem}[{index}]"
+            label = f"{stem}[{index}]"
             problems += exercise_explorer(page, explorers.nth(index), label, browser_report)
             if explorers.nth(index).locator(EPOCH).count():  # chapter 08's playground
                 problems += exercise_playground(page, explorers.nth(index), label)
@@ -93,9 +97,9 @@ def test_notebook_in_browser(browser_report, lab, browser_context, notebook: Pat
         except OSError as error:
             print(f"could not stop the kernel: {error}")
         total = time.perf_counter() - started
-        browser_report.notebooks[notebook.stem] = total
+        browser_report.notebooks[stem] = total
         browser_report.finished = time.perf_counter()
-        print(f"{notebook.name}: {total:.1f} s ("
+        print(f"{name}: {total:.1f} s ("
               + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in phases.items()) + ")")
 
 

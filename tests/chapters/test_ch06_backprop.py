@@ -26,12 +26,7 @@ from nnlib.chapters.ch06_backprop.plots import (
     layout_graph,
     plot_computational_graph,
 )
-from nnlib.chapters.ch06_backprop.timing import (
-    parameter_count,
-    time_call,
-    time_calls,
-    time_gradients,
-)
+from nnlib.chapters.ch06_backprop.timing import parameter_count, time_gradients
 from nnlib.gradient import numerical_diff, numerical_gradient
 from nnlib.gradient_check import format_gradient_table, gradient_errors
 
@@ -308,16 +303,6 @@ def test_time_gradients_can_estimate_the_numerical_gradient_without_running_it()
     assert net.calls == {"loss": 2, "gradient": 2}  # no numerical gradient was run
     assert not timing.numerical_measured
     assert timing.numerical == 18 * timing.loss
-
-
-def test_time_calls_take_turns_and_reject_zero_repeats():
-    order = []
-    seconds = time_calls(lambda: order.append("f"), lambda: order.append("g"), repeat=3)
-    assert order == ["f", "g"] * 3
-    assert len(seconds) == 2 and all(s >= 0 for s in seconds)
-    assert time_call(lambda: None, repeat=1) >= 0
-    with pytest.raises(ValueError, match="repeat"):
-        time_call(lambda: None, repeat=0)
 
 
 def test_two_layer_net_passes_the_gradient_check():

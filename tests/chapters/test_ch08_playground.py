@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import io
 
 import numpy as np
+import PIL.Image
 import pytest
 
 from nnlib.chapters.ch08_playground.data import (
@@ -278,8 +280,10 @@ def test_look_inside_shows_one_neurons_step():
 def test_the_saved_picture_is_a_png_of_the_first_state():
     explorer = playground(epochs=5)
     bundle = explorer._repr_mimebundle_()
-    assert base64.b64decode(bundle["image/png"]).startswith(b"\x89PNG")
-    assert explorer.canvas.png().startswith(b"\x89PNG")
+    assert "application/vnd.jupyter.widget-view+json" in bundle  # the live widget
+    picture = PIL.Image.open(io.BytesIO(base64.b64decode(bundle["image/png"])))
+    assert picture.format == "PNG" and picture.size == (800, 416)  # beside it, the picture
+    assert bundle["text/plain"].startswith("playground(data='circle'")
     assert explorer.canvas.image.format == "jpeg"
 
 
@@ -298,7 +302,7 @@ def test_playground_rejects_bad_settings(config, error, word):
 
 
 def test_boundary_pictures_have_a_legend_for_classes_and_train_test_edges():
-    """Issue 18: the class colours and the white (train) / black (test) edges are explained."""
+    """The class colours and the white (train) / black (test) edges are explained."""
     import matplotlib.colors as mcolors
     import matplotlib.pyplot as plt
 

@@ -1685,7 +1685,7 @@ def test_verdicts_are_deterministic():
         assert check.verdict(attempt) == check.verdict(attempt)
 
 
-# --- issue 18: the book's TwoLayerNet (§4.5.1 / §5.7.2), its training loop (§4.5.2), and the
+# --- The book's TwoLayerNet (§4.5.1 / §5.7.2), its training loop (§4.5.2), and the
 # playground's tanh layer and weight decay (notebook 08). References are typed from the book. ---
 
 from collections import OrderedDict  # noqa: E402
@@ -1777,10 +1777,10 @@ class BookTwoLayerNet57:
         self.params['W2'] = weight_init_std * np.random.randn(hidden_size, output_size)  # noqa: NPY002 - the book's API
         self.params['b2'] = np.zeros(output_size)
         self.layers = OrderedDict()
-        self.layers['Affine1'] = Affine(self.params['W1'], self.params['b1'])
-        self.layers['Relu1'] = Relu()
-        self.layers['Affine2'] = Affine(self.params['W2'], self.params['b2'])
-        self.lastLayer = SoftmaxWithLoss()
+        self.layers['Affine1'] = AffineReference(self.params['W1'], self.params['b1'])
+        self.layers['Relu1'] = ReluReference()
+        self.layers['Affine2'] = AffineReference(self.params['W2'], self.params['b2'])
+        self.lastLayer = SoftmaxWithLossReference()
 
     def predict(self, x):
         for layer in self.layers.values():

@@ -155,7 +155,7 @@ def test_a_pickle_calling_eval_is_refused(tmp_path):
         load_sample_weight(_pickle(tmp_path, {"W1": Evil()}))
 
 
-# --- files that are not what they claim (issue 21 §1) -------------------------------------
+# --- files that are not what they claim ---------------------------------------------------
 
 def test_path_of_the_wrong_type_is_a_type_error_naming_path():
     with pytest.raises(TypeError, match="path"):

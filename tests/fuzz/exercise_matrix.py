@@ -14,7 +14,7 @@ import numpy as np
 from hostile import Hostile
 from support import exercise_checks
 
-import nnlib.engines.exercise as engine
+import nnlib.engines.sandbox as engine
 import nnlib.functions
 
 CALM, MISLEADING, CHEAT, BROKEN, ESCAPED = (

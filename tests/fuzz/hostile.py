@@ -107,6 +107,31 @@ def patches_nnlib_then_zeros(right, *args):
     return _zeros_like_answer(right, *args)
 
 
+_CORE_FUNCTIONS = ("sigmoid", "relu", "step_function", "softmax", "sum_squared_error",
+                   "cross_entropy_error")
+
+
+def _zeros(*args, **kwargs):
+    return np.zeros_like(np.asarray(args[-1], dtype=float))
+
+
+def rewrites_nnlib_code_then_zeros(right, *args):
+    """Changes nnlib's functions and layer methods themselves (not the names that point at
+    them), so every reference to them computes zeros; then answers zeros."""
+    import nnlib.functions
+    import nnlib.layers
+
+    for name in _CORE_FUNCTIONS:
+        function = getattr(nnlib.functions, name)
+        function.__code__ = _zeros.__code__
+        function.__defaults__ = None
+    for cls in vars(nnlib.layers).values():
+        if isinstance(cls, type) and hasattr(cls, "backward"):
+            cls.backward = lambda self, dout=1, *a, **k: _zeros(dout)
+            cls.forward = lambda self, *a, **k: _zeros(*a)
+    return _zeros_like_answer(right, *args)
+
+
 def deletes_numpy_names(right, *args):
     answer = right(*args)
     del np.exp
@@ -125,7 +150,7 @@ def endless_loop(right, *args):
 
 
 def sleeps(right, *args):
-    time.sleep(0.4)
+    time.sleep(0.7)  # longer than the wall budget of a 0.1 s check (6 x 0.1 s)
     return right(*args)
 
 
@@ -220,6 +245,7 @@ HOSTILE = [
     Hostile("sys.setrecursionlimit", recursion_limit),
     Hostile("patches np.allclose, answers zeros", patches_numpy_then_zeros, "fail"),
     Hostile("patches nnlib, answers zeros", patches_nnlib_then_zeros, "fail"),
+    Hostile("rewrites nnlib's code, answers zeros", rewrites_nnlib_code_then_zeros, "fail"),
     Hostile("deletes np.exp", deletes_numpy_names),
     Hostile("np.set_printoptions, answers zeros", printoptions, "fail"),
     Hostile("an endless loop", endless_loop, "longer than"),

@@ -1,6 +1,7 @@
-"""Print the issue-13 table for the bad-input matrix and the hostile exercise attempts.
+"""Print the table of outcomes of the bad-input matrix and of the hostile exercise attempts.
 
-Run: ``.venv/bin/python tests/fuzz/report.py [-v]`` (from the repository root).
+Run: ``.venv/bin/python tests/fuzz/report.py [-v]`` (from the repository root); ``-v`` lists
+every row that is not a clear error or an answer.
 """
 
 from __future__ import annotations
@@ -15,19 +16,26 @@ import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")
 
-from bad_inputs import KINDS, matrix  # noqa: E402
+from bad_inputs import ANSWER, CLEAR, KINDS, UNCLEAR, elsewhere, matrix, targets  # noqa: E402
 
 
 def main() -> None:
     verbose = "-v" in sys.argv
-    counts = collections.Counter()
-    for name, arg, bad, kind, detail in matrix():
-        counts[kind] += 1
-        if verbose and kind not in ("clear error naming the problem", "an answer (finite)"):
-            print(f"{kind:40s} {name}({arg}={bad}): {detail[:150]}")
-    print("| outcome | count |\n| --- | --- |")
+    counts = {"here": collections.Counter(), "elsewhere": collections.Counter()}
+    for row in matrix():
+        counts["elsewhere" if elsewhere(row.key) else "here"][row.kind] += 1
+        if verbose and row.kind not in (CLEAR, ANSWER):
+            print(f"{row.kind:45s} {row.key}({row.argument}={row.bad}): {row.detail[:150]}")
+    print(f"{len(targets())} targets")
+    print("| outcome | chapters and core | files other helpers own | all |")
+    print("| --- | --- | --- | --- |")
     for kind in KINDS:
-        print(f"| {kind} | {counts[kind]} |")
+        here, there = counts["here"][kind], counts["elsewhere"][kind]
+        print(f"| {kind} | {here} | {there} | {here + there} |")
+    for where, c in counts.items():
+        total = sum(c.values())
+        print(f"unclear share ({where}): {sum(c[k] for k in UNCLEAR) / max(total, 1):.1%} "
+              f"of {total}")
     import exercise_matrix as em
     from hostile import HOSTILE
 

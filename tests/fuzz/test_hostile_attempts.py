@@ -8,7 +8,7 @@ import pytest
 from exercise_matrix import CALM, CHECKS, REFERENCES, attempt_for, run, time_limit
 from hostile import HOSTILE, Hostile
 
-import nnlib.engines.exercise as engine
+import nnlib.engines.sandbox as engine
 
 PAIRS = [(check, hostile) for check in CHECKS.names for hostile in HOSTILE]
 
@@ -62,12 +62,33 @@ def test_without_an_alarm_the_time_is_measured_after(monkeypatch):
     monkeypatch.delattr(engine.signal, "setitimer")  # as in Pyodide
 
     def slow(x):
-        time.sleep(0.3)
+        start = time.thread_time()
+        while time.thread_time() - start < 0.3:  # computing, not waiting
+            pass
         return np.maximum(x, 0)
 
     with time_limit(0.2):
         verdict = CHECKS.check_relu.verdict(slow)
-    assert "took longer than 0.2 s" in verdict.message
+    assert "took longer than 0.2 s" in verdict.message and "endless loop" in verdict.message
+
+
+def test_the_budget_is_cpu_time_and_waiting_has_a_wider_one():
+    import time
+
+    def waits(x):
+        time.sleep(0.05)  # over all cases more than 0.1 s, but waiting, not computing
+        return np.maximum(x, 0)
+
+    with time_limit(0.1):
+        assert CHECKS.check_relu.verdict(waits).passed
+
+    def sleeps(x):
+        time.sleep(0.7)
+        return np.maximum(x, 0)
+
+    with time_limit(0.1):
+        verdict = CHECKS.check_relu.verdict(sleeps)
+    assert "took longer than 0.6 s" in verdict.message and "waiting" in verdict.message
 
 
 def test_float16_says_so():
@@ -84,11 +105,11 @@ def test_a_memory_error_keeps_its_size():
 
 
 def test_the_engine_compares_with_numpy_as_imported():
-    real = np.allclose
+    real, real_isclose = np.allclose, np.isclose
     try:
         np.allclose = lambda *a, **k: True  # patched in an earlier cell, not in the attempt
         np.isclose = lambda *a, **k: np.True_
         assert not CHECKS.check_relu.verdict(lambda x: np.zeros_like(x, dtype=float)).passed
     finally:
         np.allclose = real
-        np.isclose = engine._isclose
+        np.isclose = real_isclose

@@ -14,6 +14,7 @@ and their workers make is recorded, and the test fails on any that is not for lo
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import importlib.util
@@ -36,7 +37,10 @@ from browser_support import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, WAIT_MS  # noqa: 
 LOOPBACK = "127.0.0.1"
 # Resolve nothing but loopback: a request for any other host fails at once.
 ISOLATED = [f"--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE {LOOPBACK}"]
-SESSION_WATCHDOG_S = 600
+#: A bound for a hang, not a speed check: each test's own waits fail first. Per test in
+#: tests/lite, wide enough for a chapter on two cores shared with other work (chapter 07,
+#: with its training, took 3 minutes under a load of 9).
+WATCHDOG_PER_TEST_S = 300
 
 
 def _build_site_module():
@@ -79,8 +83,9 @@ def site() -> Path:
     return build_site.OUTPUT
 
 
-@pytest.fixture(scope="session")
-def served(site: Path):
+@contextlib.contextmanager
+def serving(directory: Path):
+    """Serve ``directory`` on loopback as GitHub Pages would (``max-age=600``); a Served."""
     sent = [0]
 
     class Handler(http.server.SimpleHTTPRequestHandler):
@@ -96,18 +101,36 @@ def served(site: Path):
             pass
 
     server = http.server.ThreadingHTTPServer(
-        (LOOPBACK, 0), functools.partial(Handler, directory=str(site)))
+        (LOOPBACK, 0), functools.partial(Handler, directory=str(directory)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield Served(f"http://{LOOPBACK}:{server.server_port}", site, sent)
+        yield Served(f"http://{LOOPBACK}:{server.server_port}", directory, sent)
     finally:
         server.shutdown()
         server.server_close()
 
 
-def _kill(pids: set[int]) -> None:
-    print(f"\nthe browser edition's check still runs after {SESSION_WATCHDOG_S} s: "
+@pytest.fixture(scope="session")
+def served(site: Path):
+    with serving(site) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def serve_directory():
+    """``serving``, for a test that serves a site of its own (a test-only rebuild)."""
+    return serving
+
+
+@pytest.fixture(scope="session")
+def build_site():
+    """tools/build_site.py as a module (its publishing functions, for a test-only rebuild)."""
+    return _build_site_module()
+
+
+def _kill(pids: set[int], seconds: int) -> None:
+    print(f"\nthe browser edition's check still runs after {seconds} s: "
           "stopping the Playwright driver", flush=True)
     for pid in pids:
         try:
@@ -123,7 +146,7 @@ def requests_seen() -> list[str]:
 
 @pytest.fixture(scope="session")
 def lite_context(requests_seen: list[str], tmp_path_factory: pytest.TempPathFactory,
-                 playwright_driver):
+                 playwright_driver, request: pytest.FixtureRequest):
     """A browser profile of its own, with a disk cache as a reader's browser has (the
     in-memory cache of a throwaway context keeps no file of 10 MB, Pyodide's wasm)."""
     playwright, driver_pids = playwright_driver  # one per run, shared with tests/browser
@@ -131,13 +154,16 @@ def lite_context(requests_seen: list[str], tmp_path_factory: pytest.TempPathFact
         str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM),
         args=CHROMIUM_ARGS + ISOLATED, viewport=VIEWPORT)
     # Past the deadline, kill the driver: every pending call then fails instead of hanging.
-    watchdog = threading.Timer(SESSION_WATCHDOG_S, _kill, [driver_pids])
+    here = Path(__file__).parent
+    tests = sum(here in Path(item.path).parents for item in request.session.items)
+    seconds = WATCHDOG_PER_TEST_S * max(tests, 1)
+    watchdog = threading.Timer(seconds, _kill, [driver_pids, seconds])
     watchdog.daemon = True
     watchdog.start()
     try:
         context.set_default_timeout(WAIT_MS)
         # Pages, their workers and the service worker: Chromium reports all of them here.
-        context.on("request", lambda request: requests_seen.append(request.url))
+        context.on("request", lambda sent: requests_seen.append(sent.url))
         yield context
     finally:
         watchdog.cancel()

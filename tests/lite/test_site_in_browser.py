@@ -5,8 +5,15 @@ a reader's browser would): open ``lab/index.html?path=<chapter>``, wait for the 
 kernel, Run All from the menu, and check that no cell fails or stays unrun, that every
 saved widget view renders, and that every explorer redraws on slider key presses and a
 drag (the same checks as tests/browser, imported from there). In chapter 07 the training
-explorer's Train button is pressed and must end in a verdict; in one solutions notebook an
-exercise check must print that it passed. No request may leave the loopback address.
+explorer's Train button is pressed and must end in a verdict; in a solutions notebook whose
+saved outputs show an exercise check passing, it must pass here too. No request may leave
+the loopback address.
+
+Which notebooks: every English chapter and one solutions notebook, and a representative
+part of the Japanese edition (chapters/ja/) when it is there; with ``NNLIB_BROWSER_ALL=1``
+(the Pages workflow) every notebook of both editions. The policy and why are in
+tests/browser/browser_support.py. ``test_newer_chapter.py`` checks the notice of a newer
+chapter.
 
 Printed per chapter: seconds until the kernel is ready, seconds for Run All, the median
 key-press-to-plot time, and the megabytes the page fetched.
@@ -16,6 +23,7 @@ Run only this check with ``.venv/bin/python -m pytest tests/lite -s``.
 
 from __future__ import annotations
 
+import json
 import shutil
 import statistics
 import time
@@ -24,10 +32,13 @@ from urllib.parse import urlparse
 
 import pytest
 from browser_support import (
+    EDITIONS,
     EXPLORER,
     JS_RUN_ALL_OVER,
     JS_WATCH_RUN,
     REPO,
+    chapters_under_test,
+    every_notebook,
     saved_widget_counts,
     skip_reason,
 )
@@ -45,11 +56,32 @@ from test_notebooks_in_browser import (  # noqa: E402  (the checks of tests/brow
     wait_until,
 )
 
-CHAPTERS = sorted((REPO / "chapters").glob("*.ipynb"))
-#: One solutions notebook, for an exercise check that passes.
-SOLUTIONS = REPO / "chapters" / "solutions" / "03_softmax_overflow_solutions.ipynb"
+
+def shows_a_pass(path: Path) -> bool:
+    """The notebook's saved outputs hold an exercise check that passed ("✓ ... passed")."""
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    texts = ["".join(output.get("text") or output.get("data", {}).get("text/plain", ""))
+             for cell in notebook["cells"] for output in cell.get("outputs", [])]
+    return any(text.strip().startswith("✓") and "passed" in text for text in texts)
+
+
+def solutions_under_test(root: Path) -> list[Path]:
+    """Every solutions notebook with NNLIB_BROWSER_ALL=1; otherwise the first English one
+    whose saved outputs show a passing check (one is enough to show the checks run)."""
+    folders = [root / "solutions", *(root / edition / "solutions" for edition in EDITIONS)]
+    if every_notebook():
+        return [path for folder in folders for path in sorted(folder.glob("*.ipynb"))]
+    passing = [path for path in sorted(folders[0].glob("*.ipynb")) if shows_a_pass(path)]
+    return passing[:1]
+
+
+#: Which notebooks: see the policy in tests/browser/browser_support.py (NNLIB_BROWSER_ALL).
+CHAPTERS = chapters_under_test(REPO / "chapters")
+SOLUTIONS = solutions_under_test(REPO / "chapters")
 KERNEL_NAME = "Python (Pyodide)"
-KERNEL_READY_S = 90
+#: A bound for a hang: the first page downloads 50 MB and compiles Pyodide, and once, on two
+#: cores under a load of 6-9, its kernel was not ready in 90 s (19-23 s is usual there).
+KERNEL_READY_S = 180
 RUN_ALL_MS = 150_000  # a bound for a hang; the figures printed are what matters
 TRAIN_MS = 90_000
 VERDICTS = ("✓ learned", "↗ still learning", "… did not move", "✗ diverged")
@@ -96,7 +128,7 @@ def notebook_id(path: Path) -> str:
     return path.relative_to(REPO / "chapters").with_suffix("").as_posix()
 
 
-@pytest.mark.parametrize("notebook", [*CHAPTERS, SOLUTIONS], ids=notebook_id)
+@pytest.mark.parametrize("notebook", [*CHAPTERS, *SOLUTIONS], ids=notebook_id)
 def test_chapter_runs_in_the_browser(served, lite_context, requests_seen, site_report,
                                      notebook: Path) -> None:
     name = notebook.relative_to(REPO / "chapters").as_posix()
@@ -132,7 +164,7 @@ def test_chapter_runs_in_the_browser(served, lite_context, requests_seen, site_r
         if medians:
             figures["key press to plot"] = f"{statistics.median(medians):.0f} ms"
         problems += press_train(page)
-        if notebook == SOLUTIONS:
+        if notebook in SOLUTIONS and shows_a_pass(notebook):
             problems += exercise_verdict(page)
         figures["fetched"] = f"{(served.bytes_sent[0] - bytes_before) / 1e6:.1f} MB"
         problems += [f"request off loopback: {url}"

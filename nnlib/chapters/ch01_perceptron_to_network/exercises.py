@@ -14,7 +14,7 @@ from collections.abc import Callable
 import numpy as np
 
 from nnlib.engines.exercise import Session, Wrong, exercise, fmt
-from nnlib.functions import identity_function, relu, sigmoid, softmax, step_function
+from nnlib.engines.references import identity_function, relu, sigmoid, softmax, step_function
 
 from .perceptron import _GATE_NAMES, INPUTS, forward, init_network
 

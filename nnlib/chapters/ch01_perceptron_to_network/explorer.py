@@ -7,9 +7,12 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
+from nnlib._checks import number_in
 from nnlib.chapters.ch01_perceptron_to_network.perceptron import INPUTS, gate_name, truth_table
 from nnlib.chapters.ch01_perceptron_to_network.plots import draw_gate, update_gate
 from nnlib.engines.explorer import BlitFigureImage, Explorer
+from nnlib.engines.formatting import fixed
+from nnlib.i18n import _
 
 __all__ = ["PerceptronExplorer", "perceptron_explorer"]
 
@@ -18,6 +21,13 @@ __all__ = ["PerceptronExplorer", "perceptron_explorer"]
 FIGSIZE, DPI = (4.6, 4.0), 100
 #: The gates the chapter names; any other truth table is reported as "none of these".
 NAMED_GATES = ("AND", "NAND", "OR", "NOR")
+
+
+def _gate_label(gate: str) -> str:
+    """``gate`` (a name from gate_name) for display: its words in the current language."""
+    words = {"always 0": _("always 0"), "always 1": _("always 1"),
+             "x1 (copies x1)": _("x1 (copies x1)"), "x2 (copies x2)": _("x2 (copies x2)")}
+    return words.get(gate, gate)
 
 
 def _slider(name: str, value: float) -> widgets.FloatSlider:
@@ -47,7 +57,7 @@ class PerceptronExplorer(Explorer):
         # The axes never change, so only the moving parts are redrawn (blitting).
         gate = self._gate
         canvas.animate(gate.region, gate.line, gate.points, self._title, *self._sums)
-        super().__init__(controls, canvas, title="Perceptron: y = step(w1·x1 + w2·x2 + b)")
+        super().__init__(controls, canvas, title=_("Perceptron: y = step(w1·x1 + w2·x2 + b)"))
 
     def __repr__(self) -> str:
         v = self.values
@@ -69,26 +79,29 @@ class PerceptronExplorer(Explorer):
     def draw(self, state: dict[str, Any]) -> None:
         update_gate(self._gate, state["w1"], state["w2"], state["b"])
         for text, a in zip(self._sums, state["a"], strict=True):
-            text.set_text(f"a={a:+.2f}".replace("+0.00", "0.00").replace("-0.00", "0.00"))
-        self._title.set_text(f"computes {state['gate']}")
+            text.set_text(f"a={fixed(a, 2, sign=True)}")
+        self._title.set_text(_("computes {gate}").format(gate=_gate_label(state["gate"])))
 
     def describe(self, state: dict[str, Any]) -> str:
         rows = zip(INPUTS.astype(int), state["outputs"], strict=True)
         pairs = ", ".join(f"({x1},{x2})→{y}" for (x1, x2), y in rows)
-        gate = state["gate"]
+        gate = _gate_label(state["gate"])
         if gate in NAMED_GATES:
-            verdict = f"this perceptron is the <b>{gate}</b> gate"
+            verdict = _("this perceptron is the <b>{gate}</b> gate").format(gate=gate)
         else:
-            verdict = f"this perceptron computes <b>{gate}</b>, none of {'/'.join(NAMED_GATES)}"
-        text = f"outputs {pairs}: {verdict}."
+            verdict = _("this perceptron computes <b>{gate}</b>, none of {named}").format(
+                gate=gate, named="/".join(NAMED_GATES))
+        text = _("outputs {pairs}: {verdict}.").format(pairs=pairs, verdict=verdict)
         if state["w1"] == 0 and state["w2"] == 0:
-            text += " With w1 = w2 = 0 there is no line: every input gets step(b)."
+            text += _(" With w1 = w2 = 0 there is no line: every input gets step(b).")
         elif state["on_line"]:
             points = ", ".join(f"({x1},{x2})" for x1, x2 in state["on_line"])
-            text += f" On the line exactly: {points}; a = 0 there and step(0) = 0."
+            text += _(" On the line exactly: {points}; a = 0 there and step(0) = 0.").format(
+                points=points)
         return text
 
 
 def perceptron_explorer(w1: float = 0.5, w2: float = 0.5, b: float = -0.75) -> PerceptronExplorer:
     """Build the perceptron explorer (starts at AND; values snap to multiples of 0.25)."""
+    w1, w2, b = (number_in(v, name, -2.0, 2.0) for v, name in ((w1, "w1"), (w2, "w2"), (b, "b")))
     return PerceptronExplorer(w1, w2, b)

@@ -16,8 +16,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nnlib._checks import as_array, as_float_array
+from nnlib._checks import as_array, as_float_array, check_instance
 from nnlib.functions import identity_function, sigmoid, step_function
+from nnlib.i18n import _
 
 __all__ = [
     "INPUTS",
@@ -72,7 +73,8 @@ _GATE_NAMES: dict[tuple[int, ...], str] = {
 def _weights(w1: float, w2: float, b: float) -> NDArray[np.float64]:
     params = as_float_array([w1, w2, b], "(w1, w2, b)")
     if params.shape != (3,):
-        raise ValueError(f"w1, w2 and b must each be a single number, got shape {params.shape}")
+        raise ValueError(_("w1, w2 and b must each be a single number, got shape {shape}").format(
+            shape=params.shape))
     return params.astype(np.float64)
 
 
@@ -84,7 +86,8 @@ def perceptron(x: ArrayLike, w: ArrayLike, b: float) -> NDArray[np.int64]:
     x = as_float_array(x, "x")
     w = as_float_array(w, "w")
     if w.ndim != 1 or x.shape[-1] != w.shape[0]:
-        raise ValueError(f"x has {x.shape[-1]} inputs per row but w has shape {w.shape}")
+        raise ValueError(_("x has {n} inputs per row but w has shape {shape}").format(
+            n=x.shape[-1], shape=w.shape))
     b = float(as_float_array(b, "b").reshape(()))
     return step_function(x @ w + b)
 
@@ -99,10 +102,11 @@ def gate_name(outputs: ArrayLike) -> str:
     """Name of the two-input gate with these four outputs (in the order of :data:`INPUTS`)."""
     outputs = as_array(outputs, "outputs")
     if outputs.dtype.kind not in "biuf":
-        raise TypeError(f"outputs must be four 0/1 values, got dtype {outputs.dtype}")
+        raise TypeError(_("outputs must be four 0/1 values, got dtype {dtype}").format(
+            dtype=outputs.dtype))
     key = tuple(int(v) for v in outputs.reshape(-1))
     if key not in _GATE_NAMES:
-        raise ValueError(f"outputs must be four 0/1 values, got {key}")
+        raise ValueError(_("outputs must be four 0/1 values, got {key}").format(key=key))
     return _GATE_NAMES[key]
 
 
@@ -196,19 +200,23 @@ def forward_steps(network: dict[str, Any], x: ArrayLike) -> dict[str, NDArray[np
     a1 = x @ W1 + b1, z1 = sigmoid(a1); a2 = z1 @ W2 + b2, z2 = sigmoid(a2);
     a3 = z2 @ W3 + b3, y = identity(a3). ``x`` is one input vector or a batch of rows.
     """
+    check_instance(network, "network", dict, "a dict of W1, b1, ... (from init_network())")
     missing = [k for k in ("W1", "b1", "W2", "b2", "W3", "b3") if k not in network]
     if missing:
-        raise ValueError(f"network is missing {missing}; build it with init_network()")
+        raise ValueError(_("network is missing {missing}; build it with init_network()").format(
+            missing=missing))
     signal = as_float_array(x, "x")
+    if signal.ndim == 0:
+        raise ValueError(_("x must be one input vector or a batch of rows, got a single number"))
     steps: dict[str, NDArray[np.floating]] = {}
     for layer in (1, 2, 3):
         W = as_float_array(network[f"W{layer}"], f"W{layer}")
         bias = as_float_array(network[f"b{layer}"], f"b{layer}")
         if W.ndim != 2 or signal.shape[-1] != W.shape[0] or bias.shape != (W.shape[1],):
             raise ValueError(
-                f"layer {layer}: input has {signal.shape[-1]} values per row, W{layer} has "
-                f"shape {W.shape} and b{layer} shape {bias.shape}; they do not fit together"
-            )
+                _("layer {layer}: input has {n} values per row, W{layer} has shape {w} and "
+                  "b{layer} shape {b}; they do not fit together").format(
+                    layer=layer, n=signal.shape[-1], w=W.shape, b=bias.shape))
         steps[f"a{layer}"] = signal @ W + bias
         if layer < 3:
             signal = steps[f"z{layer}"] = sigmoid(steps[f"a{layer}"])

@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon
 
+from nnlib._checks import check_instance
 from nnlib.chapters.ch01_perceptron_to_network.perceptron import (
     GATE_WEIGHTS,
     INPUTS,
@@ -21,6 +22,7 @@ from nnlib.chapters.ch01_perceptron_to_network.perceptron import (
     half_plane_polygon,
     truth_table,
 )
+from nnlib.i18n import _
 
 __all__ = [
     "plot_network_diagram",
@@ -59,9 +61,9 @@ def plot_network_diagram(
     j of layer k (``i = "bias"`` for the "1" neuron).
     """
     if len(layers) < 2 or any(len(layer) == 0 for layer in layers):
-        raise ValueError("layers needs at least two non-empty layers of node labels")
+        raise ValueError(_("layers needs at least two non-empty layers of node labels"))
     if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
+        ax = plt.subplots(figsize=figsize)[1]
     edge_labels = dict(edge_labels or {})
     radius, gap = 0.25, 1.8  # node radius, distance between layers (nodes are 1 apart)
     columns = []  # per layer: (y, label, is_bias) of each node, top to bottom
@@ -72,8 +74,8 @@ def plot_network_diagram(
         top = (len(nodes) - 1) / 2
         columns.append([(top - i, name, is_bias) for i, (name, is_bias) in enumerate(nodes)])
     for k in range(1, len(columns)):
-        for i, (y0, _, from_bias) in enumerate(columns[k - 1]):
-            for j, (y1, _, to_bias) in enumerate(columns[k]):
+        for i, (y0, _name0, from_bias) in enumerate(columns[k - 1]):
+            for j, (y1, _name1, to_bias) in enumerate(columns[k]):
                 if not to_bias:
                     label = edge_labels.get((k, "bias" if from_bias else i, j), "")
                     _arrow(ax, ((k - 1) * gap, y0), (k * gap, y1), radius, label, dashed=from_bias)
@@ -123,7 +125,7 @@ def plot_xor_network() -> Figure:
     return plot_network_diagram(
         [["$x_1$", "$x_2$"], ["$s_1$", "$s_2$"], ["$y$"]],
         bias=False,
-        title="XOR: layer 1 computes NAND ($s_1$) and OR ($s_2$), layer 2 ANDs them",
+        title=_("XOR: layer 1 computes NAND ($s_1$) and OR ($s_2$), layer 2 ANDs them"),
         figsize=(6.0, 3.0),
     )
 
@@ -133,7 +135,7 @@ def plot_book_network() -> Figure:
     return plot_network_diagram(
         [["$x_1$", "$x_2$"], ["$z^{(1)}_1$", "$z^{(1)}_2$", "$z^{(1)}_3$"],
          ["$z^{(2)}_1$", "$z^{(2)}_2$"], ["$y_1$", "$y_2$"]],
-        title="input layer, hidden layers 1 and 2, output layer",
+        title=_("input layer, hidden layers 1 and 2, output layer"),
         figsize=(6.5, 4.0),
     )
 
@@ -196,9 +198,11 @@ def plot_gates(names: Sequence[str] = ("AND", "NAND", "OR")) -> Figure:
     The XOR panel shows the NAND and OR lines together: XOR is 1 exactly in the strip
     between them, a region no single straight line can cut out.
     """
-    unknown = [n for n in names if n not in GATE_WEIGHTS]
+    check_instance(names, "names", list | tuple, "a list of gate names")
+    unknown = [n for n in names if not isinstance(n, str) or n not in GATE_WEIGHTS]
     if unknown:
-        raise ValueError(f"no weights for {unknown}; choose from {sorted(GATE_WEIGHTS)}")
+        raise ValueError(_("no weights for {unknown} in names; choose from {choices}").format(
+            unknown=unknown, choices=sorted(GATE_WEIGHTS)))
     fig, axes = plt.subplots(
         1, len(names) + 1, figsize=(2.8 * (len(names) + 1), 3.2), layout="constrained"
     )
@@ -216,7 +220,7 @@ def plot_gates(names: Sequence[str] = ("AND", "NAND", "OR")) -> Figure:
     nand.line.set_color("tab:green")
     outputs = XOR(INPUTS[:, 0], INPUTS[:, 1])
     or_.points.set_facecolors([ONE_COLOR if y else ZERO_COLOR for y in outputs])
-    ax.set_title("XOR = AND(NAND, OR)\nNAND line dashed, OR solid")
+    ax.set_title(_("XOR = AND(NAND, OR)\nNAND line dashed, OR solid"))
     return fig
 
 
@@ -235,20 +239,22 @@ def _matrix_box(ax: Axes, x: float, rows: int, cols: int, label: str, *,
     if highlight == "cols":  # the columns that must match the next matrix's rows
         ax.annotate("", xy=(x, top + 0.12), xytext=(x + width, top + 0.12),
                     arrowprops={"arrowstyle": "<->", "color": "tab:orange", "lw": 2})
-        ax.text(x + width / 2, top + 0.22, f"{cols} columns", color="tab:orange",
+        ax.text(x + width / 2, top + 0.22, _("{cols} columns").format(cols=cols),
+                color="tab:orange",
                 ha="center", va="bottom", fontsize=10)
     if highlight == "rows":
         ax.annotate("", xy=(x - 0.12, top), xytext=(x - 0.12, top - height),
                     arrowprops={"arrowstyle": "<->", "color": "tab:orange", "lw": 2})
-        ax.text(x - 0.2, 0, f"{rows}\nrows", color="tab:orange", ha="right", va="center",
-                fontsize=10)
+        ax.text(x - 0.2, 0, _("{rows}\nrows").format(rows=rows), color="tab:orange", ha="right",
+                va="center", fontsize=10)
     ax.text(x + width / 2, -0.75, label, ha="center", va="top", fontsize=10)
 
 
 def plot_dot_shapes(left: tuple[int, int] = (2, 3), right: tuple[int, int] = (3, 2)) -> Figure:
     """np.dot(A, B) as boxes: A's columns must equal B's rows; the result is rows(A) x cols(B)."""
     if len(left) != 2 or len(right) != 2 or left[1] != right[0]:
-        raise ValueError(f"left's columns must equal right's rows, got {left} and {right}")
+        raise ValueError(_("left's columns must equal right's rows, got {left} and {right}").format(
+            left=left, right=right))
     fig, ax = plt.subplots(figsize=(7.5, 2.6))
     x = 0.6
     _matrix_box(ax, x, *left, f"A {left}", highlight="cols")
@@ -262,6 +268,6 @@ def plot_dot_shapes(left: tuple[int, int] = (2, 3), right: tuple[int, int] = (3,
     ax.set_ylim(-1.1, 1.0)
     ax.set_aspect("equal")
     ax.axis("off")
-    ax.set_title("the shape rule: (m, n) · (n, k) = (m, k)", fontsize=11)
+    ax.set_title(_("the shape rule: (m, n) · (n, k) = (m, k)"), fontsize=11)
     fig.tight_layout()
     return fig

@@ -20,8 +20,17 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nnlib._checks import as_float_array, check_count
+from nnlib._checks import (
+    as_float_array,
+    check_callable,
+    check_count,
+    check_instance,
+    check_seed,
+    check_str,
+)
+from nnlib.engines.formatting import fixed
 from nnlib.functions import identity_function, relu, sigmoid, step_function, tanh
+from nnlib.i18n import _
 
 __all__ = [
     "step_grad",
@@ -121,8 +130,10 @@ ACTIVATIONS: dict[str, Activation] = {
 
 
 def _activation(name: str) -> Activation:
+    check_str(name, "activation")
     if name not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {name!r}; choose one of {sorted(ACTIVATIONS)}")
+        raise ValueError(_("unknown activation {name!r}; choose one of {choices}").format(
+            name=name, choices=sorted(ACTIVATIONS)))
     return ACTIVATIONS[name]
 
 
@@ -137,7 +148,11 @@ class FlatRegion:
 
 
 def _finite_scalar(value: float, name: str) -> float:
-    return float(as_float_array(value, name).reshape(()))
+    arr = as_float_array(value, name)
+    if arr.size != 1:
+        raise ValueError(_("{name} must be a single number, got shape {shape}").format(
+            name=name, shape=arr.shape))
+    return float(arr.reshape(()))
 
 
 def flat_regions(activation: str, w: float, b: float, tol: float = 0.01) -> list[FlatRegion]:
@@ -150,7 +165,7 @@ def flat_regions(activation: str, w: float, b: float, tol: float = 0.01) -> list
     act = _activation(activation)
     w, b, tol = _finite_scalar(w, "w"), _finite_scalar(b, "b"), _finite_scalar(tol, "tol")
     if not 0 < tol < 0.5:
-        raise ValueError(f"tol must lie between 0 and 0.5, got {tol}")
+        raise ValueError(_("tol must lie between 0 and 0.5, got {tol}").format(tol=tol))
     a_low, a_high = act.flat_below(tol), act.flat_above(tol)
     if w == 0:
         if b <= a_low:
@@ -173,7 +188,7 @@ def flat_regions(activation: str, w: float, b: float, tol: float = 0.01) -> list
 
 
 def _fmt(value: float) -> str:
-    return f"{value:.2f}".replace("-0.00", "0.00")
+    return fixed(value, 2)
 
 
 def describe_flat_regions(activation: str, w: float, b: float, tol: float = 0.01) -> str:
@@ -186,50 +201,62 @@ def describe_flat_regions(activation: str, w: float, b: float, tol: float = 0.01
     head = f"{act.name}(w·x+b)"
     if w == 0:
         const = float(act.function(np.float64(b)))
-        text = f"{head} = {act.name}({_fmt(b)}) = {const:.4g} for every x (w = 0: a flat line)"
+        text = _("{head} = {name}({b}) = {const:.4g} for every x (w = 0: a flat line)").format(
+            head=head, name=act.name, b=_fmt(b), const=const)
         if regions:
-            closeness = "exactly" if act.exact else f"within {tol:g} of"
-            text += f", {closeness} {regions[0].value:g}"
+            if act.exact:
+                text += _(", exactly {value:g}").format(value=regions[0].value)
+            else:
+                text += _(", within {tol:g} of {value:g}").format(tol=tol, value=regions[0].value)
         return text
     parts = []
     for region in regions:
-        closeness = "exactly" if region.exact else f"within {tol:g} of"
         if math.isinf(region.lo) and math.isinf(region.hi):
-            where = "every x"
+            where = _("every x")
         elif math.isinf(region.lo):
-            where = f"x <= {_fmt(region.hi)}" if math.isfinite(region.hi) else "every x"
+            where = f"x <= {_fmt(region.hi)}" if math.isfinite(region.hi) else _("every x")
         else:
-            where = f"x >= {_fmt(region.lo)}" if math.isfinite(region.lo) else "no x"
+            where = f"x >= {_fmt(region.lo)}" if math.isfinite(region.lo) else _("no x")
         if act.name == "step" and region.value == 1:  # the step is 0 at the edge itself
             where = where.replace("<=", "<").replace(">=", ">")
-        parts.append(f"{closeness} {region.value:g} for {where}")
+        if region.exact:
+            part = _("exactly {value:g} for {where}").format(value=region.value, where=where)
+        else:
+            part = _("within {tol:g} of {value:g} for {where}").format(
+                tol=tol, value=region.value, where=where)
+        parts.append(part)
     if not parts:
-        return f"{head} is nowhere flat in floating-point range (w = {w:g} is too small)"
-    text = f"{head} is " + " and ".join(parts)
+        return _("{head} is nowhere flat in floating-point range (w = {w:g} is too small)").format(
+            head=head, w=w)
+    text = _("{head} is {parts}").format(head=head, parts=_(" and ").join(parts))
     if act.upper == math.inf:
-        text += "; on the other side it grows without bound"
+        text += _("; on the other side it grows without bound")
     return text
 
 
 def _matrices(weights: Sequence[ArrayLike], biases: Sequence[ArrayLike] | None):
+    check_instance(weights, "weights", list | tuple, "a list of weight matrices")
     if len(weights) == 0:
-        raise ValueError("weights is empty; give at least one weight matrix")
-    Ws = [as_float_array(W, f"W{i + 1}") for i, W in enumerate(weights)]
+        raise ValueError(_("weights is empty; give at least one weight matrix"))
+    if biases is not None:
+        check_instance(biases, "biases", list | tuple, "a list of bias vectors")
+    Ws = [as_float_array(W, f"W{i + 1} (weights[{i}])") for i, W in enumerate(weights)]
     if biases is None:
         bs = [np.zeros(W.shape[-1]) for W in Ws]
     else:
         if len(biases) != len(Ws):
-            raise ValueError(f"got {len(Ws)} weight matrices but {len(biases)} biases")
-        bs = [as_float_array(b, f"b{i + 1}") for i, b in enumerate(biases)]
+            raise ValueError(_("got {n_w} weight matrices but {n_b} biases").format(
+                n_w=len(Ws), n_b=len(biases)))
+        bs = [as_float_array(b, f"b{i + 1} (biases[{i}])") for i, b in enumerate(biases)]
     for i, (W, b) in enumerate(zip(Ws, bs, strict=True)):
         if W.ndim != 2 or b.shape != (W.shape[1],):
             raise ValueError(
-                f"W{i + 1} must be 2-D with one bias b{i + 1} per column, "
-                f"got shapes {W.shape} and {b.shape}"
-            )
+                _("W{k} (weights[{i}]) must be 2-D with one bias b{k} (biases[{i}]) per column, "
+                  "got shapes {w} and {b}").format(k=i + 1, i=i, w=W.shape, b=b.shape))
         if i and Ws[i - 1].shape[1] != W.shape[0]:
             raise ValueError(
-                f"W{i} has {Ws[i - 1].shape[1]} columns but W{i + 1} has {W.shape[0]} rows"
+                _("W{i} has {cols} columns but W{k} has {rows} rows").format(
+                    i=i, cols=Ws[i - 1].shape[1], k=i + 1, rows=W.shape[0])
             )
     return Ws, bs
 
@@ -257,10 +284,14 @@ def forward_stack(
 ) -> FloatArray:
     """Run x through the layers one at a time: x <- activation(x @ W_k + b_k) for each k."""
     Ws, bs = _matrices(weights, biases)
+    check_callable(activation, "activation")
     signal = as_float_array(x, "x")
+    if signal.ndim == 0:
+        raise ValueError(_("x must be a row (or rows) of values, got a single number"))
     if signal.shape[-1] != Ws[0].shape[0]:
         raise ValueError(
-            f"x has {signal.shape[-1]} values per row but W1 has {Ws[0].shape[0]} rows"
+            _("x has {n} values per row but W1 has {rows} rows").format(
+                n=signal.shape[-1], rows=Ws[0].shape[0])
         )
     for W, b in zip(Ws, bs, strict=True):
         signal = activation(signal @ W + b)
@@ -281,7 +312,7 @@ class CurveFit:
 def _fit_readout(features: FloatArray, target: FloatArray) -> FloatArray:
     """Least-squares output layer on ``features`` plus a bias column: its prediction."""
     design = np.column_stack([features, np.ones(len(features))])
-    coef, *_ = np.linalg.lstsq(design, target, rcond=None)
+    coef = np.linalg.lstsq(design, target, rcond=None)[0]
     return design @ coef
 
 
@@ -294,10 +325,15 @@ def _curve(x: ArrayLike, target: ArrayLike) -> tuple[FloatArray, FloatArray]:
     target = as_float_array(target, "target").astype(np.float64)
     if x.ndim != 1 or target.shape != x.shape:
         raise ValueError(
-            f"x and target must be 1-D and the same length, got {x.shape} and {target.shape}"
+            _("x and target must be 1-D and the same length, got {x} and {target}").format(
+                x=x.shape, target=target.shape)
         )
     if x.size < 2:
-        raise ValueError("a curve fit needs at least 2 points")
+        raise ValueError(_("a curve fit needs at least 2 points"))
+    for name, values in (("x", x), ("target", target)):
+        if np.abs(values).max() > 1e100:  # squared errors stay in float range
+            raise ValueError(_("{name} must be at most 1e100 in size, got {size:g}").format(
+                name=name, size=np.abs(values).max()))
     return x, target
 
 
@@ -305,7 +341,7 @@ def fit_line(x: ArrayLike, target: ArrayLike) -> CurveFit:
     """The best a single linear layer y = w*x + b can do: the least-squares line."""
     x, target = _curve(x, target)
     prediction = _fit_readout(x[:, None], target)
-    return CurveFit("one linear layer", x, target, prediction, _mse(prediction, target))
+    return CurveFit(_("one linear layer"), x, target, prediction, _mse(prediction, target))
 
 
 def fit_hidden_layer(
@@ -324,8 +360,9 @@ def fit_hidden_layer(
     is still a line, with ``"relu"`` it is a broken line that can follow a curve.
     """
     x, target = _curve(x, target)
-    hidden_size = check_count(hidden_size, "hidden_size", minimum=1)
-    if activation == "identity":
+    hidden_size = check_count(hidden_size, "hidden_size", minimum=1, maximum=10_000)
+    seed = check_seed(seed)
+    if check_str(activation, "activation") == "identity":
         h = identity_function
     else:
         h = _activation(activation).function
@@ -334,5 +371,5 @@ def fit_hidden_layer(
     bends = rng.uniform(x.min(), x.max(), size=hidden_size)
     features = h(np.outer(x, w) - w * bends)  # neuron j bends where w_j x + b_j = 0
     prediction = _fit_readout(features, target)
-    label = f"{hidden_size} {activation} neurons"
+    label = _("{n} {activation} neurons").format(n=hidden_size, activation=activation)
     return CurveFit(label, x, target, prediction, _mse(prediction, target))

@@ -9,12 +9,14 @@ import numpy as np
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FormatStrFormatter, MaxNLocator
 
+from nnlib._checks import check_choice, number_in
 from nnlib.chapters.ch02_activation_functions.activations import (
     ACTIVATIONS,
     describe_flat_regions,
     flat_regions,
 )
 from nnlib.engines.explorer import BlitFigureImage, Explorer
+from nnlib.i18n import _
 
 __all__ = ["ActivationExplorer", "activation_explorer"]
 
@@ -47,7 +49,8 @@ class ActivationExplorer(Explorer):
         self, activation: str = "sigmoid", w: float = 1.0, b: float = 0.0, tol: float = 0.01
     ) -> None:
         if activation not in ACTIVATIONS:
-            raise ValueError(f"unknown activation {activation!r}; choose from {list(ACTIVATIONS)}")
+            raise ValueError(_("unknown activation {name!r}; choose from {choices}").format(
+                name=activation, choices=list(ACTIVATIONS)))
         self.tol = tol
         self.x = np.linspace(-X_LIMIT, X_LIMIT, 601)
         controls = {
@@ -67,7 +70,7 @@ class ActivationExplorer(Explorer):
             ax.add_patch(Rectangle((0, 0), 0, 1, transform=ax.get_xaxis_transform(),
                                    color="0.6", alpha=0.25, lw=0))
             for ax in (self._ax_y, self._ax_slope)
-            for _ in range(2)
+            for _side in range(2)
         ]
         for ax in (self._ax_y, self._ax_slope):
             ax.axhline(0, color="0.85", lw=0.8)
@@ -79,11 +82,11 @@ class ActivationExplorer(Explorer):
             # One label format for every activation: the layout, fixed at the first draw,
             # then fits the labels of all of them.
             ax.yaxis.set_major_formatter(FormatStrFormatter("%.1f"))
-        self._ax_slope.set_title("slope d/dx h(w·x+b) = w·h'(w·x+b)", fontsize=10)
+        self._ax_slope.set_title(_("slope d/dx h(w·x+b) = w·h'(w·x+b)"), fontsize=10)
         self._title = self._ax_y.set_title("", fontsize=10)
         self._limits: str | None = None  # the activation the axes are scaled for
         canvas.animate(self._reference, self._curve, self._slope, self._title, *self._bands)
-        super().__init__(controls, canvas, title="One neuron: y = h(w·x + b)")
+        super().__init__(controls, canvas, title=_("One neuron: y = h(w·x + b)"))
 
     def __repr__(self) -> str:
         v = self.values
@@ -113,7 +116,8 @@ class ActivationExplorer(Explorer):
             self._ax_slope.set_ylim(-SLOPE_LIMITS[name], SLOPE_LIMITS[name])
             self.canvas.invalidate()
         w, b = state["w"], state["b"]
-        self._title.set_text(f"{name}(w·x+b) for w={w:g}, b={b:g}; grey: {name}(x)")
+        self._title.set_text(_("{name}(w·x+b) for w={w:g}, b={b:g}; grey: {name}(x)").format(
+            name=name, w=w, b=b))
         spans = [(max(r.lo, -X_LIMIT), min(r.hi, X_LIMIT)) for r in state["regions"]]
         spans = (spans + [(0.0, 0.0)] * 2)[:2]
         for i, band in enumerate(self._bands):
@@ -125,22 +129,22 @@ class ActivationExplorer(Explorer):
         text = describe_flat_regions(state["activation"], state["w"], state["b"], self.tol)
         visible = [r for r in state["regions"] if max(r.lo, -X_LIMIT) < min(r.hi, X_LIMIT)]
         if state["regions"] and not visible:
-            text += " (beyond the plotted -6..6)"
+            text += _(" (beyond the plotted -6..6)")
         if state["activation"] == "step":
-            text += ". Its slope is 0 wherever it exists: gradient descent gets no signal"
+            text += _(". Its slope is 0 wherever it exists: gradient descent gets no signal")
         elif state["w"] == 0:
-            text += ". Its slope is 0 everywhere"
+            text += _(". Its slope is 0 everywhere")
         elif state["regions"]:
             steepest = float(np.abs(state["slope"]).max())
-            text += (
-                f". In the shaded parts the slope is (nearly) 0, so there is little to learn"
-                f" from; the steepest slope shown is {steepest:.3g}"
-            )
-        return text + "."
+            text += _(". In the shaded parts the slope is (nearly) 0, so there is little to learn"
+                      " from; the steepest slope shown is {steepest:.3g}").format(steepest=steepest)
+        return text + _(".")
 
 
 def activation_explorer(
     activation: str = "sigmoid", w: float = 1.0, b: float = 0.0
 ) -> ActivationExplorer:
     """Build the activation explorer: activation buttons, w and b sliders (-8..8, step 0.25)."""
+    check_choice(activation, "activation", ACTIVATIONS)
+    w, b = number_in(w, "w", -8.0, 8.0), number_in(b, "b", -8.0, 8.0)
     return ActivationExplorer(activation, w, b)

@@ -8,6 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from nnlib._checks import check_instance, number_in
 from nnlib.chapters.ch02_activation_functions.activations import (
     ACTIVATIONS,
     CurveFit,
@@ -27,10 +28,14 @@ def plot_activations(
     The step's jump is drawn as a vertical edge; its derivative is 0 everywhere else
     (and does not exist at 0), which is why gradient descent cannot use it.
     """
-    unknown = [n for n in names if n not in ACTIVATIONS]
+    check_instance(names, "names", list | tuple, "a list of activation names")
+    unknown = [n for n in names if not isinstance(n, str) or n not in ACTIVATIONS]
     if unknown:
-        raise ValueError(_("unknown activations {unknown}; choose from {choices}").format(
+        raise ValueError(_("unknown activations {unknown} in names; choose from {choices}").format(
             unknown=unknown, choices=sorted(ACTIVATIONS)))
+    if not names:
+        raise ValueError(_("names is empty; choose at least one activation"))
+    x_range = number_in(x_range, "x_range", 1e-3, 1e6)
     x = np.linspace(-x_range, x_range, 1001)  # odd count: x = 0 is a sample point
     fig, axes = plt.subplots(
         1, len(names), figsize=(3.0 * len(names), 3.0), sharey=True, layout="constrained"
@@ -70,8 +75,11 @@ def plot_one_minus_exp() -> Figure:
 
 def plot_curve_fits(fits: Sequence[CurveFit]) -> Figure:
     """The target curve as dots and each fit's prediction as a line, its error in the legend."""
+    check_instance(fits, "fits", list | tuple, "a list of CurveFit (from fit_line ...)")
     if not fits:
         raise ValueError(_("fits is empty; pass at least one CurveFit"))
+    for fit in fits:
+        check_instance(fit, "each of fits", CurveFit, "a CurveFit (from fit_line ...)")
     fig, ax = plt.subplots(figsize=(8.0, 3.2), layout="constrained")
     ax.plot(fits[0].x, fits[0].target, "o", ms=3, color="0.4", label=_("target"))
     for i, fit in enumerate(fits):  # alternate solid and dashed, so equal fits both show

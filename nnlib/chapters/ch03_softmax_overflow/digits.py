@@ -15,6 +15,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from nnlib._checks import check_count
 from nnlib.functions import sigmoid, softmax
+from nnlib.i18n import _
 from nnlib.sample_weight import SHAPES
 from nnlib.train import limit_blas_threads
 
@@ -23,8 +24,8 @@ __all__ = ["predict", "accuracy", "time_inference"]
 
 def _network(network: object) -> dict[str, NDArray]:
     if not isinstance(network, dict) or any(k not in network for k in SHAPES):
-        raise TypeError("network must be the book's dict of W1, b1, W2, b2, W3, b3 "
-                        "(load_sample_weight() gives one)")
+        raise TypeError(_("network must be the book's dict of W1, b1, W2, b2, W3, b3 "
+                          "(load_sample_weight() gives one)"))
     return network
 
 
@@ -32,16 +33,16 @@ def _images(x: ArrayLike, network: dict[str, NDArray]) -> NDArray:
     try:
         x = np.asarray(x)
     except ValueError:
-        raise ValueError("x must be one image of 784 numbers or a batch of rows of equal "
-                         "length, got a ragged sequence") from None
+        raise ValueError(_("x must be one image of 784 numbers or a batch of rows of equal "
+                           "length, got a ragged sequence")) from None
     if x.dtype.kind not in "biuf" or x.ndim not in (1, 2):
-        raise ValueError(f"x must be one image of 784 numbers or a batch of rows, got "
-                         f"shape {x.shape} of {x.dtype}")
+        raise ValueError(_("x must be one image of 784 numbers or a batch of rows, got "
+                           "shape {shape} of {dtype}").format(shape=x.shape, dtype=x.dtype))
     if x.shape[-1] != network["W1"].shape[0]:
-        raise ValueError(f"x has {x.shape[-1]} values per image, W1 expects "
-                         f"{network['W1'].shape[0]} (flatten=True gives 784)")
+        raise ValueError(_("x has {n} values per image, W1 expects {rows} (flatten=True gives "
+                           "784)").format(n=x.shape[-1], rows=network["W1"].shape[0]))
     if x.dtype.kind == "f" and not np.isfinite(x).all():
-        raise ValueError("x holds NaN or inf; pixels are numbers from 0 to 1 (normalize=True)")
+        raise ValueError(_("x holds NaN or inf; pixels are numbers from 0 to 1 (normalize=True)"))
     return x
 
 
@@ -65,11 +66,11 @@ def accuracy(network: dict[str, NDArray], x: ArrayLike, t: ArrayLike,
     x = _images(x, network)
     t = np.asarray(t)
     if t.dtype.kind not in "iu":
-        raise ValueError(f"t must hold integer labels, one per image (load_mnist with "
-                         f"one_hot_label=False), got {t.dtype}")
+        raise ValueError(_("t must hold integer labels, one per image (load_mnist with "
+                           "one_hot_label=False), got {dtype}").format(dtype=t.dtype))
     if x.ndim != 2 or t.shape != (len(x),):
-        raise ValueError(f"x must be a batch of rows and t one label per row, got shapes "
-                         f"{x.shape} and {t.shape}")
+        raise ValueError(_("x must be a batch of rows and t one label per row, got shapes "
+                           "{x} and {t}").format(x=x.shape, t=t.shape))
     batch_size = check_count(batch_size, "batch_size", minimum=1)
     hits = 0
     for i in range(0, len(x), batch_size):
@@ -94,7 +95,7 @@ def time_inference(network: dict[str, NDArray], x: ArrayLike, batch_size: int = 
 
     def best(step: int) -> float:
         times = []
-        for _ in range(repeats):
+        for _repeat in range(repeats):
             start = time.perf_counter()
             for i in range(0, len(x), step):
                 predict(network, x[i] if step == 1 else x[i:i + step])

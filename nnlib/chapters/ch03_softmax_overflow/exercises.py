@@ -9,7 +9,7 @@ from collections.abc import Callable
 import numpy as np
 
 from nnlib.engines.exercise import Session, Wrong, exercise, fmt
-from nnlib.functions import identity_function, relu, sigmoid, softmax
+from nnlib.engines.references import identity_function, relu, sigmoid, softmax
 from nnlib.train import limit_blas_threads
 
 from .digits import accuracy, predict

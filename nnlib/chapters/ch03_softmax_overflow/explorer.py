@@ -8,7 +8,7 @@ import ipywidgets as widgets
 import numpy as np
 from numpy.typing import ArrayLike
 
-from nnlib._checks import as_float_array
+from nnlib._checks import as_float_array, number_in
 from nnlib.chapters.ch03_softmax_overflow.overflow import (
     SUPPORTED_DTYPES,
     compare_softmax,
@@ -17,6 +17,8 @@ from nnlib.chapters.ch03_softmax_overflow.overflow import (
     naive_tolerance,
 )
 from nnlib.engines.explorer import BlitFigureImage, Explorer
+from nnlib.engines.formatting import significant
+from nnlib.i18n import _
 
 __all__ = ["SoftmaxOverflowExplorer", "softmax_overflow_explorer"]
 
@@ -32,7 +34,7 @@ BREAKS_HATCH = "////"
 
 
 def _vector(values: np.ndarray, digits: int = 3) -> str:
-    return "[" + ", ".join(f"{v:.{digits}g}" for v in values) + "]"
+    return "[" + ", ".join(significant(v, digits) for v in values) + "]"
 
 
 def _all_zero(values: np.ndarray) -> bool:
@@ -51,7 +53,8 @@ class SoftmaxOverflowExplorer(Explorer):
         self.logits = as_float_array(logits, "logits").astype(np.float64)
         if self.logits.ndim != 1 or self.logits.size < 2:
             raise ValueError(
-                f"logits must be a vector of at least 2 values, got shape {self.logits.shape}"
+                _("logits must be a vector of at least 2 values, got shape {shape}").format(
+                    shape=self.logits.shape)
             )
         self.names = [np.dtype(d).name for d in SUPPORTED_DTYPES]
         self.break_scales = {
@@ -60,7 +63,7 @@ class SoftmaxOverflowExplorer(Explorer):
         self.thresholds = {np.dtype(d).name: exp_overflow_threshold(d) for d in SUPPORTED_DTYPES}
         canvas = BlitFigureImage(figsize=FIGSIZE, dpi=DPI)
         self._build(canvas, scale)
-        super().__init__({"scale": scale}, canvas, title="Softmax overflow: naive vs stable")
+        super().__init__({"scale": scale}, canvas, title=_("Softmax overflow: naive vs stable"))
 
     def _build(self, canvas: BlitFigureImage, scale: widgets.FloatLogSlider) -> None:
         fig = canvas.figure
@@ -78,14 +81,14 @@ class SoftmaxOverflowExplorer(Explorer):
                 color=NAIVE_COLOUR,
                 hatch="//",
                 edgecolor="white",
-                label="naive",
+                label=_("naive"),
             )
             stable = ax.bar(
                 classes + BAR_WIDTH / 2,
                 np.zeros(classes.size),
                 BAR_WIDTH,
                 color=STABLE_COLOUR,
-                label="stable",
+                label=_("stable"),
             )
             self.bars[name] = (naive, stable)
             self.labels[name] = [
@@ -115,10 +118,10 @@ class SoftmaxOverflowExplorer(Explorer):
                 ylim=(0, 1.4),
                 yticks=np.linspace(0, 1, 6),
                 xticks=classes,
-                xlabel="class k",
+                xlabel=_("class k"),
             )
             if column == 0:
-                ax.set_ylabel("probability")
+                ax.set_ylabel(_("probability"))
                 ax.legend(loc="upper left", fontsize=8, ncols=2)
         strip = fig.add_subplot(grid[1, :])
         low, high = scale.base**scale.min, scale.base**scale.max
@@ -127,8 +130,8 @@ class SoftmaxOverflowExplorer(Explorer):
             strip.broken_barh([(low, edge - low)], (row - 0.3, 0.6), facecolors=WORKS_COLOUR)
             strip.broken_barh([(edge, high - edge)], (row - 0.3, 0.6), facecolors="white",
                               edgecolors=NAIVE_COLOUR, hatch=BREAKS_HATCH, linewidth=1.2)
-            for lo, hi, mark in ((low, edge, f"{WORKS_MARK} works"),
-                                 (edge, high, f"{BREAKS_MARK} goes wrong")):
+            for lo, hi, mark in ((low, edge, _("{mark} works").format(mark=WORKS_MARK)),
+                                 (edge, high, _("{mark} goes wrong").format(mark=BREAKS_MARK))):
                 if hi / lo > 3:  # room for a label (the axis is logarithmic)
                     strip.text((lo * hi) ** 0.5, row, mark, ha="center", va="center",
                                fontsize=8, bbox={"fc": "white", "ec": "none", "pad": 0.5})
@@ -138,9 +141,9 @@ class SoftmaxOverflowExplorer(Explorer):
             xlim=(low, high),
             ylim=(-0.6, len(self.names) - 0.4),
             yticks=range(len(self.names)),
-            yticklabels=[f"naive {n}" for n in self.names],
-            xlabel="scale (green, ✓: the naive formula agrees with the stable one; "
-            "red hatched, ✗: it goes wrong)",
+            yticklabels=[_("naive {dtype}").format(dtype=n) for n in self.names],
+            xlabel=_("scale (green, ✓: the naive formula agrees with the stable one; "
+                     "red hatched, ✗: it goes wrong)"),
         )
         for name in self.names:
             canvas.animate(
@@ -169,64 +172,66 @@ class SoftmaxOverflowExplorer(Explorer):
                 bar.set_height(value)
             banner = self.banners[name]
             if run["broken"]:
-                banner.set_text(f"{BREAKS_MARK} naive formula "
-                                + ("off" if np.all(np.isfinite(run["naive"])) and not
-                                   _all_zero(run["naive"]) else "broken"))
+                off = np.all(np.isfinite(run["naive"])) and not _all_zero(run["naive"])
+                banner.set_text((_("{mark} naive formula off") if off
+                                 else _("{mark} naive formula broken")).format(mark=BREAKS_MARK))
             else:
-                banner.set_text(f"{WORKS_MARK} naive = stable")
+                banner.set_text(_("{mark} naive = stable").format(mark=WORKS_MARK))
             banner.set_color(NAIVE_COLOUR if run["broken"] else WORKS_COLOUR)
         self.cursor.set_xdata([state["scale"], state["scale"]])
 
     def _why(self, name: str, run: dict[str, Any]) -> str:
         largest = float(np.max(run["scaled"]))
         if run["overflowed"]:
-            return (
-                f"exp({largest:.4g}) overflows to inf (above {self.thresholds[name]:.2f}), "
-                "and inf / inf is not a number"
-            )
+            return _("exp({largest:.4g}) overflows to inf (above {threshold:.2f}), "
+                     "and inf / inf is not a number").format(
+                largest=largest, threshold=self.thresholds[name])
         if largest > 0:
-            return "each exp fits, but their sum overflows to inf, so every output becomes 0"
+            return _("each exp fits, but their sum overflows to inf, so every output becomes 0")
         if not np.all(np.isfinite(run["naive"])):
-            return "every exp underflows to 0, and 0 / 0 is not a number"
+            return _("every exp underflows to 0, and 0 / 0 is not a number")
         smallest = float(np.min(run["scaled"]))
         tiny = np.finfo(name).tiny
         with np.errstate(under="ignore"):
             value = float(np.exp(np.array(smallest, dtype=name)))
-        return (
-            f"exp({smallest:.4g}) = {value:.3g} underflows below {tiny:.3g}, the smallest "
-            f"normal {name}, into the subnormal numbers, which hold fewer digits: naive "
-            f"is off by up to {100 * run['error']:.2g} %"
-        )
+        return _("exp({smallest:.4g}) = {value:.3g} underflows below {tiny:.3g}, the smallest "
+                 "normal {dtype}, into the subnormal numbers, which hold fewer digits: naive "
+                 "is off by up to {percent:.2g} %").format(
+            smallest=smallest, value=value, tiny=tiny, dtype=name, percent=100 * run["error"])
 
     def describe(self, state: dict[str, Any]) -> str:
         first = state[self.names[0]]
         lines = [
-            f"<b>scale {state['scale']:.4g}</b>: logits fed in {_vector(first['scaled'], 5)}; "
-            "exp overflows above "
-            + " / ".join(f"{self.thresholds[n]:.2f} in {n}" for n in self.names)
+            _("<b>scale {scale:.4g}</b>: logits fed in {logits}; exp overflows above "
+              "{limits}").format(
+                scale=state["scale"], logits=_vector(first["scaled"], 5),
+                limits=" / ".join(_("{value:.2f} in {dtype}").format(
+                    value=self.thresholds[n], dtype=n) for n in self.names))
         ]
         for name in self.names:
             run = state[name]
             stable = _vector(run["stable"])
             if not run["broken"]:
-                verdict = (f"{WORKS_MARK} naive = stable {stable} (they agree within "
-                           f"{naive_tolerance(name):.2g}, relative)")
+                verdict = _("{mark} naive = stable {stable} (they agree within "
+                            "{tolerance:.2g}, relative)").format(
+                    mark=WORKS_MARK, stable=stable, tolerance=naive_tolerance(name))
             elif np.all(np.isfinite(run["naive"])) and not _all_zero(run["naive"]):
-                verdict = (f"{BREAKS_MARK} naive {_vector(run['naive'])} <b>goes wrong</b>: "
-                           f"{self._why(name, run)}; stable {stable}")
+                verdict = _("{mark} naive {naive} <b>goes wrong</b>: {why}; stable {stable}"
+                            ).format(mark=BREAKS_MARK, naive=_vector(run["naive"]),
+                                     why=self._why(name, run), stable=stable)
             else:
-                verdict = (f"{BREAKS_MARK} naive <b>goes wrong</b>: {self._why(name, run)}; "
-                           f"stable {stable}")
+                verdict = _("{mark} naive <b>goes wrong</b>: {why}; stable {stable}").format(
+                    mark=BREAKS_MARK, why=self._why(name, run), stable=stable)
             lines.append(f"{name}: {verdict}")
-        edges = " and ".join(
-            f"{self.break_scales[n]:.4g} in {n}"
+        edges = _(" and ").join(
+            _("{value:.4g} in {dtype}").format(value=self.break_scales[n], dtype=n)
             for n in self.names
             if np.isfinite(self.break_scales[n])
         )
         lines.append(
-            f"The naive formula goes wrong for scales above {edges}."
+            _("The naive formula goes wrong for scales above {edges}.").format(edges=edges)
             if edges
-            else "The naive formula never goes wrong for these logits."
+            else _("The naive formula never goes wrong for these logits.")
         )
         return "<br>".join(lines)
 
@@ -243,6 +248,7 @@ def softmax_overflow_explorer(
     The default logits are the book's [1010, 1000, 990]: at scale 0.1 the naive formula
     already breaks in float32 but still works in float64; at scale 1 it breaks in both.
     """
+    scale = number_in(scale, "scale", 0.01, 10.0)
     slider = widgets.FloatLogSlider(
         value=scale,
         base=10,

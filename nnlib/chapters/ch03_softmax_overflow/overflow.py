@@ -17,6 +17,7 @@ from numpy.typing import ArrayLike, DTypeLike, NDArray
 from nnlib._checks import as_float_array, check_dtype, check_positive_finite
 from nnlib._platform import warn_as_numpy_would
 from nnlib.functions import softmax, softmax_naive
+from nnlib.i18n import _
 
 __all__ = [
     "SUPPORTED_DTYPES",
@@ -45,7 +46,7 @@ class CapturedCall(NamedTuple):
 
     def report(self) -> str:
         """One line per warning, ``Category: message``, or a line saying there were none."""
-        return "\n".join(self.warnings) if self.warnings else "(no warnings)"
+        return "\n".join(self.warnings) if self.warnings else _("(no warnings)")
 
 
 def call_capturing_warnings(func: Callable[..., Any], *args: Any, **kwargs: Any) -> CapturedCall:
@@ -133,7 +134,8 @@ def naive_break_scale(logits: ArrayLike, dtype: DTypeLike = np.float64) -> float
     dt = _check_dtype(dtype)
     logits = as_float_array(logits, "logits").astype(np.float64)
     if logits.ndim != 1:
-        raise ValueError(f"logits must be one vector (1-D), got shape {logits.shape}")
+        raise ValueError(_("logits must be one vector (1-D), got shape {shape}").format(
+            shape=logits.shape))
     top = float(np.max(logits))
     if top == 0.0:
         return float("inf")
@@ -143,7 +145,7 @@ def naive_break_scale(logits: ArrayLike, dtype: DTypeLike = np.float64) -> float
     if not _breaks_at(logits, high, dt):
         return float("inf")
     low = 0.0  # scale 0 gives the uniform distribution, always fine
-    for _ in range(200):
+    for _step in range(200):
         middle = 0.5 * (low + high)
         if middle in (low, high):
             break
@@ -171,7 +173,8 @@ def compare_softmax(logits: ArrayLike, scale: float, dtype: DTypeLike) -> dict[s
     with np.errstate(over="ignore"):  # said just below, in words
         scaled = _scaled(logits, scale, dt)
     if not np.all(np.isfinite(scaled)):
-        raise ValueError(f"scale {scale:g} times the logits does not fit in {dt}")
+        raise ValueError(_("scale {scale:g} times the logits does not fit in {dtype}").format(
+            scale=scale, dtype=dt))
     naive, stable = _naive_and_stable(scaled, dt)
     tiny = np.finfo(dt).tiny
     with np.errstate(all="ignore"):

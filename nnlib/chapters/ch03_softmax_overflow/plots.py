@@ -7,12 +7,14 @@ import numpy as np
 from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
+from nnlib._checks import float_vector
 from nnlib.chapters.ch03_softmax_overflow.overflow import (
     SUPPORTED_DTYPES,
     compare_softmax,
     naive_break_scale,
 )
 from nnlib.functions import identity_function, softmax
+from nnlib.i18n import _
 
 __all__ = ["plot_output_functions", "plot_softmax_by_scale", "plot_digit_predictions"]
 
@@ -24,10 +26,10 @@ def plot_output_functions(a: ArrayLike) -> Figure:
 
     The largest signal is drawn darker in both panels: softmax keeps it the largest.
     """
-    a = np.asarray(a, dtype=float)
+    a = float_vector(a, "a")
     outputs = {
-        "identity function: y = a": identity_function(a),
-        "softmax: y = exp(a) / sum": softmax(a),
+        _("identity function: y = a"): identity_function(a),
+        _("softmax: y = exp(a) / sum"): softmax(a),
     }
     fig, axes = plt.subplots(1, 2, figsize=(8.0, 3.0), layout="constrained")
     classes = np.arange(a.size)
@@ -39,9 +41,9 @@ def plot_output_functions(a: ArrayLike) -> Figure:
             ax.annotate(
                 f"{value:.3g}", (k, value), xytext=(0, 2), textcoords="offset points", ha="center"
             )
-        ax.set(title=title, xlabel="output neuron k", xticks=classes)
+        ax.set(title=title, xlabel=_("output neuron k"), xticks=classes)
         ax.margins(y=0.15)
-    axes[0].set_ylabel("output")
+    axes[0].set_ylabel(_("output"))
     return fig
 
 
@@ -51,11 +53,11 @@ def plot_softmax_by_scale(logits: ArrayLike, scales: ArrayLike) -> Figure:
     A naive curve stops where its result stops being a probability vector; the dashed
     lines mark the measured break scale for each dtype.
     """
-    logits = np.asarray(logits, dtype=float)
-    scales = np.asarray(scales, dtype=float)
+    logits = float_vector(logits, "logits")
+    scales = float_vector(scales, "scales", positive=True, maximum=1e6)
     fig, ax = plt.subplots(figsize=(7.0, 3.4), layout="constrained")
     stable = [compare_softmax(logits, s, np.float64)["stable"].max() for s in scales]
-    ax.plot(scales, stable, color="black", linewidth=4, alpha=0.25, label="stable (both dtypes)")
+    ax.plot(scales, stable, color="black", linewidth=4, alpha=0.25, label=_("stable (both dtypes)"))
     for dtype in SUPPORTED_DTYPES:
         name = np.dtype(dtype).name
         runs = [compare_softmax(logits, s, dtype) for s in scales]
@@ -63,13 +65,14 @@ def plot_softmax_by_scale(logits: ArrayLike, scales: ArrayLike) -> Figure:
         # where both dtypes work their curves coincide: float32 wide and pale underneath,
         # float64 thin and dashed on top, so that neither hides the other
         wide = dtype == np.float32
-        ax.plot(scales, naive, color=DTYPE_COLOURS[name], label=f"naive, {name}",
+        ax.plot(scales, naive, color=DTYPE_COLOURS[name],
+                label=_("naive, {dtype}").format(dtype=name),
                 linewidth=6 if wide else 1.8, alpha=0.55 if wide else 1.0,
                 linestyle="-" if wide else (0, (5, 2)))
         edge = naive_break_scale(logits, dtype)
         ax.axvline(edge, color=DTYPE_COLOURS[name], linestyle=":")
         ax.annotate(
-            f"{name} breaks\nat scale {edge:.4g}",
+            _("{dtype} breaks\nat scale {edge:.4g}").format(dtype=name, edge=edge),
             (edge, 0.5),
             xytext=(4, 0),
             textcoords="offset points",
@@ -77,8 +80,8 @@ def plot_softmax_by_scale(logits: ArrayLike, scales: ArrayLike) -> Figure:
         )
     ax.set(
         xscale="log",
-        xlabel="scale s (the logits fed in are s * logits)",
-        ylabel="largest probability",
+        xlabel=_("scale s (the logits fed in are s * logits)"),
+        ylabel=_("largest probability"),
         ylim=(0, 1.05),
         title=f"softmax(s * [{', '.join(f'{v:g}' for v in logits)}])",
     )
@@ -95,9 +98,10 @@ def plot_digit_predictions(images: ArrayLike, labels: ArrayLike, probabilities: 
     probabilities = np.asarray(probabilities, dtype=float)
     if images.ndim != 2 or images.shape[1] != 784 or len(labels) != len(images) \
             or probabilities.shape != (len(images), 10):
-        raise ValueError("images must be rows of 784 pixels, with one label and one row of 10 "
-                         f"probabilities each; got shapes {images.shape}, {labels.shape}, "
-                         f"{probabilities.shape}")
+        raise ValueError(_("images must be rows of 784 pixels, with one label and one row of 10 "
+                           "probabilities each; got shapes {images}, {labels}, {probabilities}"
+                           ).format(images=images.shape, labels=labels.shape,
+                                    probabilities=probabilities.shape))
     count = len(images)
     rows = max(1, -(-count // columns))
     fig, axes = plt.subplots(rows, columns, figsize=(1.1 * columns, 1.45 * rows),
@@ -109,7 +113,8 @@ def plot_digit_predictions(images: ArrayLike, labels: ArrayLike, probabilities: 
         guess = int(probabilities[k].argmax())
         ax.imshow(images[k].reshape(28, 28), cmap="gray_r")
         wrong = guess != int(labels[k])
-        ax.set_title(f"{guess} ({probabilities[k, guess]:.0%})" + (f"\nlabel {labels[k]}"
-                     if wrong else ""), fontsize=9, color="tab:red" if wrong else "black")
+        label = _("\nlabel {label}").format(label=labels[k]) if wrong else ""
+        ax.set_title(f"{guess} ({probabilities[k, guess]:.0%})" + label, fontsize=9,
+                     color="tab:red" if wrong else "black")
     fig.tight_layout()
     return fig

@@ -7,6 +7,7 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
+from nnlib._checks import check_choice, number_in
 from nnlib.chapters.ch04_loss_functions.losses import (
     REST_MODES,
     loss_slopes,
@@ -14,7 +15,9 @@ from nnlib.chapters.ch04_loss_functions.losses import (
     spread_probabilities,
 )
 from nnlib.engines.explorer import BlitFigureImage, Explorer
+from nnlib.engines.formatting import fixed
 from nnlib.functions import CROSS_ENTROPY_DELTA, cross_entropy_error, sum_squared_error
+from nnlib.i18n import _
 
 __all__ = ["LossExplorer", "loss_explorer"]
 
@@ -26,11 +29,14 @@ TANGENT_LENGTH = 0.16  # in axes fractions
 REST_LABELS = {"even": "spread evenly", "one": "all on one wrong class"}
 
 
+def _rest_labels() -> dict[str, str]:
+    """REST_LABELS in the current language."""
+    return {"even": _("spread evenly"), "one": _("all on one wrong class")}
+
+
 def _tidy(value: float, decimals: int) -> str:
-    """Fixed decimals without a "-0.000" for values that round to zero; big values in %g."""
-    if abs(value) >= 1e4:
-        return f"{value:.3g}"
-    return f"{round(value, decimals) + 0.0:.{decimals}f}"
+    """Fixed decimals, never "-0.000"; values of 10,000 and more in 3 significant digits."""
+    return fixed(value, decimals, big=1e4)
 
 
 class LossExplorer(Explorer):
@@ -55,7 +61,8 @@ class LossExplorer(Explorer):
         }
         canvas = BlitFigureImage(figsize=FIGSIZE, dpi=DPI)
         self._build(canvas)
-        super().__init__({"p": p, "rest": rest}, canvas, title="Two loss functions, one slider")
+        super().__init__({"p": p, "rest": rest}, canvas,
+                         title=_("Two loss functions, one slider"))
 
     def _build(self, canvas: BlitFigureImage) -> None:
         left, right = canvas.figure.subplots(1, 2, width_ratios=[1.0, 1.3])
@@ -65,13 +72,13 @@ class LossExplorer(Explorer):
         left.set(
             ylim=(0, 1.05),
             xticks=classes,
-            xlabel=f"class (the right answer is {self.correct})",
-            ylabel="probability y",
-            title="the output y of the network",
+            xlabel=_("class (the right answer is {correct})").format(correct=self.correct),
+            ylabel=_("probability y"),
+            title=_("the output y of the network"),
         )
         sse, ce = self.curves["even"]
-        (self.sse_curve,) = right.plot(self.grid, sse, color=SSE_COLOUR, label="sum of squares")
-        right.plot(self.grid, ce, color=CE_COLOUR, label="cross-entropy")
+        (self.sse_curve,) = right.plot(self.grid, sse, color=SSE_COLOUR, label=_("sum of squares"))
+        right.plot(self.grid, ce, color=CE_COLOUR, label=_("cross-entropy"))
         self.markers = {}
         self.tangents = {}
         for name, colour in (("sse", SSE_COLOUR), ("ce", CE_COLOUR)):
@@ -82,9 +89,9 @@ class LossExplorer(Explorer):
         right.set(
             xlim=(-0.02, 1.02),
             ylim=(0, LOSS_TOP),
-            xlabel="p, the probability of the right class",
-            ylabel="loss E",
-            title="losses and their slopes (black tangents)",
+            xlabel=_("p, the probability of the right class"),
+            ylabel=_("loss E"),
+            title=_("losses and their slopes (black tangents)"),
         )
         right.legend(loc="upper right", fontsize=8)
         right.grid(alpha=0.3)
@@ -126,37 +133,39 @@ class LossExplorer(Explorer):
 
     def describe(self, state: dict[str, Any]) -> str:
         p = state["p"]
-        head = (
-            f"<b>p = {p:.2f}</b> on class {self.correct}, the rest {REST_LABELS[state['rest']]}: "
-            f"sum of squares E = {_tidy(state['sse'], 4)} (slope {_tidy(state['sse_slope'], 3)}), "
-            f"cross-entropy E = {_tidy(state['ce'], 4)} (slope {_tidy(state['ce_slope'], 3)})"
-        )
+        head = _(
+            "<b>p = {p:.2f}</b> on class {correct}, the rest {rest}: "
+            "sum of squares E = {sse} (slope {sse_slope}), "
+            "cross-entropy E = {ce} (slope {ce_slope})"
+        ).format(p=p, correct=self.correct, rest=_rest_labels()[state["rest"]],
+                 sse=_tidy(state["sse"], 4), sse_slope=_tidy(state["sse_slope"], 3),
+                 ce=_tidy(state["ce"], 4), ce_slope=_tidy(state["ce_slope"], 3))
         if p == 0.0:
-            note = (
-                f"p = 0 would make -log p infinite; the tiny delta = {CROSS_ENTROPY_DELTA:g} "
-                f"caps it at {state['ce']:.2f} (off the chart, marked by the triangle)."
-            )
+            note = _(
+                "p = 0 would make -log p infinite; the tiny delta = {delta:g} "
+                "caps it at {ce:.2f} (off the chart, marked by the triangle)."
+            ).format(delta=CROSS_ENTROPY_DELTA, ce=state["ce"])
         elif p < 0.2:
             ceiling = self.curves[state["rest"]][0][0]
             steepest = abs(loss_slopes(0.0, self.num_classes, state["rest"])[0])
             cap = self.curves[state["rest"]][1][0]
-            note = (
-                f"A confident mistake. Sum of squares can never exceed {ceiling:.2f}, and its "
-                f"slope is never steeper than -{steepest:.2f}; cross-entropy is "
-                f"{state['ce'] / state['sse']:.1f} times larger and "
-                f"{state['ce_slope'] / state['sse_slope']:.0f} times steeper, and it keeps growing "
-                f"as p falls to 0 (up to {cap:.1f}, the cap set by delta)."
-            )
+            note = _(
+                "A confident mistake. Sum of squares can never exceed {ceiling:.2f}, and its "
+                "slope is never steeper than -{steepest:.2f}; cross-entropy is "
+                "{larger:.1f} times larger and {steeper:.0f} times steeper, and it keeps growing "
+                "as p falls to 0 (up to {cap:.1f}, the cap set by delta)."
+            ).format(ceiling=ceiling, steepest=steepest, larger=state["ce"] / state["sse"],
+                     steeper=state["ce_slope"] / state["sse_slope"], cap=cap)
         elif p > 0.9:
-            note = (
+            note = _(
                 "Nearly right: both losses head to 0. The slope of sum of squares vanishes; "
                 "cross-entropy's tends to -1."
             )
         else:
-            note = (
-                f"Cross-entropy is {state['ce_slope'] / state['sse_slope']:.1f} times steeper "
+            note = _(
+                "Cross-entropy is {steeper:.1f} times steeper "
                 "here. Slide p towards 0 to see a confident mistake."
-            )
+            ).format(steeper=state["ce_slope"] / state["sse_slope"])
         return f"{head}<br>{note}"
 
     def __repr__(self) -> str:
@@ -169,13 +178,15 @@ def loss_explorer(p: float = 0.6, rest: str = "even") -> LossExplorer:
     ``rest`` says where the other 1 - p goes: ``"even"`` over the nine wrong classes, or
     ``"one"`` all on a single wrong class.
     """
+    p = number_in(p, "p", 0.0, 1.0)
+    check_choice(rest, "rest", REST_LABELS)
     slider = widgets.FloatSlider(
         value=p, min=0.0, max=1.0, step=0.01, description="p", readout_format=".2f"
     )
     toggle = widgets.ToggleButtons(
-        options=[(label, mode) for mode, label in REST_LABELS.items()],
+        options=[(label, mode) for mode, label in _rest_labels().items()],
         value=rest,
-        description="the rest",
+        description=_("the rest"),
         # Each button as wide as its label: the default fixed width cut "all on one wrong class".
         style={"button_width": "auto"},
     )

@@ -11,7 +11,14 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nnlib._checks import as_float_array, check_count
+from nnlib._checks import (
+    as_array,
+    as_float_array,
+    check_count,
+    check_finite_result,
+    check_seed,
+    float_vector,
+)
 from nnlib.functions import (
     CROSS_ENTROPY_DELTA,
     cross_entropy_error,
@@ -19,6 +26,7 @@ from nnlib.functions import (
     softmax,
     sum_squared_error,
 )
+from nnlib.i18n import _
 
 __all__ = [
     "BOOK_Y",
@@ -42,13 +50,14 @@ REST_MODES = ("even", "one")
 def _check_probability(p: float) -> float:
     p = float(as_float_array(p, "p").reshape(()))
     if not 0.0 <= p <= 1.0:
-        raise ValueError(f"p must be a probability in [0, 1], got {p}")
+        raise ValueError(_("p must be a probability in [0, 1], got {p}").format(p=p))
     return p
 
 
 def _check_rest(rest: str) -> str:
     if rest not in REST_MODES:
-        raise ValueError(f"rest must be one of {REST_MODES}, got {rest!r}")
+        raise ValueError(_("rest must be one of {modes}, got {rest!r}").format(
+            modes=REST_MODES, rest=rest))
     return rest
 
 
@@ -64,7 +73,8 @@ def spread_probabilities(
     num_classes = check_count(num_classes, "num_classes", minimum=2)
     correct = check_count(correct, "correct")
     if correct >= num_classes:
-        raise ValueError(f"correct must lie in 0..{num_classes - 1}, got {correct}")
+        raise ValueError(_("correct must lie in 0..{last}, got {correct}").format(
+            last=num_classes - 1, correct=correct))
     y = np.zeros(num_classes)
     if _check_rest(rest) == "even":
         y[:] = (1.0 - p) / (num_classes - 1)
@@ -105,8 +115,8 @@ def loss_slopes(p: float, num_classes: int = 10, rest: str = "even") -> tuple[fl
 
 def tiny_dataset(n: int = 20, seed: int = 0) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
     """``n`` 2-D points in two overlapping classes (labels 0 and 1), from a seeded generator."""
-    n = check_count(n, "n", minimum=2)
-    rng = np.random.default_rng(seed)
+    n = check_count(n, "n", minimum=2, maximum=1_000_000)
+    rng = np.random.default_rng(check_seed(seed))
     t = np.arange(n) % 2
     centres = np.array([[-1.0, 0.5], [1.0, -0.5]])
     x = centres[t] + rng.normal(scale=1.3, size=(n, 2))
@@ -135,13 +145,23 @@ def one_weight_functions(
     b = as_float_array(b, "b")
     if x.ndim != 2 or W.ndim != 2 or x.shape[1] != W.shape[0] or b.shape != (W.shape[1],):
         raise ValueError(
-            f"shapes do not fit x @ W + b: x {x.shape}, W {W.shape}, b {b.shape} "
-            "(need x (n, d), W (d, k), b (k,))"
+            _("shapes do not fit x @ W + b: x {x}, W {w}, b {b} "
+              "(need x (n, d), W (d, k), b (k,))").format(x=x.shape, w=W.shape, b=b.shape)
         )
+    labels = as_array(t, "t")
+    if labels.ndim == 0 or len(labels) != len(x):
+        raise ValueError(_("x has {n} rows but t has shape {shape}: one label per row").format(
+            n=len(x), shape=labels.shape))
+    with np.errstate(over="ignore", invalid="ignore"):
+        check_finite_result(x @ W + b, "x or W", "x @ W + b")
     try:
+        if not isinstance(index, tuple):
+            raise TypeError(_("index must be a tuple (row, column), got {type}").format(
+                type=type(index).__name__))
         W[index]
     except (IndexError, TypeError) as error:
-        raise ValueError(f"index {index!r} is not a position in W of shape {W.shape}") from error
+        raise ValueError(_("index {index!r} is not a position in W of shape {shape}").format(
+            index=index, shape=W.shape)) from error
     labels_to_indices(x @ W + b, t)  # check the labels once, with a clear message
 
     def scores(weight: float) -> NDArray[np.float64]:
@@ -167,7 +187,7 @@ def weight_sweep(
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Accuracy and cross-entropy at each value in ``weights`` of W[index], the rest fixed."""
     accuracy_of, loss_of = one_weight_functions(x, t, W, b, index)
-    weights = np.atleast_1d(as_float_array(weights, "weights"))
+    weights = float_vector(weights, "weights", minimum=-1e6, maximum=1e6, scalar_ok=True)
     return (
         np.array([accuracy_of(w) for w in weights]),
         np.array([loss_of(w) for w in weights]),

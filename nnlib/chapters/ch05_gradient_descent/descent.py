@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import time
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -20,8 +19,17 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nnlib._checks import as_float_array, check_count, check_positive_finite
+from nnlib._checks import (
+    as_float_array,
+    check_callable,
+    check_count,
+    check_positive_finite,
+    finite_scalar,
+    float_vector,
+    same_length,
+)
 from nnlib.chapters.ch05_gradient_descent.surfaces import SimpleNet
+from nnlib.engines.timing import time_call
 from nnlib.gradient import DescentResult, PrecisionWarning, numerical_diff, numerical_gradient
 from nnlib.train import EXACT_LOSS_RISE, how_run_ended
 
@@ -125,6 +133,7 @@ def classify_run(
     describes has stalled (too small a learning rate or too few steps).
     ``losses`` (f along ``result.path``) is computed when not given.
     """
+    check_callable(f, "f")
     if not isinstance(result, DescentResult):
         kind = type(result).__name__
         raise TypeError(f"result must be what gradient_descent returns, got {kind}")
@@ -155,8 +164,9 @@ def classify_run(
 
 def forward_diff(f: Callable[[float], float], x: float, h: float = 1e-4) -> float:
     """前方差分 forward difference (f(x + h) - f(x)) / h: error shrinks only like h."""
+    check_callable(f, "f")
     h = check_positive_finite(h, "h")
-    x = float(as_float_array(x, "x").reshape(()))
+    x = finite_scalar(x, "x")
     return (float(f(x + h)) - float(f(x))) / h
 
 
@@ -168,7 +178,9 @@ def difference_errors(
     Large h: truncation error (about h |f''| / 2 forward, h^2 |f'''| / 6 central).
     Tiny h: rounding error, about eps |f(x)| / h, because f(x + h) - f(x) cancels.
     """
-    hs = as_float_array(hs, "hs")
+    check_callable(f, "f")
+    dfdx, x = finite_scalar(dfdx, "dfdx"), finite_scalar(x, "x")
+    hs = float_vector(hs, "hs", positive=True, maximum=1e6, scalar_ok=True)
     with warnings.catch_warnings():  # a lost h is the point of the tiny end of the plot
         warnings.simplefilter("ignore", PrecisionWarning)
         forward = np.array([abs(forward_diff(f, x, h) - dfdx) for h in hs.ravel()])
@@ -178,7 +190,7 @@ def difference_errors(
 
 def count_loss_evaluations(num_params: int) -> int:
     """How many times ``numerical_gradient`` calls the loss for ``num_params`` parameters."""
-    num_params = check_count(num_params, "num_params", minimum=1)
+    num_params = check_count(num_params, "num_params", minimum=1, maximum=10**6)
     calls = 0
 
     def loss(w: NDArray) -> float:
@@ -208,21 +220,16 @@ def time_numerical_gradient(
             raise ValueError(f"parameter counts must be multiples of 10 (10 outputs), got {count}")
         net = SimpleNet(rng, input_size=count // 10, output_size=10)
         loss = net.loss_function(rng.standard_normal(count // 10), np.int64(0))
-        best = np.inf
-        for _ in range(repeats):
-            start = time.perf_counter()
-            numerical_gradient(loss, net.W)
-            best = min(best, time.perf_counter() - start)
-        seconds.append(best)
+        seconds.append(time_call(lambda loss=loss, w=net.W: numerical_gradient(loss, w),
+                                 repeat=repeats))
     return np.array(seconds)
 
 
 def extrapolate_linear(counts: ArrayLike, seconds: ArrayLike, targets: ArrayLike) -> NDArray:
     """Fit seconds = a * count + c by least squares and predict it at ``targets``."""
-    counts, seconds = as_float_array(counts, "counts"), as_float_array(seconds, "seconds")
-    if counts.shape != seconds.shape or counts.ndim != 1 or len(counts) < 2:
-        raise ValueError(
-            f"need two 1-D arrays of equal length >= 2, got {counts.shape} and {seconds.shape}"
-        )
+    counts, seconds = float_vector(counts, "counts"), float_vector(seconds, "seconds")
+    same_length("seconds", seconds, "counts", counts)
+    if len(counts) < 2 or np.ptp(counts) == 0:
+        raise ValueError(f"counts must hold at least two different values, got {counts}")
     slope, intercept = np.polyfit(counts, seconds, 1)
     return slope * as_float_array(targets, "targets") + intercept

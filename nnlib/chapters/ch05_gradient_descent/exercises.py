@@ -52,7 +52,7 @@ def _looks_one_sided(value: np.ndarray, f: Callable, x: np.ndarray) -> bool:
 
 
 def _central(f: Callable, x: np.ndarray) -> np.ndarray:
-    from nnlib.gradient import numerical_gradient
+    from nnlib.engines.references import numerical_gradient
 
     return numerical_gradient(f, x)
 

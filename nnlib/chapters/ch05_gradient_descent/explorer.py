@@ -17,6 +17,7 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
+from nnlib._checks import check_count, check_str, finite_scalar, number_in
 from nnlib.chapters.ch05_gradient_descent.descent import classify_run
 from nnlib.chapters.ch05_gradient_descent.plots import (
     BANDS,
@@ -228,4 +229,8 @@ def descent_explorer(surface: str = "bowl", lr: float = 0.1, x0: float = -3.0, x
                      step_num: int = 100) -> DescentExplorer:
     """Build the gradient-descent explorer; defaults are the book's start (-3, 4), lr 0.1,
     100 steps, on the bowl x0^2 + x1^2. ``lr`` must be one of ``LR_CHOICES``."""
+    get_surface(check_str(surface, "surface"))
+    lr = finite_scalar(lr, "lr")
+    x0, x1 = number_in(x0, "x0", -4.0, 4.0), number_in(x1, "x1", -4.0, 4.0)
+    check_count(step_num, "step_num", minimum=1, maximum=200)
     return DescentExplorer(surface=surface, lr=lr, x0=x0, x1=x1, step_num=step_num)

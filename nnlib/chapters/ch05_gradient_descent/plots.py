@@ -12,7 +12,18 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
 from numpy.typing import ArrayLike, NDArray
 
-from nnlib._checks import as_float_array, check_count, finite_scalar
+from nnlib._checks import (
+    as_float_array,
+    check_callable,
+    check_count,
+    check_instance,
+    check_interval,
+    check_labelled,
+    finite_scalar,
+    float_vector,
+    number_in,
+    same_length,
+)
 from nnlib.chapters.ch05_gradient_descent.descent import extrapolate_linear
 from nnlib.chapters.ch05_gradient_descent.surfaces import Surface
 from nnlib.gradient import numerical_diff, numerical_gradient
@@ -51,6 +62,12 @@ def plot_difference_errors(
     hs: ArrayLike, forward: ArrayLike, central: ArrayLike, marked_h: float = 1e-4
 ) -> Figure:
     """Error of forward and central differences against h, both axes logarithmic."""
+    hs = float_vector(hs, "hs", positive=True)
+    forward = float_vector(forward, "forward", minimum=0, maximum=1e100)
+    central = float_vector(central, "central", minimum=0, maximum=1e100)
+    same_length("forward", forward, "hs", hs)
+    same_length("central", central, "hs", hs)
+    marked_h = number_in(marked_h, "marked_h", 1e-300, 1e300)
     fig, ax = plt.subplots(figsize=(7.0, 3.6), layout="constrained")
     floor = 1e-17  # an error of exactly 0 cannot sit on a log axis
     ax.loglog(hs, np.maximum(forward, floor), "o-", ms=3, label="forward  (f(x+h) - f(x)) / h")
@@ -70,6 +87,9 @@ def plot_tangent_lines(
     f: Callable[[float], float], points: Sequence[float], x_range: tuple[float, float] = (0, 20)
 ) -> Figure:
     """f(x) with its tangent line at each point, slopes by :func:`numerical_diff`."""
+    check_callable(f, "f")
+    points = float_vector(points, "points", scalar_ok=True)
+    x_range = check_interval(x_range, "x_range")
     x = np.linspace(*x_range, 200)
     fig, ax = plt.subplots(figsize=(6.0, 3.6), layout="constrained")
     ax.plot(x, [f(v) for v in x], lw=2, color="k", label="f(x)")
@@ -128,6 +148,9 @@ def plot_gradient_field(
 ) -> Figure:
     """Arrows of the negative gradient -grad f (by ``numerical_gradient``) over the contours,
     with optional descent paths drawn on top."""
+    check_instance(surface, "surface", Surface, "a Surface (from get_surface)")
+    paths = {} if paths is None else check_labelled(paths, "paths")
+    check_count(arrows, "arrows", minimum=2, maximum=60)
     fig, ax = plt.subplots(figsize=(5.2, 4.6), layout="constrained")
     draw_contours(ax, surface)
     x0min, x0max, x1min, x1max = surface.extent
@@ -148,8 +171,8 @@ def plot_gradient_field(
 def plot_descent_paths(surface: Surface, paths: Mapping[str, NDArray]) -> Figure:
     """One panel per gradient-descent path over the contours of ``surface``, start circled,
     each titled with its label. A path that leaves the panel is clipped at its edge."""
-    if not paths:
-        raise ValueError("paths is empty; pass at least one {label: path}")
+    check_instance(surface, "surface", Surface, "a Surface (from get_surface)")
+    paths = check_labelled(paths, "paths")
     fig, axes = plt.subplots(1, len(paths), figsize=(3.3 * len(paths), 3.5), layout="constrained")
     for ax, (label, path), colour in zip(np.atleast_1d(axes), paths.items(), PATH_COLOURS,
                                          strict=False):
@@ -163,7 +186,9 @@ def plot_descent_paths(surface: Surface, paths: Mapping[str, NDArray]) -> Figure
 
 def plot_gradient_timing(counts: ArrayLike, seconds: ArrayLike) -> Figure:
     """Measured time of one numerical gradient against parameter count, with a fitted line."""
-    counts, seconds = np.asarray(counts, dtype=float), np.asarray(seconds, dtype=float)
+    counts = float_vector(counts, "counts", positive=True, maximum=1e12)
+    seconds = float_vector(seconds, "seconds", positive=True, maximum=1e6)
+    same_length("seconds", seconds, "counts", counts)
     fig, ax = plt.subplots(figsize=(6.0, 3.4), layout="constrained")
     ax.plot(counts, seconds * 1000, "o", label="measured (best of several runs)")
     line = np.linspace(0, counts.max(), 50)

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from nnlib.engines.exercise import Session, Wrong, exercise, fmt, scale_between
-from nnlib.layers import AddLayer, Affine, MulLayer, Relu, Sigmoid, SoftmaxWithLoss
+from nnlib.engines.references import AddLayer, Affine, MulLayer, Relu, Sigmoid, SoftmaxWithLoss
 
 __all__ = [
     "check_mul_layer",

@@ -118,6 +118,8 @@ def _price(value: float, name: str) -> float:
     arr = as_float_array(value, name)
     if arr.ndim != 0:
         raise ValueError(f"{name} must be a single number, got shape {arr.shape}")
+    if abs(arr) > 1e100:  # the products and squares of the examples stay in float range
+        raise ValueError(f"{name} must be at most 1e100 in size, got {float(arr):g}")
     return float(arr)
 
 

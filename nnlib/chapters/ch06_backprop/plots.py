@@ -13,6 +13,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Patch
 
+from nnlib._checks import check_bool, check_instance, check_str
 from nnlib.chapters.ch06_backprop.graphs import ComputationalGraph, EdgeValue
 
 __all__ = ["plot_computational_graph", "layout_graph"]
@@ -129,6 +130,11 @@ def plot_computational_graph(
     """
     if not isinstance(graph, ComputationalGraph):
         raise TypeError(f"graph must be a ComputationalGraph, got {type(graph).__name__}")
+    show_backward = check_bool(show_backward, "show_backward")
+    if title is not None:
+        check_str(title, "title")
+    if ax is not None:
+        check_instance(ax, "ax", Axes, "a matplotlib Axes")
     pos = layout_graph(graph)
     xs = np.array([p[0] for p in pos.values()])
     ys = np.array([p[1] for p in pos.values()])

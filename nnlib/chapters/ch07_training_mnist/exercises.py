@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from nnlib.engines.exercise import Session, Wrong, exercise, fmt, scale_between
-from nnlib.network import TwoLayerNet
+from nnlib.engines.references import TwoLayerNet
 
 __all__ = ["check_sgd_update", "check_training_loop"]
 

@@ -29,7 +29,7 @@ from nnlib.chapters.ch07_training_mnist.plots import (
     weight_montage,
 )
 from nnlib.datasets import load_mnist
-from nnlib.engines.explorer import BlitFigureImage, Explorer
+from nnlib.engines.explorer import BlitFigureImage, Explorer, ProgressBar
 from nnlib.functions import CROSS_ENTROPY_DELTA
 from nnlib.network import TwoLayerNet
 from nnlib.optimizers import SGD
@@ -64,20 +64,6 @@ class _Run:
     settings: tuple
     history: History
     W1_after: NDArray
-
-
-class _WidgetBar:
-    """The few methods of a tqdm bar the trainer calls, shown in an ``IntProgress``."""
-
-    def __init__(self, bar: widgets.IntProgress, total: int, desc: str = "") -> None:
-        self.bar = bar
-        bar.max, bar.value, bar.description = total, 0, desc
-
-    def update(self, n: int = 1) -> None:
-        self.bar.value += n
-
-    def close(self) -> None:
-        pass
 
 
 class TrainingExplorer(Explorer):
@@ -115,14 +101,19 @@ class TrainingExplorer(Explorer):
         self._initial: dict[tuple, tuple[NDArray, float]] = {}
         canvas = BlitFigureImage(figsize=(9.0, 4.3))
         self._build_artists(canvas, epochs)
+        # The layout is fixed with the loss axis at its widest (0 to the loss cap), so
+        # that its longest tick labels fit; then the real limits. The engine draws after.
+        canvas.fix_layout()
+        self._set_limits(epochs, [])
         super().__init__(controls, canvas, title="学習 training explorer: MNIST, 784-hidden-10",
                          extras=(self.progress,))
-        # The layout was fixed at the first draw, with the loss axis at its widest (0 to
-        # the loss cap), so that its longest tick labels fit; now the real limits.
-        self._set_limits(epochs, [])
-        self.canvas.invalidate()
-        self.refresh()
-        controls["train"].on_click(self.train)
+
+    def on_control(self, name: str, change: Any) -> None:
+        """The Train button trains; every other control shows the new settings' weights."""
+        if name == "train":
+            self.train()
+        else:
+            self.refresh()
 
     def _build_artists(self, canvas: BlitFigureImage, epochs: int) -> None:
         """Axes, ticks and titles are drawn once (a slider move only blits the images and
@@ -251,7 +242,7 @@ class TrainingExplorer(Explorer):
                     print(note)
                 trainer = Trainer(net, *data, optimizer=SGD(values["lr"]), epochs=epochs,
                                   batch_size=BATCH_SIZE, seed=values["seed"],
-                                  progress=partial(_WidgetBar, self.progress),
+                                  progress=partial(ProgressBar, widget=self.progress),
                                   callback=show_epoch)
                 history = trainer.train()
         finally:

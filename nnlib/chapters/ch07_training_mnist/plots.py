@@ -16,6 +16,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 from numpy.typing import NDArray
 
+from nnlib._checks import as_float_array, check_bool, check_count, check_instance
 from nnlib.train import History
 
 __all__ = [
@@ -97,6 +98,8 @@ def draw_weights(ax: Axes, W1: NDArray, title: str = "") -> AxesImage:
 
 def plot_loss_curve(history: History, window: int = 100) -> Figure:
     """The loss of every mini-batch during a run, and its mean over ``window`` iterations."""
+    check_instance(history, "history", History, "a History (what Trainer.train returns)")
+    window = check_count(window, "window", minimum=1)
     fig, ax = plt.subplots(figsize=(6.0, 3.0), layout="constrained")
     line = draw_loss(ax, history)
     line.set_alpha(0.35)
@@ -119,6 +122,8 @@ def plot_accuracy_curves(history: History, zoom: bool = True) -> Figure:
     that the small gap between the curves shows; the untrained epoch 0 is then written
     in the corner instead.
     """
+    check_instance(history, "history", History, "a History (what Trainer.train returns)")
+    zoom = check_bool(zoom, "zoom")
     fig, ax = plt.subplots(figsize=(6.0, 3.0), layout="constrained")
     draw_accuracy(ax, history)
     later = history.train_acc[1:] + history.test_acc[1:]
@@ -135,6 +140,14 @@ def plot_accuracy_curves(history: History, zoom: bool = True) -> Figure:
 
 def plot_first_layer_weights(*weights: tuple[str, NDArray]) -> Figure:
     """One montage per ``(title, W1)`` pair: the first 16 hidden units as 28x28 images."""
+    if not weights:
+        raise ValueError("weights: pass at least one (title, W1) pair")
+    for pair in weights:
+        if not isinstance(pair, tuple) or len(pair) != 2 or not isinstance(pair[0], str):
+            raise TypeError(f"weights must be (title, W1) pairs, got {type(pair).__name__}")
+        if as_float_array(pair[1], "W1").ndim != 2 or len(pair[1]) != 784:
+            raise ValueError(f"W1 of {pair[0]!r} must have 784 rows, got shape "
+                             f"{np.shape(pair[1])}")
     fig, axes = plt.subplots(len(weights), 1, figsize=(7.0, 2.1 * len(weights)),
                              layout="constrained", squeeze=False)
     for ax, (title, W1) in zip(axes[:, 0], weights, strict=True):

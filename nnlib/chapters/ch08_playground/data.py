@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from nnlib._checks import as_float_array, check_count
+from nnlib._checks import as_float_array, check_count, check_seed
 
 __all__ = [
     "DATA_SETS",
@@ -90,9 +90,10 @@ def make_data(name: str, n: int = 500, noise: float = 0.0,
     Returns ``(points, labels)``: points of shape (n, 2), labels 0 or 1 of shape (n,),
     both classes equally often (one more of class 0 when ``n`` is odd).
     """
-    if name not in DATA_SETS:
+    if not isinstance(name, str) or name not in DATA_SETS:
         raise ValueError(f"name must be one of {', '.join(map(repr, DATA_SETS))}, got {name!r}")
-    n = check_count(n, "n", minimum=2)
+    n = check_count(n, "n", minimum=2, maximum=100_000)
+    seed = check_seed(seed)
     if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0 <= noise <= 1:
         raise ValueError(f"noise must be a number from 0 to 1 (0.5 is 50 %), got {noise!r}")
     rng = np.random.default_rng(seed)

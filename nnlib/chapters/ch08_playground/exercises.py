@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from nnlib.engines.exercise import Session, exercise, fmt, scale_between
-from nnlib.layers import Tanh
+from nnlib.engines.references import Tanh
 
 __all__ = ["check_tanh_layer", "check_weight_decay"]
 

@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
 from numpy.typing import NDArray
 
+from nnlib._checks import check_bool, check_count, check_instance
 from nnlib.chapters.ch08_playground.data import DATA_SETS, LIMIT, feature_matrix, make_data
 from nnlib.chapters.ch08_playground.training import Training, hidden_outputs
 
@@ -92,6 +93,7 @@ def point_legend(fig: Figure, *, test: bool = True, ncol: int = 4) -> None:
 
 def plot_data_sets(n: int = 500, noise: float = 0.0, seed: int = 0) -> Figure:
     """The four data sets side by side, ``n`` points each."""
+    check_count(n, "n", minimum=2, maximum=100_000)
     fig, axes = plt.subplots(1, len(DATA_SETS), figsize=(10, 2.7), layout="constrained")
     for ax, name in zip(axes, DATA_SETS, strict=True):
         points, labels = make_data(name, n, noise, seed)
@@ -105,10 +107,26 @@ def plot_data_sets(n: int = 500, noise: float = 0.0, seed: int = 0) -> Figure:
     return fig
 
 
+def _check_panels(panels: object, size: int) -> None:
+    """``panels``: a non-empty list of ``(title, training, ...)`` tuples of ``size`` items."""
+    check_instance(panels, "panels", list | tuple, "a list of (title, training, ...) tuples")
+    if not panels:
+        raise ValueError("panels is empty; pass at least one (title, training, ...) tuple")
+    for panel in panels:
+        if (not isinstance(panel, tuple) or len(panel) != size or not isinstance(panel[0], str)
+                or not isinstance(panel[1], Training)):
+            raise TypeError(f"each of panels must be a tuple of {size}: a title, a Training "
+                            f"(from make_training){', features' if size == 3 else ''}; "
+                            f"got {panel!r:.80}")
+
+
 def plot_boundaries(panels: Sequence[tuple[str, Training, Sequence[str]]],
                     *, show_test: bool = True, resolution: int = 100) -> Figure:
     """One panel per ``(title, training, features)``: the trained network's decision
     boundary with its training points (and test points, black-edged)."""
+    _check_panels(panels, 3)
+    show_test = check_bool(show_test, "show_test")
+    resolution = check_count(resolution, "resolution", minimum=2, maximum=1000)
     grid = plane_grid(resolution)
     fig, axes = plt.subplots(1, len(panels), figsize=(3.0 * len(panels), 3.1),
                              layout="constrained", squeeze=False)
@@ -126,6 +144,7 @@ def plot_boundaries(panels: Sequence[tuple[str, Training, Sequence[str]]],
 
 def plot_losses(panels: Sequence[tuple[str, Training]]) -> Figure:
     """Train (solid) and test (dashed) loss per epoch, one panel per ``(title, training)``."""
+    _check_panels(panels, 2)
     fig, axes = plt.subplots(1, len(panels), figsize=(3.0 * len(panels), 2.4),
                              layout="constrained", squeeze=False, sharey=True)
     for ax, (title, training) in zip(axes[0], panels, strict=True):

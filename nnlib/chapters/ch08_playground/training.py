@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from nnlib._checks import OverflowWarning
+from nnlib._checks import OverflowWarning, check_count, check_instance
 from nnlib.chapters.ch08_playground.data import feature_matrix, make_data, train_test_split
 from nnlib.functions import softmax_of_rows
 from nnlib.layers import Affine, Relu, Sigmoid, SoftmaxWithLoss, Tanh
@@ -244,6 +244,9 @@ def explain_step(trace: StepTrace, layer: int, neuron: int, samples: int = 3) ->
     """The numbers of neuron ``neuron`` of Affine layer ``layer`` (both from 1) in a traced
     step, as text: forward for the first ``samples`` rows of the mini-batch, the gradient
     coming back, and the update of its weights."""
+    check_instance(trace, "trace", StepTrace, "a StepTrace (from Training.traced_step)")
+    layer, neuron = check_count(layer, "layer", minimum=1), check_count(neuron, "neuron", minimum=1)
+    samples = check_count(samples, "samples", minimum=1)
     count = len(trace.pre)
     if not 1 <= layer <= count:
         raise ValueError(f"layer must be 1..{count}, got {layer}")

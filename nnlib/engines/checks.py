@@ -1,0 +1,322 @@
+"""The check API: a :class:`Session` runs the reader's code case by case; one :class:`CheckResult`.
+
+A check is a *diagnosis*: a function ``diagnosis(session, attempt)`` that runs the
+reader's function on a battery of cases through :meth:`Session.call` and compares each
+answer with nnlib's own through :meth:`Session.expect_array` or
+:meth:`Session.expect_number`. At the first problem it raises :class:`Wrong` with a
+message that names the input, what was expected, and a hint aimed at the likely mistake.
+The :func:`exercise` decorator turns a diagnosis into ``check_*(attempt)``, which prints
+one line and never raises: the reader's exceptions, prints and warnings are caught and
+reported (:mod:`nnlib.engines.sandbox` says what else is defended), and a
+``NotImplementedError`` from the first call means "not attempted yet".
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import types
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from nnlib.engines import sandbox
+from nnlib.engines.display import show
+from nnlib.engines.formatting import fmt, fmt_apart, safe_repr, safe_text, shorten
+from nnlib.engines.hints import raised
+from nnlib.engines.references import register_checks
+
+__all__ = ["CheckResult", "Wrong", "Session", "exercise"]
+
+# numpy as it was when the engine was imported: an attempt that patches np.allclose (or
+# np.asarray...) changes neither the engine's comparisons nor its formatting.
+_asarray, _allclose, _isclose, _max, _abs = np.asarray, np.allclose, np.isclose, np.max, np.abs
+
+PASSED, NOT_ATTEMPTED, FAILED = "passed", "not attempted yet", "failed"
+_MARKS = {PASSED: "✓", NOT_ATTEMPTED: "·", FAILED: "✗"}
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of one check: ``status`` is "passed", "not attempted yet" or "failed"."""
+
+    title: str
+    status: str
+    message: str
+
+    @property
+    def passed(self) -> bool:
+        return self.status == PASSED
+
+    def __str__(self) -> str:
+        return f"{_MARKS[self.status]} {self.title}: {self.message}"
+
+
+class Wrong(Exception):
+    """Raised inside a diagnosis at the first problem; its text is the result's message."""
+
+
+class _NotAttempted(Exception):
+    pass
+
+
+class Session:
+    """One run of a check: calls the reader's code and remembers what it printed or warned."""
+
+    def __init__(self, title: str, *, warning_hint: str = "", warnings_fail: bool = True,
+                 time_limit: float | None = None) -> None:
+        self.title = title
+        self.cases = 0
+        self.returned: set[int] = set()  # ids of the reader's functions that returned once
+        self.warning_hint = warning_hint
+        self.warnings_fail = warnings_fail
+        self.budget = sandbox.Budget(sandbox.TIME_LIMIT if time_limit is None else time_limit)
+        self.printed: tuple[str, str] | None = None  # (input, text) of the first print
+        self.warned: tuple[str, str, bool] | None = None  # (input, warning, from numpy?)
+        self.state = sandbox.GlobalState()
+
+    @property
+    def time_limit(self) -> float:
+        return self.budget.cpu_limit
+
+    def call(
+        self,
+        func: Callable[..., Any],
+        *args: Any,
+        shows: str,
+        names: tuple[str, ...] = (),
+        keep: tuple[str, ...] | None = None,
+        share: tuple[str, ...] = (),
+        on_change: str = "",
+        on_error: Callable[[BaseException], str | None] | None = None,
+    ) -> Any:
+        """``func(*args)`` in the sandbox, its output and warnings remembered.
+
+        ``shows`` describes the input for messages ("for a = [1, 2]"). Each argument is
+        passed as a fresh copy (arrays, dicts, lists), except those named in ``share``,
+        which are passed as they are (a case whose ``f`` reads ``x`` through a closure).
+        The arguments named in ``keep`` (default: all, named by ``names``) must come back
+        unchanged; if one was edited in place, the result says so, with ``on_change`` as
+        the hint.
+        """
+        names = names or tuple(f"argument {i + 1}" for i in range(len(args)))
+        before = {n: sandbox.snapshot(a) for n, a in zip(names, args, strict=False)
+                  if n in (names if keep is None else keep)}
+        passed = tuple(a if n in share else sandbox.fresh(a)
+                       for n, a in zip((*names, *[""] * len(args)), args, strict=False))
+        result, printed, caught = self._run(func, passed, shows, on_error)
+        self._remember(shows, printed.strip(), caught)
+        for name, old in before.items():
+            new = passed[names.index(name)]
+            if not sandbox.same(old, new):
+                raise Wrong(f"{name} was left changed {shows} ({_change(old, new)})"
+                            + (f": {on_change}" if on_change else ""))
+        return result
+
+    def _run(self, func: Callable[..., Any], args: tuple, shows: str,
+             on_error: Callable[[BaseException], str | None] | None) -> tuple:
+        """Run the reader's call; every way it can go wrong becomes :class:`Wrong`."""
+        try:
+            outcome = sandbox.run_guarded(func, args, self.budget, self.state)
+        except KeyboardInterrupt:
+            raise
+        except sandbox.TimeUp:
+            raise Wrong(self._too_slow(shows)) from None
+        except NotImplementedError as error:
+            if _identity(func) not in self.returned:  # the stub as handed out
+                raise _NotAttempted from None
+            raise Wrong(raised(error, shows, on_error)) from None
+        except BaseException as error:  # the reader's bug, reported calmly
+            raise Wrong(raised(error, shows, on_error)) from None
+        self.returned.add(_identity(func))
+        return outcome
+
+    def _remember(self, shows: str, printed: str, caught: list) -> None:
+        if printed and self.printed is None:
+            self.printed = (shows, shorten(printed, 60))
+        if caught and self.warned is None:
+            first = caught[0]
+            self.warned = (shows, shorten(f"{first.category.__name__}: "
+                                          f"{safe_text(first.message)}", 80),
+                           issubclass(first.category, RuntimeWarning))
+
+    def _too_slow(self, shows: str) -> str:
+        if self.budget.waited:
+            return (f"your function took longer than {self.budget.wall_limit:g} s {shows}, "
+                    "most of it waiting: a time.sleep or an input() left in?")
+        return (f"your function took longer than {self.time_limit:g} s {shows}: an endless "
+                "loop? (or a loop over far more values than needed)")
+
+    def expect_array(
+        self,
+        result: Any,
+        expected: np.ndarray,
+        shows: str,
+        *,
+        what: str = "result",
+        rtol: float = 1e-6,
+        atol: float = 1e-9,
+        diagnose: Callable[[np.ndarray], str | None] | None = None,
+    ) -> np.ndarray:
+        """``result`` must be a numeric numpy array of ``expected``'s shape, close to it.
+
+        ``diagnose(result)`` may name the mistake (its text becomes the message);
+        it is asked about wrong shapes and wrong values alike.
+        """
+        arr = self._as_numbers(result, shows, what, array=True)
+        expected = _asarray(expected)
+        if arr.shape == expected.shape and _allclose(arr, expected, rtol=rtol, atol=atol):
+            self.cases += 1
+            return arr
+        self._low_precision(arr, expected, shows, what)
+        hint = diagnose(arr) if diagnose else None
+        if hint:
+            raise Wrong(hint)
+        if arr.shape != expected.shape:
+            raise Wrong(f"{what} has shape {arr.shape} {shows}, expected {expected.shape}")
+        got, wanted = fmt_apart(arr, expected)
+        raise Wrong(f"{what} {shows} is {got}, expected {wanted}")
+
+    def expect_number(
+        self,
+        result: Any,
+        expected: float,
+        shows: str,
+        *,
+        what: str = "result",
+        rtol: float = 1e-6,
+        atol: float = 1e-9,
+        diagnose: Callable[[float], str | None] | None = None,
+    ) -> float:
+        """``result`` must be one real number close to ``expected``."""
+        arr = self._as_numbers(result, shows, what, array=False)
+        if arr.ndim != 0:
+            hint = diagnose(arr) if diagnose else None  # e.g. one loss per row
+            raise Wrong(hint or f"{what} {shows} is an array of shape {arr.shape}, "
+                        f"expected one number ({fmt(expected)})")
+        value = float(arr)
+        if _isclose(value, expected, rtol=rtol, atol=atol):
+            self.cases += 1
+            return value
+        self._low_precision(arr, _asarray(expected), shows, what)
+        hint = diagnose(value) if diagnose else None
+        if hint:
+            raise Wrong(hint)
+        got, wanted = fmt_apart(value, expected)
+        raise Wrong(f"{what} {shows} is {got}, expected {wanted}")
+
+    @staticmethod
+    def _low_precision(arr: np.ndarray, expected: np.ndarray, shows: str, what: str) -> None:
+        """A right answer computed in float16 (or float32) reads as wrong: say why."""
+        if arr.dtype.kind != "f" or arr.dtype.itemsize >= 8:
+            return
+        eps = float(np.finfo(arr.dtype).eps)
+        if arr.shape == expected.shape and _allclose(arr, expected, rtol=8 * eps, atol=8 * eps):
+            digits = int(-math.log10(eps))
+            raise Wrong(f"{what} {shows} is right to the {digits} digits {arr.dtype} keeps, but "
+                        f"not to the 6 the check asks for: compute in float64 (np.float64, "
+                        "numpy's default), not {arr.dtype}")
+
+    def _as_numbers(self, result: Any, shows: str, what: str, *, array: bool) -> np.ndarray:
+        if result is None:
+            said = f" (it printed {self.printed[1]!r} instead)" if self.printed else ""
+            raise Wrong(f"{what} {shows} is None{said}: did you forget `return`?")
+        if isinstance(result, list | tuple) and array:
+            raise Wrong(f"{what} {shows} is a Python {type(result).__name__}, expected a numpy "
+                        "array: use numpy operations on the whole array, or wrap it in np.array()")
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                arr = _asarray(result)
+        except KeyboardInterrupt:
+            raise
+        except BaseException:  # an object whose __array__ raises, even SystemExit
+            arr = _asarray(None)
+        if arr.dtype.kind not in "biuf":
+            raise Wrong(f"{what} {shows} is {type(result).__name__} "
+                        f"{shorten(safe_repr(result), 40)}, expected numbers")
+        return arr
+
+    def finish(self) -> str:
+        """After every case passed: fail on warnings (if so configured), else return a note."""
+        if self.warned:
+            shows, warning, from_numpy = self.warned
+            who = "numpy warned" if from_numpy else "your code warned"
+            hint = f": {self.warning_hint}" if self.warning_hint and from_numpy else ""
+            if self.warnings_fail:
+                raise Wrong(f"every value is right, but {who} {shows} ({warning}){hint}")
+            return f"; note: {who} {shows} ({warning}){hint}"
+        if self.printed:
+            shows, text = self.printed
+            return (f"; note: it printed {text!r} {shows}: remove the print once you are done "
+                    "(a function should return its answer)")
+        return ""
+
+
+def _identity(func: Any) -> int:
+    """The same number for ``layer.backward`` of every instance of one class."""
+    return id(func.__func__ if isinstance(func, types.MethodType) else func)
+
+
+def _change(old: Any, new: Any) -> str:
+    """What changed, in a few words: the values, or the size of a tiny change."""
+    if isinstance(old, dict):
+        keys = [k for k, v in old.items() if not sandbox.same(v, new.get(k))]
+        return f"changed: {', '.join(map(str, keys))}" if keys else "its keys changed"
+    if isinstance(new, np.ndarray) and new.shape == old.shape and fmt(old) == fmt(new):
+        return f"some values moved by up to {fmt(float(_max(_abs(new - old))), 2)}"
+    return f"it was {fmt(old)}, now {fmt(new)}"
+
+
+def exercise(title: str, *, warning_hint: str = "", warnings_fail: bool = True):
+    """Turn ``diagnosis(session, attempt)`` into a check that prints one line.
+
+    The check also gets a ``.result(attempt)`` attribute (also called ``.verdict``) that
+    returns the :class:`CheckResult` instead of printing it (tests and solutions use it).
+    """
+
+    def wrap(diagnosis: Callable[[Session, Any], None]) -> Callable[[Any], None]:
+        register_checks(diagnosis.__module__)
+
+        @functools.wraps(diagnosis)
+        def result(attempt: Any) -> CheckResult:
+            session = Session(title, warning_hint=warning_hint, warnings_fail=warnings_fail)
+            try:
+                return _judge(session, diagnosis, attempt)
+            finally:
+                session.state.restore()
+
+        def check(attempt: Any) -> None:
+            show(result(attempt))
+
+        check.__name__ = check.__qualname__ = diagnosis.__name__
+        check.__doc__ = diagnosis.__doc__
+        check.result = check.verdict = result
+        return check
+
+    return wrap
+
+
+def _judge(session: Session, diagnosis: Callable[[Session, Any], None],
+           attempt: Any) -> CheckResult:
+    title = session.title
+    try:
+        if attempt is None or not (callable(attempt) or hasattr(attempt, "backward")):
+            return CheckResult(title, FAILED, "pass your function (or class) itself, e.g. "
+                               "check_x(my_x), without calling it: no () after its name")
+        diagnosis(session, attempt)
+        note = session.finish()
+    except KeyboardInterrupt:
+        raise
+    except _NotAttempted:
+        return CheckResult(title, NOT_ATTEMPTED, "not attempted yet: replace the `raise "
+                           "NotImplementedError` line with your code, then run the cell again")
+    except Wrong as wrong:
+        return CheckResult(title, FAILED, safe_text(wrong))
+    except BaseException as error:  # reader code outside a call (an attribute, a property)
+        return CheckResult(title, FAILED, "the check stopped at "
+                           f"{shorten(f'{type(error).__name__}: {safe_text(error)}')}")
+    return CheckResult(title, PASSED, f"passed, all {session.cases} cases{note}")

@@ -1690,8 +1690,6 @@ def test_verdicts_are_deterministic():
 
 from collections import OrderedDict  # noqa: E402
 
-from nnlib.layers import Affine, Relu, SoftmaxWithLoss  # noqa: E402 - the book imports its layers
-
 
 def _book_sigmoid(x):
     return 1 / (1 + np.exp(-x))

@@ -13,6 +13,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from numpy.typing import NDArray
 
+from nnlib._checks import check_count
 from nnlib.chapters.ch09_learning_techniques.init_weights import OUTPUT_RANGE
 from nnlib.chapters.ch09_learning_techniques.paths import PathResult, RaceSurface
 
@@ -100,6 +101,7 @@ def plot_activation_histograms(rows: Mapping[str, Sequence[NDArray]], activation
 def smooth(values: Sequence[float], window: int = 10) -> NDArray:
     """A moving average over ``window`` iterations (shorter at the start), so mini-batch noise
     does not hide the trend (the book smooths its loss curves too)."""
+    window = check_count(window, "window", minimum=1)
     values = np.asarray(values, dtype=float)
     sums = np.cumsum(np.insert(values, 0, 0.0))
     counts = np.minimum(np.arange(1, len(values) + 1), window)
@@ -109,6 +111,7 @@ def smooth(values: Sequence[float], window: int = 10) -> NDArray:
 def plot_loss_curves(runs: Mapping[str, object], title: str = "", window: int = 10) -> Figure:
     """Each run's mini-batch loss against iterations, smoothed over ``window`` iterations
     (the book's Figures 6-9 and 6-15)."""
+    window = check_count(window, "window", minimum=1)
     fig, ax = plt.subplots(figsize=(6.4, 3.4), layout="constrained")
     for name, run in runs.items():
         ax.plot(smooth(run.loss, window), label=name, color=COLOURS.get(name))

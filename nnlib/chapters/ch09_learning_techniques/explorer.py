@@ -1,9 +1,11 @@
 """Chapter 09's explorers: the optimizer race (§6.1), the initial weights (§6.2) and
 regularization (§6.4).
 
-Both are built the engine's documented way: controls, then ``compute(values)`` (numbers,
-no drawing), ``draw(state)`` (artists changed in place) and ``describe(state)`` (the
-readout), so a test sets ``controls[name].value`` and reads :attr:`state`.
+All three are built on the engine's seams: controls, then ``compute(values)`` (numbers,
+no drawing), ``draw(state)`` (artists changed in place), ``describe(state)`` (the readout
+text) and, for the buttons, ``on_control(name, change)``; the engine draws the first
+state once the explorer is built. A test sets ``controls[name].value`` and reads
+:attr:`state`.
 """
 
 from __future__ import annotations
@@ -197,8 +199,6 @@ class InitialWeightsExplorer(Explorer):
             "xavier": widgets.Button(description="Xavier √(1/n)"),
             "he": widgets.Button(description="He √(2/n)"),
         }
-        controls["xavier"].on_click(lambda _: self.set_scale(xavier_scale(NODES)))
-        controls["he"].on_click(lambda _: self.set_scale(he_scale(NODES)))
         self.seed = seed
         self._drawn_activation: str | None = None
         canvas = BlitFigureImage(figsize=(9.0, 2.7), dpi=80)
@@ -212,6 +212,16 @@ class InitialWeightsExplorer(Explorer):
         self.axes[0].set_ylabel("tallest bar = top", fontsize=8)
         canvas.animate(*self.bars)
         super().__init__(controls, canvas, title="initial weights 重みの初期値")
+
+    def on_control(self, name: str, change: Any) -> None:
+        """The Xavier and He buttons move the scale slider (whose change redraws); any other
+        control redraws at once."""
+        if name == "xavier":
+            self.set_scale(xavier_scale(NODES))
+        elif name == "he":
+            self.set_scale(he_scale(NODES))
+        else:
+            self.refresh()
 
     def set_scale(self, value: float) -> None:
         """Move the scale slider (what the Xavier and He buttons do)."""

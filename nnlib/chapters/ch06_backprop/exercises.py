@@ -352,7 +352,7 @@ def _net_params(session: Session, net: Any, shows: str) -> dict[str, np.ndarray]
         raise Wrong(_("self.params {shows} is {value}: __init__ must put the four arrays in a "
                       "dict, self.params = {{}} and then self.params['W1'], ['b1'], ['W2'], "
                       "['b2'], as the book does").format(
-                      shows=shows, value=keys if keys is not None else 'missing'))
+                      shows=shows, value=keys if keys is not None else _("missing")))
     sizes = {"W1": (4, 3), "b1": (3,), "W2": (3, 3), "b2": (3,)}
     for key, shape in sizes.items():
         value = np.asarray(params[key])

@@ -123,7 +123,7 @@ def check_sigmoid(session: Session, attempt: Callable) -> None:
          on_change=_("return a new array, 1 / (1 + np.exp(-x)), instead of editing x"))
 
 
-@exercise(lambda: _("ReLU"))
+@exercise("ReLU")
 def check_relu(session: Session, attempt: Callable) -> None:
     """Check a ReLU ``attempt(x)`` = max(0, x), element-wise."""
     def diagnose(x: np.ndarray, r: np.ndarray, e: np.ndarray) -> str | None:

@@ -169,7 +169,7 @@ def _predict_slips(network: dict, x: np.ndarray) -> list[tuple[np.ndarray, str]]
         ]
 
 
-@exercise(lambda: _("predict"))
+@exercise("predict")
 def check_predict(session: Session, attempt: Callable) -> None:
     """Check ``predict(network, x)``: the book's §3.6.2 network, one image or a batch."""
     with limit_blas_threads(1):  # small products; a busy machine's threads only wait

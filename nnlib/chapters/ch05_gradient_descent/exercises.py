@@ -60,7 +60,7 @@ def _central(f: Callable, x: np.ndarray) -> np.ndarray:
     return numerical_gradient(f, x)
 
 
-@exercise(lambda: _("numerical_diff"))
+@exercise("numerical_diff")
 def check_numerical_diff(session: Session, attempt: Callable) -> None:
     """Check ``attempt(f, x)``: the derivative of ``f`` at the number ``x`` (finite differences)."""
     cases = [
@@ -129,7 +129,7 @@ def _gradient_cases() -> list[tuple[Callable, np.ndarray, Callable[[], np.ndarra
     ]
 
 
-@exercise(lambda: _("numerical_gradient"))
+@exercise("numerical_gradient")
 def check_numerical_gradient(session: Session, attempt: Callable) -> None:
     """Check ``attempt(f, x)``: the gradient of ``f`` at the array ``x``, central differences."""
     for f, x, exact_of, text in _gradient_cases():
@@ -223,8 +223,8 @@ def check_gradient_descent_step(session: Session, attempt: Callable) -> None:
 
     w = np.array([[1.0, -2.0], [0.5, 3.0]])
     cases = [
-        (bowl, bowl_grad, np.array([-3.0, 4.0]), 0.1, _("f = x0**2 + 3*x1**2 + x0")),
-        (bowl, bowl_grad, np.array([-3.0, 4.0]), 0.01, _("f = x0**2 + 3*x1**2 + x0")),
+        (bowl, bowl_grad, np.array([-3.0, 4.0]), 0.1, "f = x0**2 + 3*x1**2 + x0"),
+        (bowl, bowl_grad, np.array([-3.0, 4.0]), 0.01, "f = x0**2 + 3*x1**2 + x0"),
         (lambda w: float(np.sum(w**2)), lambda w: 2 * w, w, 0.25, _("f = sum(W**2), W 2x2")),
     ]
     for f, grad_of, x, lr, text in cases:

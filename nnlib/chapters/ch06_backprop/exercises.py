@@ -96,7 +96,7 @@ def _numeric(value: Any) -> bool:
         return False
 
 
-@exercise(lambda: _("MulLayer"))
+@exercise("MulLayer")
 def check_mul_layer(session: Session, attempt: Any) -> None:
     """Check a multiplication layer's ``backward(dout)``: dx = dout * y, dy = dout * x."""
 
@@ -113,7 +113,7 @@ def check_mul_layer(session: Session, attempt: Any) -> None:
     _check_two_input(session, attempt, MulLayer, diagnose)
 
 
-@exercise(lambda: _("AddLayer"))
+@exercise("AddLayer")
 def check_add_layer(session: Session, attempt: Any) -> None:
     """Check an addition layer's ``backward(dout)``: dx = dy = dout."""
 
@@ -219,7 +219,7 @@ def check_affine_layer(session: Session, attempt: Any) -> None:
         ref = Affine(W.copy(), b.copy())
         ref.forward(x)
         expected_dx = ref.backward(dout)
-        for name, formula in (("dW", _("x.T @ dout")), ("db", _("np.sum(dout, axis=0)"))):
+        for name, formula in (("dW", "x.T @ dout"), ("db", "np.sum(dout, axis=0)")):
             value = getattr(layer, name, None)
             if value is None:
                 raise Wrong(_("self.{name} was not set {shows}: backward must store "
@@ -253,12 +253,12 @@ def _affine_hint(name: str, value: np.ndarray, expected: np.ndarray, n: int, sho
         return (_("{name} {shows} is the mean over the batch, 1/{n} of the sum: do not divide "
                   "by the batch size here; the 1/N is already in dout, from the loss").format(
                   name=name, shows=shows, n=n))
-    formula = _("x.T @ dout") if name == "dW" else _("np.sum(dout, axis=0)")
+    formula = "x.T @ dout" if name == "dW" else "np.sum(dout, axis=0)"
     return _("{name} {shows} is {value}, expected {expected}: {name} = {formula}").format(
              name=name, shows=shows, value=fmt(value), expected=fmt(expected), formula=formula)
 
 
-@exercise(lambda: _("SoftmaxWithLoss"))
+@exercise("SoftmaxWithLoss")
 def check_softmax_with_loss(session: Session, attempt: Any) -> None:
     """Check ``backward(dout=1)`` of softmax with cross-entropy: (y - t) / batch_size."""
     rng = np.random.default_rng(8)
@@ -443,7 +443,7 @@ def _which_predict(session: Session, weights: dict[str, np.ndarray], x: np.ndarr
     raise Wrong(diagnose(np.asarray(y)))  # not reached: expect_array has raised
 
 
-@exercise(lambda: _("TwoLayerNet"))
+@exercise("TwoLayerNet")
 def check_two_layer_net(session: Session, attempt: Any) -> None:
     """Check the book's two-layer net: ``params``, ``predict``, ``loss``, ``accuracy`` and the
     gradient, from ``gradient(x, t)`` (backprop) or, without it, ``numerical_gradient(x, t)``.
@@ -503,7 +503,7 @@ def check_two_layer_net(session: Session, attempt: Any) -> None:
                       "softmax to the scores first (in §5.7 SoftmaxWithLoss does both)").format(
                       said=said))
 
-        session.expect_number(loss, expected_loss, shows, what=_("loss(x, t)"), rtol=1e-5,
+        session.expect_number(loss, expected_loss, shows, what="loss(x, t)", rtol=1e-5,
                               diagnose=loss_hint)
         right = int(np.sum(scores.argmax(axis=1) == t.argmax(axis=1)))
         accuracy = session.call(net.accuracy, x, t, shows=shows, names=("x", "t"))
@@ -519,7 +519,7 @@ def check_two_layer_net(session: Session, attempt: Any) -> None:
                       "one-hot rows), then np.sum(...) / float(x.shape[0])").format(
                       said=said))
 
-        session.expect_number(accuracy, right / n, shows, what=_("accuracy(x, t)"),
+        session.expect_number(accuracy, right / n, shows, what="accuracy(x, t)",
                               diagnose=accuracy_hint)
         expected_grads = _net_gradient(weights, x, t, activation)
         for name in gradient_names:
@@ -534,7 +534,7 @@ def check_two_layer_net(session: Session, attempt: Any) -> None:
                     raise Wrong(_("{name}(x, t) {shows} left params[{key!r}] changed: a "
                                   "gradient only measures; put every nudged value back").format(
                                   name=name, shows=shows, key=key))
-                said = _("{name}(x, t) {shows}").format(name=name, shows=shows)
+                said = f"{name}(x, t) {shows}"
                 session.expect_array(
                     grads[key], expected_grads[key], shows, what=_("{name}: grads[{key!r}]").format(
                                                                    name=name, key=key),

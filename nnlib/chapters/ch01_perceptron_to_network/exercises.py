@@ -23,6 +23,16 @@ __all__ = ["check_and_gate", "check_nand_gate", "check_or_gate", "check_xor_gate
            "check_forward"]
 
 _TABLES = {"AND": (0, 0, 0, 1), "NAND": (1, 1, 1, 0), "OR": (0, 1, 1, 1), "XOR": (0, 1, 1, 0)}
+
+
+def _gate_name(table: tuple[int, ...]) -> str | None:
+    """The gate a truth table is, in the reader's language (logic names stay as they are)."""
+    name = _GATE_NAMES.get(table)
+    return {"always 0": _("always 0"), "always 1": _("always 1"),
+            "x1 (copies x1)": _("x1 (copies x1)"),
+            "x2 (copies x2)": _("x2 (copies x2)")}.get(name, name)
+
+
 def _book(name: str) -> str:
     """The book's weights for the gate ``name``, in words."""
     return {
@@ -56,7 +66,7 @@ def _run_gate(session: Session, attempt: Callable, name: str) -> None:
     if table == wanted:
         session.cases += 4
         return
-    other = _GATE_NAMES.get(table)
+    other = _gate_name(table)
     seen = (_("for (0,0), (1,0), (0,1), (1,1) your {name} gives {table}, expected {wanted}").format(
               name=name, table=list(table), wanted=list(wanted)))
     if name == "XOR" and other is not None:

@@ -160,7 +160,7 @@ class Session:
         expected: np.ndarray,
         shows: str,
         *,
-        what: str = "result",
+        what: str | None = None,
         rtol: float = 1e-6,
         atol: float = 1e-9,
         diagnose: Callable[[np.ndarray], str | None] | None = None,
@@ -170,6 +170,7 @@ class Session:
         ``diagnose(result)`` may name the mistake (its text becomes the message);
         it is asked about wrong shapes and wrong values alike.
         """
+        what = _("result") if what is None else what  # None: "result", in the reader's language
         arr = self._as_numbers(result, shows, what, array=True)
         expected = _asarray(expected)
         if arr.shape == expected.shape and _allclose(arr, expected, rtol=rtol, atol=atol):
@@ -192,12 +193,13 @@ class Session:
         expected: float,
         shows: str,
         *,
-        what: str = "result",
+        what: str | None = None,
         rtol: float = 1e-6,
         atol: float = 1e-9,
         diagnose: Callable[[float], str | None] | None = None,
     ) -> float:
         """``result`` must be one real number close to ``expected``."""
+        what = _("result") if what is None else what
         arr = self._as_numbers(result, shows, what, array=False)
         if arr.ndim != 0:
             hint = diagnose(arr) if diagnose else None  # e.g. one loss per row

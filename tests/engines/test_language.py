@@ -117,3 +117,25 @@ def test_not_attempted_and_passed_lines_follow_the_language():
     set_language("en")
     assert str(check_relu.result(stub)) == english
     assert check_relu.result(lambda x: np.maximum(0, x)).message.startswith("passed, all ")
+
+
+def test_a_hint_chosen_by_the_case_is_chosen_in_japanese_too():
+    """check_numerical_gradient picks its closure hint by the case's description, which is
+    translated: the same hint comes in both languages."""
+    from nnlib.chapters.ch05_gradient_descent.exercises import check_numerical_gradient
+
+    def on_a_copy(f, x):
+        grad, h = np.zeros_like(x, dtype=float), 1e-4
+        for idx in np.ndindex(x.shape):
+            y = x.copy()
+            y[idx] += h
+            up = f(y)
+            y[idx] -= 2 * h
+            grad[idx] = (up - f(y)) / (2 * h)
+        return grad
+
+    assert "f ignores its argument and reads W itself" in check_numerical_gradient.result(
+        on_a_copy).message
+    set_language("ja")
+    message = check_numerical_gradient.result(on_a_copy).message
+    assert "f は引数を使わずに W を直接読む" in message and "ignores" not in message

@@ -31,6 +31,7 @@ import ipywidgets as widgets
 
 from nnlib.engines.figure import BlitFigureImage, FigureImage, pixel_size
 from nnlib.engines.progress import ProgressBar
+from nnlib.i18n import _
 
 __all__ = ["BlitFigureImage", "Explorer", "FigureImage", "ProgressBar", "pixel_size"]
 
@@ -135,8 +136,7 @@ class Explorer(widgets.VBox, metaclass=_DrawnOnceBuilt):
         if not bundle:
             return bundle
         bundle["image/png"] = base64.b64encode(self.canvas.png()).decode("ascii")
-        bundle["text/plain"] = (
-            f"{self!r}: an interactive explorer, shown as a picture of its first state; "
-            "run the notebook to move its controls."
-        )
+        bundle["text/plain"] = _(
+            "{explorer}: an interactive explorer, shown as a picture of its first state; "
+            "run the notebook to move its controls.").format(explorer=repr(self))
         return bundle

@@ -15,6 +15,7 @@ import ipywidgets as widgets
 from IPython.display import display
 
 from nnlib._checks import check_count
+from nnlib.i18n import _
 
 __all__ = ["ProgressBar"]
 
@@ -61,14 +62,16 @@ class ProgressBar:
         """Show the final count and time, and make that the cell's saved output."""
         self.elapsed = time.perf_counter() - self._start
         self.bar.value = self.n
-        self.label.value = f"{self._count()} in {self.elapsed:.1f} s"
+        self.label.value = _("{count} in {seconds:.1f} s").format(count=self._count(),
+                                                                  seconds=self.elapsed)
         if self._handle is not None:
             self._handle.update(self)
 
     def __repr__(self) -> str:
         filled = BAR_WIDTH * self.n // self.total
         bar = "#" * filled + " " * (BAR_WIDTH - filled)
-        state = "running" if self.elapsed is None else f"done in {self.elapsed:.1f} s"
+        state = (_("running") if self.elapsed is None
+                 else _("done in {seconds:.1f} s").format(seconds=self.elapsed))
         return f"{self.desc}: {100 * self.n // self.total:3d}%|{bar}| {self._count()} [{state}]"
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:

@@ -24,6 +24,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from nnlib._checks import as_float_array
 from nnlib.functions import CROSS_ENTROPY_DELTA, cross_entropy_error, sigmoid, softmax
+from nnlib.i18n import _
 
 __all__ = [
     "Surface",
@@ -35,6 +36,7 @@ __all__ = [
     "neuron_loss",
     "neuron_data",
     "SimpleNet",
+    "shown",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -180,6 +182,18 @@ neuron = _neuron_surface()
 
 #: Every surface by name, in the order the explorer offers them.
 SURFACES: dict[str, Surface] = {s.name: s for s in (bowl, elongated_bowl, many_valleys, neuron)}
+
+
+def shown(text: str) -> str:
+    """A surface's label or axis label as the reader sees it, in the current language."""
+    return {
+        "bowl  x0² + x1²": _("bowl  x0² + x1²"),
+        "elongated bowl  x0²/20 + x1²": _("elongated bowl  x0²/20 + x1²"),
+        "many valleys": _("many valleys"),
+        "single sigmoid neuron loss": _("single sigmoid neuron loss"),
+        "weight w": _("weight w"),
+        "bias b": _("bias b"),
+    }.get(text, text)
 
 
 def get_surface(name: str) -> Surface:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from nnlib._checks import as_float_array
+from nnlib.i18n import _
 from nnlib.layers import AddLayer, MulLayer
 
 __all__ = [
@@ -157,6 +158,21 @@ def shopping_apple(
         GraphEdge("mul_tax", "price", price, dprice),
     )
     return ComputationalGraph(nodes, edges, "Buying apples")
+
+
+def shown(text: str) -> str:
+    """A node label or graph title of the book's examples as the reader sees it, in the
+    current language (other text unchanged)."""
+    return {
+        "apple": _("apple"),
+        "apple count": _("apple count"),
+        "orange": _("orange"),
+        "orange count": _("orange count"),
+        "tax": _("tax"),
+        "price": _("price"),
+        "Buying apples": _("Buying apples"),
+        "Buying apples and oranges": _("Buying apples and oranges"),
+    }.get(text, text)
 
 
 def shopping_apple_orange(

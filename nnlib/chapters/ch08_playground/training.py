@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 from nnlib._checks import OverflowWarning, check_count, check_instance
 from nnlib.chapters.ch08_playground.data import feature_matrix, make_data, train_test_split
 from nnlib.functions import softmax_of_rows
+from nnlib.i18n import _
 from nnlib.layers import Affine, Relu, Sigmoid, SoftmaxWithLoss, Tanh
 from nnlib.network import LayerRecord, MultiLayerNet
 from nnlib.optimizers import SGD
@@ -170,7 +171,7 @@ class Training:
 
     def train_epochs(self, epochs: int = 1, *, trace: bool = False) -> None:
         """Run ``epochs`` epochs; with ``trace``, keep the last mini-batch in :attr:`last_trace`."""
-        for _ in range(epochs):
+        for _epoch in range(epochs):
             record = StepRecord() if trace else None
             train_epoch(self.net, self.apply_settings(), self.x_train, self.t_train,
                         batch_size=self.batch_size,
@@ -259,30 +260,33 @@ def explain_step(trace: StepTrace, layer: int, neuron: int, samples: int = 3) ->
     dh, da = trace.grad_post[li][:, j], trace.grad_pre[li][:, j]
     dW, db = trace.grads[f"W{layer}"][:, j], trace.grads[f"b{layer}"][j]
     output = layer == count
-    where = f"output neuron {neuron} (score of class {j})" if output else \
-        f"hidden layer {layer}, neuron {neuron}"
+    where = (_("output neuron {neuron} (score of class {k})").format(neuron=neuron, k=j)
+             if output else
+             _("hidden layer {layer}, neuron {neuron}").format(layer=layer, neuron=neuron))
     shown = min(samples, len(x))
-    lines = [f"one SGD step on a mini-batch of {len(x)}: {where}",
-             f"weights w = {_vector(W)}, bias b = {_num(b)}", "",
-             f"forward (first {shown} of the batch):"]
+    lines = [_("one SGD step on a mini-batch of {size}: {where}").format(size=len(x), where=where),
+             _("weights w = {w}, bias b = {b}").format(w=_vector(W), b=_num(b)), "",
+             _("forward (first {shown} of the batch):").format(shown=shown)]
     for n in range(shown):
         terms = " + ".join(f"{_num(w, True)}*{_num(v, True)}" for w, v in zip(W, x[n], strict=True))
         lines.append(f"  a = {terms} + {_num(b, True)} = {_num(a[n])}")
         if not output and trace.activation not in ("identity", "linear"):
             lines.append(f"  h = {trace.activation}(a) = {_num(h[n])}")
-    lines += ["", f"backward (dL/d... for the same rows; loss of the batch {trace.loss:.4f}):"]
+    lines += ["", _("backward (dL/d... for the same rows; loss of the batch {loss:.4f}):").format(
+        loss=trace.loss)]
     for n in range(shown):
         if output:
             lines.append(f"  dL/da = (softmax - t) / {len(x)} = {_num(da[n], digits=4)}")
         else:
             rule = _DERIVATIVE[trace.activation]
-            lines.append(f"  dL/dh = {_num(dh[n], digits=4)} (from the layer above), "
-                         f"dL/da = dL/dh * {rule} = {_num(da[n], digits=4)}")
-    lines.append(f"  dL/dw = sum over the batch of x * dL/da = {_vector(dW)}"
-                 + (f" (with {trace.regularization} rate {trace.rate:g})"
+            lines.append(_("  dL/dh = {dh} (from the layer above), dL/da = dL/dh * {rule} = {da}")
+                         .format(dh=_num(dh[n], digits=4), rule=rule, da=_num(da[n], digits=4)))
+    lines.append(_("  dL/dw = sum over the batch of x * dL/da = {dw}").format(dw=_vector(dW))
+                 + (_(" (with {regularization} rate {rate:g})").format(
+                     regularization=trace.regularization, rate=trace.rate)
                     if trace.regularization != "none" and trace.rate else ""))
-    lines.append(f"  dL/db = sum over the batch of dL/da = {_num(db, digits=4)}")
-    lines += ["", f"update with lr = {trace.lr:g}:",
+    lines.append(_("  dL/db = sum over the batch of dL/da = {db}").format(db=_num(db, digits=4)))
+    lines += ["", _("update with lr = {lr:g}:").format(lr=trace.lr),
               f"  w <- w - lr * dL/dw = {_vector(W - trace.lr * dW)}",
               f"  b <- b - lr * dL/db = {_num(b - trace.lr * db)}"]
     return "\n".join(lines)

@@ -34,7 +34,7 @@ from nnlib.functions import CROSS_ENTROPY_DELTA
 from nnlib.i18n import _
 from nnlib.network import TwoLayerNet
 from nnlib.optimizers import SGD
-from nnlib.train import History, Trainer, diagnose
+from nnlib.train import History, Trainer, how_run_ended
 
 __all__ = ["TrainingExplorer", "training_explorer", "verdict", "BATCH_SIZE", "STILL_RISING"]
 
@@ -266,7 +266,7 @@ def verdict(history: History) -> str:
     from 2.30 to 2.30 while accuracy gains a few points), and one
     whose test (else train) accuracy still rose by ``STILL_RISING`` or more in its last
     epoch is "still learning"."""
-    diagnosis = diagnose(history)
+    diagnosis = how_run_ended(history.loss, history.train_acc).name  # diagnose's, in English
     if diagnosis != "learned":
         return diagnosis
     losses, accuracy = history.loss, history.test_acc or history.train_acc

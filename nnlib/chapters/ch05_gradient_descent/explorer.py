@@ -68,7 +68,7 @@ class DescentExplorer(Explorer):
             ),
             "lr": widgets.SelectionSlider(
                 options=[(f"{v:g}", v) for v in LR_CHOICES], value=_lr_choice(lr),
-                description=_("学習率 lr"),
+                description="学習率 lr",
             ),
             # the start: step 0.25 is exact in binary, so the browser sends back no rounded value
             "x0": widgets.FloatSlider(value=x0, min=-4.0, max=4.0, step=0.25, description="x0"),

@@ -84,7 +84,7 @@ class TrainingExplorer(Explorer):
         self.data = data
         controls = {
             "lr": widgets.FloatLogSlider(value=lr, base=10, min=-4, max=1, step=0.25,
-                                         description=_("学習率 lr"), readout_format=".2g",
+                                         description="学習率 lr", readout_format=".2g",
                                          style=LABEL_STYLE),
             "weight_init_std": widgets.FloatLogSlider(
                 value=weight_init_std, base=10, min=-4, max=1, step=0.5,

@@ -76,7 +76,7 @@ def build_controls(c: Mapping[str, Any]) -> dict[str, widgets.Widget]:
                                   layout=_px("100px")),
         "remove_neuron": _button(_("− neuron"), "100px"),
         "add_neuron": _button(_("+ neuron"), "100px"),
-        "lr": _slider(widgets.SelectionSlider, _("学習率 lr"),
+        "lr": _slider(widgets.SelectionSlider, "学習率 lr",
                       options=[(f"{v:g}", v) for v in LEARNING_RATES], value=c["lr"]),
         "batch_size": _slider(widgets.IntSlider, _("batch"), min=1, max=30, value=c["batch_size"]),
         "regularization": widgets.Dropdown(options=REGULARIZATIONS, value=c["regularization"],

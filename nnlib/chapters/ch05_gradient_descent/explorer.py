@@ -132,8 +132,8 @@ class DescentExplorer(Explorer):
         if surface.name != self._drawn_surface:
             self._draw_surface(surface)
         path = state["path"]
-        shown = drawable_path(path)  # a diverging path, only up to where it leaves the view
-        self.path_line.set_data(shown[:, 0], shown[:, 1])
+        drawn = drawable_path(path)  # a diverging path, only up to where it leaves the view
+        self.path_line.set_data(drawn[:, 0], drawn[:, 1])
         self.start_marker.set_data(path[:1, 0], path[:1, 1])
         self.loss_line.set_data(np.arange(len(path)), plotted_gap(state["losses"], surface.lowest))
         if surface.data is not None:
@@ -181,7 +181,7 @@ class DescentExplorer(Explorer):
             side.set_xlim(x.min() - margin, x.max() + margin)
             side.set_ylim(-0.08, 1.08)
             side.set_xlabel(_("input x"), labelpad=1)
-            side.set_ylabel("P(class 1)")
+            side.set_ylabel(_("P(class 1)"))
             side.set_title(_("the neuron's sigmoid(w x + b)"), fontsize=10)
             side.legend(handles=[self.data_points, self.initial_curve, self.fitted_curve],
                         fontsize=7, loc="center right")

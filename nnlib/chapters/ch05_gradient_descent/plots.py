@@ -25,7 +25,8 @@ from nnlib._checks import (
     same_length,
 )
 from nnlib.chapters.ch05_gradient_descent.descent import extrapolate_linear
-from nnlib.chapters.ch05_gradient_descent.surfaces import Surface, shown
+from nnlib.chapters.ch05_gradient_descent.surfaces import Surface
+from nnlib.chapters.ch05_gradient_descent.surfaces import shown as shown_text
 from nnlib.gradient import numerical_diff, numerical_gradient
 from nnlib.i18n import _
 
@@ -140,8 +141,8 @@ def draw_contours(ax: Axes, surface: Surface, count: int = 15, points: int = 81)
     ax.plot(minima[:, 0], minima[:, 1], "*", color="goldenrod", ms=10, mec="k", mew=0.5)
     ax.set_xlim(surface.extent[:2])
     ax.set_ylim(surface.extent[2:])
-    ax.set_xlabel(shown(surface.axis_labels[0]))
-    ax.set_ylabel(shown(surface.axis_labels[1]))
+    ax.set_xlabel(shown_text(surface.axis_labels[0]))
+    ax.set_ylabel(shown_text(surface.axis_labels[1]))
     ax.set_aspect("equal")
     return contours
 
@@ -167,7 +168,7 @@ def plot_gradient_field(
         ax.plot(shown[:, 0], shown[:, 1], "o-", ms=2.5, lw=1.5, color=colour, label=label)
     if paths:
         ax.legend(fontsize=8, loc="upper right")
-    ax.set_title(_("-gradient of {surface}").format(surface=shown(surface.label)), fontsize=10)
+    ax.set_title(_("-gradient of {surface}").format(surface=shown_text(surface.label)), fontsize=10)
     return fig
 
 

@@ -203,11 +203,11 @@ class DescentExplorer(Explorer):
         colour, mark = _VERDICT_STYLE[verdict.name]
         where = ", ".join(f"{v:.3g}" for v in state["path"][-1])
         return (
-            f"<b style='color:{colour}'>{mark} {verdict_word(verdict.name)}</b>: {verdict.reason}. "
-            + _("Final loss {loss:.4g} at ({where}) after {steps} steps "
+            f"<b style='color:{colour}'>{mark} {verdict_word(verdict.name)}</b>: "
+            + _("{reason}. Final loss {loss:.4g} at ({where}) after {steps} steps "
                 "with lr = {lr:.3g}; lowest possible {lowest:.4g}.").format(
-                    loss=verdict.final_loss, where=where, steps=verdict.steps, lr=state["lr"],
-                    lowest=state["surface"].lowest)
+                    reason=verdict.reason, loss=verdict.final_loss, where=where,
+                    steps=verdict.steps, lr=state["lr"], lowest=state["surface"].lowest)
         )
 
 

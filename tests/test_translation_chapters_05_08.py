@@ -295,3 +295,27 @@ def test_diagnose_verdict_and_run_message_in_japanese(mnist_small):
     assert again == english and english[:2] == ["diverged", "diverged"]
     assert japanese[0] == "発散" and japanese[1] == "diverged"  # the name stays the key
     assert JAPANESE.search(japanese[2]) and english_words(japanese[2]) == []
+
+
+@pytest.mark.parametrize("call, japanese", [
+    ("descent_explorer(lr=0.123)", "スライダーの値"),
+    ("get_surface('saddle')", "曲面 'saddle' はありません"),
+    ("playground(hidden=[0])", "ニューロン数"),
+    ("make_data('moons')", "のどれかにしてください"),
+])
+def test_a_readers_mistake_is_said_in_japanese(call, japanese):
+    from nnlib.chapters.ch05_gradient_descent.explorer import descent_explorer
+    from nnlib.chapters.ch05_gradient_descent.surfaces import get_surface
+    from nnlib.chapters.ch08_playground.data import make_data
+    from nnlib.chapters.ch08_playground.explorer import playground
+
+    names = {"descent_explorer": descent_explorer, "get_surface": get_surface,
+             "playground": playground, "make_data": make_data}
+    messages = []
+    for lang in ("en", "ja", "en"):
+        set_language(lang)
+        with pytest.raises(ValueError) as caught:
+            eval(call, names)
+        messages.append(str(caught.value))
+    assert messages[0] == messages[2] and not JAPANESE.search(messages[0])
+    assert japanese in messages[1]

@@ -222,8 +222,8 @@ def _lr_choice(lr: float) -> float:
     for choice in LR_CHOICES:
         if np.isclose(lr, choice, rtol=1e-9, atol=0):
             return choice
-    raise ValueError(f"lr must be one of the slider's values {', '.join(map(str, LR_CHOICES))}; "
-                     f"got {lr}")
+    raise ValueError(_("lr must be one of the slider's values {choices}; got {lr}").format(
+        choices=", ".join(map(str, LR_CHOICES)), lr=lr))
 
 
 def plotted_gap(losses: np.ndarray, lowest: float) -> np.ndarray:

@@ -79,7 +79,8 @@ def _point_function(grid: Callable[[NDArray, NDArray], NDArray]) -> Callable[[ND
     def f(x: NDArray) -> float:
         x = np.asarray(x)
         if x.shape != (2,):
-            raise ValueError(f"x must have shape (2,), one point (x0, x1); got {x.shape}")
+            raise ValueError(_("x must have shape (2,), one point (x0, x1); got {shape}").format(
+                shape=x.shape))
         return float(grid(x[0], x[1]))
 
     return f
@@ -199,7 +200,8 @@ def shown(text: str) -> str:
 def get_surface(name: str) -> Surface:
     """The surface called ``name`` (one of ``SURFACES``)."""
     if name not in SURFACES:
-        raise ValueError(f"unknown surface {name!r}; choose one of {', '.join(SURFACES)}")
+        raise ValueError(_("unknown surface {name!r}; choose one of {choices}").format(
+            name=name, choices=", ".join(SURFACES)))
     return SURFACES[name]
 
 

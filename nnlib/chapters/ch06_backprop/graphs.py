@@ -118,9 +118,11 @@ class ComputationalGraph:
 def _price(value: float, name: str) -> float:
     arr = as_float_array(value, name)
     if arr.ndim != 0:
-        raise ValueError(f"{name} must be a single number, got shape {arr.shape}")
+        raise ValueError(_("{name} must be a single number, got shape {shape}").format(
+            name=name, shape=arr.shape))
     if abs(arr) > 1e100:  # the products and squares of the examples stay in float range
-        raise ValueError(f"{name} must be at most 1e100 in size, got {float(arr):g}")
+        raise ValueError(_("{name} must be at most 1e100 in size, got {value:g}").format(
+            name=name, value=float(arr)))
     return float(arr)
 
 

@@ -43,7 +43,8 @@ def weight_montage(W1: NDArray, count: int = TILES, columns: int = COLUMNS) -> N
     """
     W1 = np.asarray(W1, dtype=np.float64)
     if W1.ndim != 2 or W1.shape[0] != 784:
-        raise ValueError(f"W1 must have shape (784, hidden) for 28x28 images, got {W1.shape}")
+        raise ValueError(_("W1 must have shape (784, hidden) for 28x28 images, got {shape}")
+                         .format(shape=W1.shape))
     rows = -(-count // columns)
     image = np.full((rows * 29 + 1, columns * 29 + 1), np.nan)
     shown = W1[:, :count]
@@ -143,13 +144,14 @@ def plot_accuracy_curves(history: History, zoom: bool = True) -> Figure:
 def plot_first_layer_weights(*weights: tuple[str, NDArray]) -> Figure:
     """One montage per ``(title, W1)`` pair: the first 16 hidden units as 28x28 images."""
     if not weights:
-        raise ValueError("weights: pass at least one (title, W1) pair")
+        raise ValueError(_("weights: pass at least one (title, W1) pair"))
     for pair in weights:
         if not isinstance(pair, tuple) or len(pair) != 2 or not isinstance(pair[0], str):
-            raise TypeError(f"weights must be (title, W1) pairs, got {type(pair).__name__}")
+            raise TypeError(_("weights must be (title, W1) pairs, got {kind}").format(
+                kind=type(pair).__name__))
         if as_float_array(pair[1], "W1").ndim != 2 or len(pair[1]) != 784:
-            raise ValueError(f"W1 of {pair[0]!r} must have 784 rows, got shape "
-                             f"{np.shape(pair[1])}")
+            raise ValueError(_("W1 of {title!r} must have 784 rows, got shape {shape}").format(
+                title=pair[0], shape=np.shape(pair[1])))
     fig, axes = plt.subplots(len(weights), 1, figsize=(7.0, 2.1 * len(weights)),
                              layout="constrained", squeeze=False)
     for ax, (title, W1) in zip(axes[:, 0], weights, strict=True):

@@ -135,8 +135,9 @@ def checked_config(config: Mapping[str, Any]) -> dict[str, Any]:
     """DEFAULTS updated by ``config``, each setting checked (a clear error naming it)."""
     unknown = sorted(set(config) - set(DEFAULTS))
     if unknown:
-        raise TypeError(f"playground() got unknown setting(s) {unknown}; the settings are "
-                        f"{', '.join(DEFAULTS)} and layers")
+        raise TypeError(_("playground() got unknown setting(s) {unknown}; the settings are "
+                          "{settings} and layers").format(unknown=unknown,
+                                                          settings=", ".join(DEFAULTS)))
     c = DEFAULTS | dict(config)
     choices = {"data": tuple(DATA_SETS), "activation": ACTIVATIONS, "noise": NOISES,
                "lr": LEARNING_RATES, "rate": RATES, "regularization": REGULARIZATIONS,
@@ -144,18 +145,20 @@ def checked_config(config: Mapping[str, Any]) -> dict[str, Any]:
                "seed": tuple(range(100))}
     for name, allowed in choices.items():
         if c[name] not in allowed:
-            raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}, "
-                             f"got {c[name]!r}")
+            raise ValueError(_("{name} must be one of {allowed}, got {value!r}").format(
+                name=name, allowed=", ".join(map(repr, allowed)), value=c[name]))
     features = list(c["features"])
     if not features or any(f not in FEATURES for f in features):
-        raise ValueError(f"features must be a non-empty list from {list(FEATURES)}, "
-                         f"got {c['features']!r}")
+        raise ValueError(_("features must be a non-empty list from {choices}, got {value!r}")
+                         .format(choices=list(FEATURES), value=c["features"]))
     hidden = list(c["hidden"])
     if len(hidden) > MAX_LAYERS or any(
             isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_NEURONS
             for n in hidden):
-        raise ValueError(f"hidden must list up to {MAX_LAYERS} layer sizes of 1 to "
-                         f"{MAX_NEURONS} neurons, got {c['hidden']!r}")
+        raise ValueError(_("hidden must list up to {layers} layer sizes of 1 to "
+                           "{neurons} neurons, got {value!r}").format(
+                               layers=MAX_LAYERS, neurons=MAX_NEURONS, value=c["hidden"]))
     if isinstance(c["epochs"], bool) or not isinstance(c["epochs"], int) or c["epochs"] < 0:
-        raise ValueError(f"epochs must be an integer >= 0, got {c['epochs']!r}")
+        raise ValueError(_("epochs must be an integer >= 0, got {value!r}").format(
+            value=c["epochs"]))
     return c | {"features": features, "hidden": hidden}

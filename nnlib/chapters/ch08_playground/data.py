@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from nnlib._checks import as_float_array, check_count, check_seed
+from nnlib.i18n import _
 
 __all__ = [
     "DATA_SETS",
@@ -91,11 +92,13 @@ def make_data(name: str, n: int = 500, noise: float = 0.0,
     both classes equally often (one more of class 0 when ``n`` is odd).
     """
     if not isinstance(name, str) or name not in DATA_SETS:
-        raise ValueError(f"name must be one of {', '.join(map(repr, DATA_SETS))}, got {name!r}")
+        raise ValueError(_("{name} must be one of {allowed}, got {value!r}").format(
+            name="name", allowed=", ".join(map(repr, DATA_SETS)), value=name))
     n = check_count(n, "n", minimum=2, maximum=100_000)
     seed = check_seed(seed)
     if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0 <= noise <= 1:
-        raise ValueError(f"noise must be a number from 0 to 1 (0.5 is 50 %), got {noise!r}")
+        raise ValueError(_("noise must be a number from 0 to 1 (0.5 is 50 %), got {value!r}")
+                         .format(value=noise))
     rng = np.random.default_rng(seed)
     points, labels = DATA_SETS[name](n, rng)
     points = points + NOISE_SCALE * noise * rng.standard_normal(points.shape)
@@ -128,6 +131,6 @@ def feature_matrix(points: NDArray, names: Sequence[str]) -> NDArray[np.float64]
         raise ValueError(f"points must have shape (n, 2), got {points.shape}")
     unknown = [name for name in names if name not in FEATURES]
     if unknown or not names:
-        raise ValueError(f"features must be a non-empty list from {', '.join(FEATURES)}; "
-                         f"got {list(names)!r}")
+        raise ValueError(_("features must be a non-empty list from {choices}; got {value!r}")
+                         .format(choices=", ".join(FEATURES), value=list(names)))
     return np.column_stack([FEATURES[name](points) for name in names])

@@ -57,12 +57,12 @@ def build_network(n_inputs: int, hidden: Sequence[int], activation: str, seed: i
     if not layers:
         return net
     if not isinstance(layers, Mapping):
-        raise TypeError("layers must be a dict from a layer kind to your class, e.g. "
-                        "{'Affine': MyAffine, 'Relu': MyRelu}")
+        raise TypeError(_("layers must be a dict from a layer kind to your class, e.g. "
+                          "{{'Affine': MyAffine, 'Relu': MyRelu}}").format())
     unknown = [kind for kind in layers if kind not in LAYER_KINDS]
     if unknown:
-        raise ValueError(f"layers has unknown kind(s) {unknown}; the kinds are "
-                         f"{', '.join(LAYER_KINDS)}")
+        raise ValueError(_("layers has unknown kind(s) {unknown}; the kinds are {kinds}").format(
+            unknown=unknown, kinds=", ".join(LAYER_KINDS)))
     for name, layer in list(net.layers.items()):
         kind = next((k for k, cls in LAYER_KINDS.items() if type(layer) is cls), None)
         if kind not in layers:
@@ -71,9 +71,10 @@ def build_network(n_inputs: int, hidden: Sequence[int], activation: str, seed: i
             W, b = layer.W, layer.b
             mine = layers[kind](W, b)
             if getattr(mine, "W", None) is not W or getattr(mine, "b", None) is not b:
-                raise ValueError(f"{layers[kind].__name__}(W, b) must keep the arrays it is "
-                                 "given (self.W = W, self.b = b), not copies: SGD updates "
-                                 "the network's params in place")
+                raise ValueError(_("{cls}(W, b) must keep the arrays it is "
+                                   "given (self.W = W, self.b = b), not copies: SGD updates "
+                                   "the network's params in place").format(
+                                       cls=layers[kind].__name__))
             net.layers[name] = mine
         else:
             net.layers[name] = layers[kind]()
@@ -225,7 +226,8 @@ def make_training(data: str = "circle", *, noise: float = 0.0, train_percent: in
     ``points_test``) for pictures. Call ``train_epochs(n)`` on it to train.
     """
     if regularization not in REGULARIZATIONS:
-        raise ValueError(f"regularization must be one of {REGULARIZATIONS}, got {regularization!r}")
+        raise ValueError(_("regularization must be one of {allowed}, got {value!r}").format(
+            allowed=REGULARIZATIONS, value=regularization))
     all_points, labels = make_data(data, points, noise, seed)
     p_train, t_train, p_test, t_test = train_test_split(all_points, labels, train_percent / 100,
                                                         seed)

@@ -139,12 +139,14 @@ def classify_run(
     check_callable(f, "f")
     if not isinstance(result, DescentResult):
         kind = type(result).__name__
-        raise TypeError(f"result must be what gradient_descent returns, got {kind}")
+        raise TypeError(_("result must be what gradient_descent returns, got {kind}").format(
+            kind=kind))
     if losses is None:
         losses = [f(point) for point in result.path]
     losses = as_float_array(losses, "losses")
     if losses.shape != (len(result.path),):
-        raise ValueError(f"losses must hold one value per point of the path, got {losses.shape}")
+        raise ValueError(_("losses must hold one value per point of the path, got {shape}")
+                         .format(shape=losses.shape))
     final_loss = float(losses[-1])
     with warnings.catch_warnings():
         # Far out, x + h == x and the gradient reads 0: diverged_rule judges that run first.
@@ -222,7 +224,8 @@ def time_numerical_gradient(
     for count in param_counts:
         count = check_count(count, "parameter count", minimum=10)
         if count % 10:
-            raise ValueError(f"parameter counts must be multiples of 10 (10 outputs), got {count}")
+            raise ValueError(_("parameter counts must be multiples of 10 (10 outputs), "
+                               "got {count}").format(count=count))
         net = SimpleNet(rng, input_size=count // 10, output_size=10)
         loss = net.loss_function(rng.standard_normal(count // 10), np.int64(0))
         seconds.append(time_call(lambda loss=loss, w=net.W: numerical_gradient(loss, w),
@@ -235,6 +238,7 @@ def extrapolate_linear(counts: ArrayLike, seconds: ArrayLike, targets: ArrayLike
     counts, seconds = float_vector(counts, "counts"), float_vector(seconds, "seconds")
     same_length("seconds", seconds, "counts", counts)
     if len(counts) < 2 or np.ptp(counts) == 0:
-        raise ValueError(f"counts must hold at least two different values, got {counts}")
+        raise ValueError(_("counts must hold at least two different values, got {counts}")
+                         .format(counts=counts))
     slope, intercept = np.polyfit(counts, seconds, 1)
     return slope * as_float_array(targets, "targets") + intercept

@@ -225,11 +225,12 @@ class SimpleNet:
     ) -> None:
         if W is not None:
             if rng is not None:
-                raise ValueError("give W or rng, not both: W is used as it is, nothing is drawn")
+                raise ValueError(_("give W or rng, not both: W is used as it is, "
+                                   "nothing is drawn"))
             W = as_float_array(W, "W").astype(np.float64)  # a private copy
             if W.ndim != 2 or W.shape[1] < 2:
-                raise ValueError(f"W must be a matrix (inputs x classes, >= 2 classes), "
-                                 f"got shape {W.shape}")
+                raise ValueError(_("W must be a matrix (inputs x classes, >= 2 classes), "
+                                   "got shape {shape}").format(shape=W.shape))
             self.W: FloatArray = W
             return
         rng = np.random.default_rng(0) if rng is None else rng
@@ -238,7 +239,8 @@ class SimpleNet:
     def predict(self, x: ArrayLike) -> FloatArray:
         x = as_float_array(x, "x")
         if x.shape[-1] != self.W.shape[0]:
-            raise ValueError(f"x has {x.shape[-1]} features but W expects {self.W.shape[0]}")
+            raise ValueError(_("x has {got} features but W expects {expected}").format(
+                got=x.shape[-1], expected=self.W.shape[0]))
         return x @ self.W
 
     def loss(self, x: ArrayLike, t: ArrayLike) -> float:

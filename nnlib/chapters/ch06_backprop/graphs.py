@@ -74,24 +74,27 @@ class ComputationalGraph:
     def __post_init__(self) -> None:
         names = [node.name for node in self.nodes]
         if len(set(names)) != len(names):
-            raise ValueError(f"node names must be unique, got {names}")
+            raise ValueError(_("node names must be unique, got {names}").format(names=names))
         for edge in self.edges:
             for end in (edge.source, edge.target):
                 if end not in names:
                     raise ValueError(
-                        f"edge {edge.source} -> {edge.target} names unknown node {end!r}"
+                        _("edge {source} -> {target} names unknown node {end!r}").format(
+                            source=edge.source, target=edge.target, end=end)
                     )
         for node in self.nodes:
             if node.kind not in ("input", "op", "output"):
                 raise ValueError(
-                    f"node {node.name!r} has kind {node.kind!r}; use input, op or output"
+                    _("node {name!r} has kind {kind!r}; use input, op or output").format(
+                        name=node.name, kind=node.kind)
                 )
 
     def node(self, name: str) -> GraphNode:
         for node in self.nodes:
             if node.name == name:
                 return node
-        raise KeyError(f"no node named {name!r}; nodes are {[n.name for n in self.nodes]}")
+        raise KeyError(_("no node named {name!r}; nodes are {nodes}").format(
+            name=name, nodes=[n.name for n in self.nodes]))
 
     def inputs_of(self, name: str) -> list[GraphEdge]:
         return [edge for edge in self.edges if edge.target == name]
@@ -103,7 +106,8 @@ class ComputationalGraph:
         self.node(name)
         edges = self.outputs_of(name)
         if len(edges) != 1:
-            raise ValueError(f"node {name!r} has {len(edges)} outgoing edges, not exactly one")
+            raise ValueError(_("node {name!r} has {count} outgoing edges, not exactly one")
+                             .format(name=name, count=len(edges)))
         return edges[0]
 
     def value(self, name: str) -> EdgeValue:

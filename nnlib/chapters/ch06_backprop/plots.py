@@ -43,7 +43,7 @@ def layout_graph(graph: ComputationalGraph) -> dict[str, tuple[float, float]]:
 
     def depth(name: str, seen: frozenset[str] = frozenset()) -> int:
         if name in seen:
-            raise ValueError(f"the graph has a cycle through {name!r}")
+            raise ValueError(_("the graph has a cycle through {name!r}").format(name=name))
         if name not in column:
             column[name] = 1 + max((depth(p, seen | {name}) for p in preds[name]), default=-1)
         return column[name]
@@ -131,7 +131,8 @@ def plot_computational_graph(
     graph's own. Returns the Figure (pass ``ax`` to draw into an existing one).
     """
     if not isinstance(graph, ComputationalGraph):
-        raise TypeError(f"graph must be a ComputationalGraph, got {type(graph).__name__}")
+        raise TypeError(_("graph must be a ComputationalGraph, got {kind}").format(
+            kind=type(graph).__name__))
     show_backward = check_bool(show_backward, "show_backward")
     if title is not None:
         check_str(title, "title")

@@ -112,12 +112,14 @@ def train_test_split(points: NDArray, labels: NDArray, train_fraction: float = 0
     points = as_float_array(points, "points")
     labels = np.asarray(labels)
     if points.ndim != 2 or len(labels) != len(points):
-        raise ValueError(f"points {points.shape} and labels {labels.shape} must be (n, d) and (n,)")
+        raise ValueError(_("points {points} and labels {labels} must be (n, d) and (n,)").format(
+            points=points.shape, labels=labels.shape))
     if isinstance(train_fraction, bool) or not 0 < train_fraction < 1:
-        raise ValueError(f"train_fraction must be between 0 and 1, got {train_fraction!r}")
+        raise ValueError(_("train_fraction must be between 0 and 1, got {value!r}").format(
+            value=train_fraction))
     n = len(points)
     if n < 2:
-        raise ValueError(f"need at least 2 points to split, got {n}")
+        raise ValueError(_("need at least 2 points to split, got {n}").format(n=n))
     order = np.random.default_rng(seed).permutation(n)
     cut = min(max(int(round(train_fraction * n)), 1), n - 1)
     train, test = order[:cut], order[cut:]
@@ -128,7 +130,8 @@ def feature_matrix(points: NDArray, names: Sequence[str]) -> NDArray[np.float64]
     """The chosen features of each point, one column per name, in the order given."""
     points = as_float_array(points, "points")
     if points.ndim != 2 or points.shape[1] != 2:
-        raise ValueError(f"points must have shape (n, 2), got {points.shape}")
+        raise ValueError(_("points must have shape (n, 2), got {shape}").format(
+            shape=points.shape))
     unknown = [name for name in names if name not in FEATURES]
     if unknown or not names:
         raise ValueError(_("features must be a non-empty list from {choices}; got {value!r}")

@@ -112,13 +112,15 @@ def _check_panels(panels: object, size: int) -> None:
     """``panels``: a non-empty list of ``(title, training, ...)`` tuples of ``size`` items."""
     check_instance(panels, "panels", list | tuple, "a list of (title, training, ...) tuples")
     if not panels:
-        raise ValueError("panels is empty; pass at least one (title, training, ...) tuple")
+        raise ValueError(_("panels is empty; pass at least one (title, training, ...) tuple"))
     for panel in panels:
         if (not isinstance(panel, tuple) or len(panel) != size or not isinstance(panel[0], str)
                 or not isinstance(panel[1], Training)):
-            raise TypeError(f"each of panels must be a tuple of {size}: a title, a Training "
-                            f"(from make_training){', features' if size == 3 else ''}; "
-                            f"got {panel!r:.80}")
+            expected = (_("a title, a Training (from make_training), features") if size == 3
+                        else _("a title, a Training (from make_training)"))
+            raise TypeError(_("each of panels must be a tuple of {size}: {expected}; "
+                              "got {panel!r:.80}").format(size=size, expected=expected,
+                                                          panel=panel))
 
 
 def plot_boundaries(panels: Sequence[tuple[str, Training, Sequence[str]]],

@@ -252,10 +252,12 @@ def explain_step(trace: StepTrace, layer: int, neuron: int, samples: int = 3) ->
     samples = check_count(samples, "samples", minimum=1)
     count = len(trace.pre)
     if not 1 <= layer <= count:
-        raise ValueError(f"layer must be 1..{count}, got {layer}")
+        raise ValueError(_("layer must be 1..{count}, got {layer}").format(count=count,
+                                                                            layer=layer))
     width = trace.pre[layer - 1].shape[1]
     if not 1 <= neuron <= width:
-        raise ValueError(f"neuron must be 1..{width} in layer {layer}, got {neuron}")
+        raise ValueError(_("neuron must be 1..{width} in layer {layer}, got {neuron}").format(
+            width=width, layer=layer, neuron=neuron))
     li, j = layer - 1, neuron - 1
     x, W, b = trace.inputs[li], trace.weights[li][0][:, j], trace.weights[li][1][j]
     a, h = trace.pre[li][:, j], trace.post[li][:, j]

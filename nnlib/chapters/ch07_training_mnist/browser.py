@@ -13,6 +13,7 @@ from numpy.typing import NDArray
 
 from nnlib._checks import check_count
 from nnlib._platform import IN_BROWSER
+from nnlib.i18n import _
 
 __all__ = ["BROWSER_MAX_ITERATIONS", "BROWSER_MAX_TEST", "fit_to_browser"]
 
@@ -34,14 +35,15 @@ def fit_to_browser(x_train: NDArray, t_train: NDArray, x_test: NDArray, t_test: 
     if not in_browser or full <= BROWSER_MAX_ITERATIONS:
         return data, ""
     keep = max(BROWSER_MAX_ITERATIONS // epochs, 1) * batch_size
-    note = (f"In the browser numpy has no fast matrix library, so this run trains on the "
-            f"first {keep:,} of the {len(x_train):,} training images")
+    note = _("In the browser numpy has no fast matrix library, so this run trains on the "
+             "first {keep:,} of the {total:,} training images").format(keep=keep,
+                                                                       total=len(x_train))
     x_train, t_train = x_train[:keep], t_train[:keep]
     if len(x_test) > BROWSER_MAX_TEST:
-        note += (f" and tests on the first {BROWSER_MAX_TEST:,} of the "
-                 f"{len(x_test):,} test images")
+        note += _(" and tests on the first {keep:,} of the {total:,} test images").format(
+            keep=BROWSER_MAX_TEST, total=len(x_test))
         x_test, t_test = x_test[:BROWSER_MAX_TEST], t_test[:BROWSER_MAX_TEST]
     kept = epochs * max(len(x_train) // batch_size, 1)
-    return (x_train, t_train, x_test, t_test), (
-        f"{note} ({kept:,} iterations instead of {full:,}); run the notebook natively for "
-        "the full run.")
+    return (x_train, t_train, x_test, t_test), note + _(
+        " ({kept:,} iterations instead of {full:,}); run the notebook natively for "
+        "the full run.").format(kept=kept, full=full)

@@ -82,7 +82,7 @@ KERNEL_NAME = "Python (Pyodide)"
 #: A bound for a hang: the first page downloads 50 MB and compiles Pyodide, and once, on two
 #: cores under a load of 6-9, its kernel was not ready in 90 s (19-23 s is usual there).
 KERNEL_READY_S = 180
-RUN_ALL_MS = 240_000  # a bound for a hang (chapter 07 trains twice: 148 s under load); the figures printed are what matters
+RUN_ALL_MS = 240_000  # a hang bound (chapter 07 trains twice: 148 s under load)
 TRAIN_MS = 90_000
 VERDICTS = ("✓ learned", "↗ still learning", "… did not move", "✗ diverged")
 

@@ -7,6 +7,7 @@ so that one argument gets one kind of message wherever it is passed.
 from __future__ import annotations
 
 import functools
+import inspect
 import math
 import numbers
 import operator
@@ -256,15 +257,24 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def warns_on_overflow(what: str) -> Callable[[F], F]:
     """Decorate a layer's ``forward``: numpy's overflow warnings are kept quiet while it runs,
-    and a result that is not finite (from the finite inputs the checks let in) is reported
-    once as an :class:`OverflowWarning` naming ``what`` overflowed. The result is unchanged."""
+    and a result that is not finite is explained once it is there (no scan of the inputs
+    on the way: a finite result needs none). If an input already held NaN or inf, a
+    ValueError names that input; if every input was finite, the numbers overflowed, and an
+    :class:`OverflowWarning` names ``what`` overflowed, the result unchanged (the book's inf).
+
+    The networks call the undecorated forward (``without_overflow_check``) and check once
+    per pass instead."""
 
     def decorate(forward: F) -> F:
+        names = list(inspect.signature(forward).parameters)[1:]  # after self
+
         @functools.wraps(forward)
-        def run(layer: object, *args: Any) -> Any:
+        def run(layer: object, *args: Any, **kwargs: Any) -> Any:
             with np.errstate(over="ignore", invalid="ignore"):
-                out = forward(layer, *args)
+                out = forward(layer, *args, **kwargs)
             if not np.all(np.isfinite(out)):
+                _refuse_non_finite_inputs(layer, {**dict(zip(names, args, strict=False)),
+                                                  **kwargs})
                 warnings.warn(
                     f"{type(layer).__name__}.forward: {what} overflowed the float range "
                     f"(about 1.8e308 in float64, 3.4e38 in float32) and gives "
@@ -276,6 +286,15 @@ def warns_on_overflow(what: str) -> Callable[[F], F]:
         return run  # type: ignore[return-value]
 
     return decorate
+
+
+def _refuse_non_finite_inputs(layer: object, inputs: dict[str, Any]) -> None:
+    """A ValueError naming the first of a forward's ``inputs`` that holds NaN or inf."""
+    for name, value in inputs.items():
+        arr = np.asarray(value)
+        if arr.dtype.kind in "fc" and not np.all(np.isfinite(arr)):
+            raise ValueError(f"{type(layer).__name__}.forward: {name} contains NaN or inf; "
+                             f"every value of {name} must be finite")
 
 
 def two_operands(x: ArrayLike, y: ArrayLike) -> tuple[ArrayLike, ArrayLike, tuple[int, ...]]:

@@ -88,6 +88,7 @@ class Relu:
 
     mask: NDArray[np.bool_] | None = None
 
+    @warns_on_overflow("max(0, x)")
     def forward(self, x: ArrayLike) -> FloatArray:
         x = float_input(x, "x")
         self.mask = x > 0
@@ -123,6 +124,7 @@ class Tanh:
 
     out: FloatArray | None = None
 
+    @warns_on_overflow("tanh(x)")
     def forward(self, x: ArrayLike) -> FloatArray:
         self.out = np.tanh(float_input(x, "x"))
         return self.out.copy()  # the caller's y *= 0 must not reach backward
@@ -182,6 +184,7 @@ class SoftmaxWithLoss:
 
     y: FloatArray | None = None
 
+    @warns_on_overflow("the loss")
     def forward(self, x: ArrayLike, t: ArrayLike) -> float:
         self.x_shape = np.shape(x)
         x, self.t = scores_and_labels(x, t)  # rows of scores, one class index per row

@@ -196,7 +196,8 @@ class LayerNet:
         if x.ndim == 1:  # one sample: one label (or one one-hot row), as a batch of one
             t = as_array(t, "t")
             t = t.reshape(1, *t.shape) if t.ndim < 2 else t
-        return self.last_layer.forward(scores, t) + self.weight_decay()
+        forward, _ = _forward_of(self.last_layer)  # NaN scores give a NaN loss, said once
+        return forward(self.last_layer, scores, t) + self.weight_decay()
 
     def _weights(self) -> list[str]:
         return [name for name in self.params if name.startswith("W")]

@@ -156,12 +156,23 @@ def targets() -> dict[str, Target]:
             continue
         found[key] = Target(key, obj)
         if inspect.isclass(obj):
-            for attr, member in vars(obj).items():
+            for attr, member in public_methods(obj).items():
                 method_key = f"{key}.{attr}"
-                if (not attr.startswith("_") and inspect.isfunction(member)
-                        and attr not in SKIP_METHODS and method_key not in SKIP):
+                if attr not in SKIP_METHODS and method_key not in SKIP:
                     found[method_key] = Target(method_key, member, obj)
     return found
+
+
+def public_methods(cls: type) -> dict[str, Callable]:
+    """The public methods a reader calls on ``cls``, its own and those it inherits from
+    nnlib's base classes (``TwoLayerNet.predict`` is ``LayerNet.predict``): keyed by the class
+    they are reached through, since that is the class whose valid instance they run on."""
+    methods: dict[str, Callable] = {}
+    for klass in reversed(cls.__mro__):  # a subclass's own method wins
+        if klass.__module__.startswith("nnlib"):
+            methods.update({attr: member for attr, member in vars(klass).items()
+                            if not attr.startswith("_") and inspect.isfunction(member)})
+    return methods
 
 
 # ---------------------------------------------------------------------------------------
@@ -343,6 +354,27 @@ VALID: dict[str, Valid] = {
     "nnlib.chapters.ch07_training_mnist.plots.plot_first_layer_weights": Valid(
         "(title, W1) pairs, as positional arguments",
         lambda: {"*": [("W1", np.linspace(-1, 1, 784 * 16).reshape(784, 16))]}),
+    "nnlib.chapters.ch03_softmax_overflow.digits.predict": Valid(
+        "the book's 784-50-100-10 weights and three images",
+        lambda: {"network": _sample_weight(), "x": _images(3)}),
+    "nnlib.chapters.ch03_softmax_overflow.digits.accuracy": Valid(
+        "the book's 784-50-100-10 weights and three images, a label each",
+        lambda: {"network": _sample_weight(), "x": _images(3), "t": np.array([7, 2, 1])}),
+    "nnlib.chapters.ch03_softmax_overflow.digits.time_inference": Valid(
+        "the book's weights and three images, timed once",
+        lambda: {"network": _sample_weight(), "x": _images(3), "repeats": 1}),
+    "nnlib.chapters.ch03_softmax_overflow.plots.plot_digit_predictions": Valid(
+        "two images, their labels and their 10 probabilities each",
+        lambda: {"images": _images(2), "labels": np.array([7, 2]),
+                 "probabilities": np.full((2, 10), 0.1)}),
+    "nnlib.chapters.ch07_training_mnist.browser.fit_to_browser": Valid(
+        "a tiny training and test set, and a run over it",
+        lambda: {"x_train": _images(4), "t_train": np.array([0, 1, 2, 3]),
+                 "x_test": _images(2), "t_test": np.array([4, 5]), "epochs": 1,
+                 "batch_size": 2}),
+    "nnlib.i18n._": Valid("a message to translate", lambda: {"message": "accuracy"}),
+    "nnlib.i18n.set_language": Valid("the default language (the fuzz leaves it set)",
+                                     lambda: {"lang": "en"}),
     "nnlib.chapters.ch08_playground.training.explain_step": Valid(
         "a traced step of a built training", lambda: {"trace": _trace(), "layer": 1,
                                                       "neuron": 1}),
@@ -354,6 +386,21 @@ def _curve_fits():
 
     x = np.linspace(-1, 1, 9)
     return [fit_line(x, x**2), fit_hidden_layer(x, x**2, hidden_size=3, seed=0)]
+
+
+@functools.cache
+def _sample_weight_once():
+    from nnlib.sample_weight import load_sample_weight
+
+    return load_sample_weight()
+
+
+def _sample_weight():
+    return {key: value.copy() for key, value in _sample_weight_once().items()}
+
+
+def _images(n: int):
+    return np.linspace(0.0, 1.0, n * 784).reshape(n, 784)
 
 
 def _descent_result():

@@ -369,7 +369,8 @@ def class_indices(t: ArrayLike, y_shape: tuple[int, ...]) -> NDArray[np.intp]:
             f"with shape {y_shape} or integer labels with shape {y_shape[:-1]}"
         )
     if t.dtype.kind not in "iu":
-        raise TypeError(f"integer labels must have an integer dtype, got {t.dtype}")
+        raise TypeError(f"t must hold integer labels (or be one-hot, shaped like y), got "
+                        f"dtype {t.dtype}")
     indices = t.reshape(-1)
     if indices.min() < 0 or indices.max() >= num_classes:
         raise ValueError(

@@ -48,8 +48,9 @@ SILENT = "silent wrong (NaN or inf) result"
 WARNED = "a warning leaked to the reader"
 MUTATED = "an input changed in place"
 HANG = "ran on (a count taken at face value)"
+NAMED = "the book's number (inf) with nnlib's named warning"
 ANSWER = "an answer (finite)"
-KINDS = (CLEAR, OBSCURE, CRASH, SILENT, WARNED, MUTATED, HANG, ANSWER)
+KINDS = (CLEAR, OBSCURE, CRASH, SILENT, WARNED, MUTATED, HANG, NAMED, ANSWER)
 #: Outcomes that are never acceptable.
 WRONG = (SILENT, WARNED, MUTATED, HANG)
 #: Outcomes that are refusals a reader cannot read.
@@ -594,10 +595,10 @@ def outcome(func: Callable, kwargs: dict[str, Any], argument: str, nan_allowed: 
     previous = signal.signal(signal.SIGPROF, ring)
     signal.setitimer(signal.ITIMER_PROF, HANG_SECONDS)
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("error")
             for own in OWN_WARNINGS:
-                warnings.simplefilter("ignore", own)
+                warnings.simplefilter("always", own)  # recorded: loud on purpose
             result = func(*kwargs.get("*", ()), **{k: v for k, v in kwargs.items() if k != "*"})
     except Warning as warning:
         return WARNED, f"{type(warning).__name__}: {warning}"
@@ -624,6 +625,9 @@ def outcome(func: Callable, kwargs: dict[str, Any], argument: str, nan_allowed: 
     if changed:
         return MUTATED, f"changed {changed}"
     if not nan_allowed and not _finite(result):
+        named = [w for w in caught if issubclass(w.category, OWN_WARNINGS)]
+        if named:  # issue 21: a named warning where the book's code gives the same number
+            return NAMED, f"{named[0].category.__name__}: {named[0].message}"[:200]
         return SILENT, f"returned {result!r}"[:200]
     return ANSWER, ""
 

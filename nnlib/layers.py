@@ -8,9 +8,11 @@ called after forward; it uses the values forward cached.
 Each method is the book's formula plus one line of checks (the helpers in
 :mod:`nnlib._checks`): inputs a user could get wrong (shapes, dtypes, labels) raise a
 ``ValueError`` or ``TypeError`` naming the problem. The checks are cheap ones, so that a
-training step stays fast; values are not scanned for NaN here (the networks check their
-input, the trainer watches the loss). Where finite input overflows, the layer keeps the
-book's number (inf) and says so with an :class:`~nnlib._checks.OverflowWarning`.
+training step stays fast: the inputs are not scanned for NaN on the way in; a forward whose
+result is not finite looks back (:func:`~nnlib._checks.warns_on_overflow`): a NaN or inf
+input is named in a ValueError, and where finite input overflows, the layer keeps the
+book's number (inf) and says so with an :class:`~nnlib._checks.OverflowWarning`. The
+networks call forward without that look (they check their input and their loss once).
 """
 
 from __future__ import annotations
@@ -176,8 +178,9 @@ class SoftmaxWithLoss:
 
     ``t`` holds integer labels (one per row of ``x``) or one-hot rows. Softmax subtracts
     each row's maximum first, so any finite logits give a finite loss; logits that are
-    already NaN or inf (a diverged network) give a NaN loss, so that a trainer can stop
-    on it, instead of an exception in the middle of a step. The two together
+    NaN or inf raise a ValueError naming ``x`` (inside a network, whose scores are NaN
+    once it diverged, the loss is NaN with an ``OverflowWarning``, so that a trainer stops
+    on it instead of an exception in the middle of a step). The two together
     have the simplest backward of all: dL/dx = (y - t_onehot) * dout / N, with y the
     softmax output and N the batch size.
     """

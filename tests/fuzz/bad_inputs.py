@@ -528,6 +528,8 @@ def derived_bad_values(valid: Any) -> dict[str, Any]:
 #: Arguments changed in place on purpose (the book's interface), by method and argument name.
 IN_PLACE: dict[tuple[str, str], str] = {
     ("update", "params"): "the book's optimizers update params in place",
+    ("predict", "record"): "record=[] asks for one LayerRecord per layer, appended to it",
+    ("gradient", "record"): "record=[] asks for one LayerRecord per layer, appended to it",
 }
 
 #: Targets whose NaN or inf output is their lesson (documented), not a silent failure.

@@ -380,14 +380,16 @@ def class_indices(t: ArrayLike, y_shape: tuple[int, ...]) -> NDArray[np.intp]:
     return indices.astype(np.intp, copy=False)
 
 
-def scores_and_labels(x: ArrayLike, t: ArrayLike) -> tuple[NDArray[np.floating], NDArray[np.intp]]:
-    """SoftmaxWithLoss's input: scores as float rows (a 1-D ``x`` is one sample) and one class
-    index per row. Values are not scanned: NaN or inf scores give a NaN loss (a trainer stops
-    on it) rather than an exception in the middle of a step."""
+def scores_and_labels(x: ArrayLike, t: ArrayLike
+                      ) -> tuple[NDArray[np.floating], NDArray[np.intp], tuple[int, ...]]:
+    """SoftmaxWithLoss's input: scores as float rows (a 1-D ``x`` is one sample), one class
+    index per row, and the shape ``x`` came in. Values are not scanned here (see
+    :func:`warns_on_overflow`)."""
     x = float_input(x, "x")
-    if x.ndim not in (1, 2):
-        raise ValueError(f"x must be 1-D (one sample) or 2-D (a batch of rows), got {x.shape}")
-    return x.reshape(-1, x.shape[-1]), class_indices(t, x.shape)
+    if x.ndim not in (1, 2) or x.size == 0:
+        raise ValueError(f"x must be 1-D (one sample) or 2-D (a batch of rows) and not empty, "
+                         f"got shape {x.shape}")
+    return x.reshape(-1, x.shape[-1]), class_indices(t, x.shape), x.shape
 
 
 def loss_dout(dout: float, kept: Any, layer: object) -> float:
@@ -501,8 +503,8 @@ def int_array(x: ArrayLike, name: str, *, minimum: int | None = 0,
     """``x`` as a non-empty integer array (labels, counts), every value in [minimum, maximum].
     Whole floats (3.0) are accepted as the integers they are."""
     arr = as_array(x, name)
-    if (arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(np.abs(arr) < 2**53)
-            and np.all(arr == np.round(arr))):
+    if (arr.dtype.kind == "f" and np.all(np.isfinite(arr))
+            and np.all(np.abs(arr.astype(np.float64)) < 2**53) and np.all(arr == np.round(arr))):
         arr = arr.astype(np.intp)
     if arr.dtype.kind not in "iu":
         raise TypeError(f"{name} must hold integers, got dtype {arr.dtype}")

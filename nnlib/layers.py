@@ -161,7 +161,7 @@ class Affine:
 
     @warns_on_overflow("x W + b")
     def forward(self, x: ArrayLike) -> FloatArray:
-        self.x_shape, self.x = np.shape(x), affine_rows(x, self.W)  # rows of W.shape[0] values
+        self.x, self.x_shape = affine_rows(x, self.W), np.shape(x)  # rows of W.shape[0] values
         out = np.dot(self.x, self.W) + self.b
         self.out_shape = out.shape
         return out
@@ -189,8 +189,7 @@ class SoftmaxWithLoss:
 
     @warns_on_overflow("the loss")
     def forward(self, x: ArrayLike, t: ArrayLike) -> float:
-        self.x_shape = np.shape(x)
-        x, self.t = scores_and_labels(x, t)  # rows of scores, one class index per row
+        x, self.t, self.x_shape = scores_and_labels(x, t)  # rows of scores, a class index each
         self.y = softmax_of_rows(x)
         self.loss = cross_entropy_of_indices(self.y, self.t)
         return self.loss

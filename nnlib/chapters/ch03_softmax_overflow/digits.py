@@ -13,7 +13,7 @@ import time
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nnlib._checks import check_count
+from nnlib._checks import as_array, check_count
 from nnlib.functions import sigmoid, softmax
 from nnlib.sample_weight import SHAPES
 from nnlib.train import limit_blas_threads
@@ -63,7 +63,7 @@ def accuracy(network: dict[str, NDArray], x: ArrayLike, t: ArrayLike,
     """
     network = _network(network)
     x = _images(x, network)
-    t = np.asarray(t)
+    t = as_array(t, "t")
     if t.dtype.kind not in "iu":
         raise ValueError(f"t must hold integer labels, one per image (load_mnist with "
                          f"one_hot_label=False), got {t.dtype}")
@@ -90,7 +90,7 @@ def time_inference(network: dict[str, NDArray], x: ArrayLike, batch_size: int = 
     network = _network(network)
     x = _images(x, network)
     batch_size = check_count(batch_size, "batch_size", minimum=1)
-    repeats = check_count(repeats, "repeats", minimum=1)
+    repeats = check_count(repeats, "repeats", minimum=1, maximum=100)
 
     def best(step: int) -> float:
         times = []

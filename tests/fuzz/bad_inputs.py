@@ -525,6 +525,39 @@ def derived_bad_values(valid: Any) -> dict[str, Any]:
     }
 
 
+#: Arguments that name a file to read, which also get :func:`bad_files`.
+FILE_ARGUMENTS = ("path", "file")
+
+
+def bad_files() -> dict[str, Path]:
+    """Files that are not what they claim (issue 21 section 1), written once to a scratch
+    folder: an error that names the file (its path) is as clear as one naming the argument."""
+    import gzip
+    import io
+    import pickle
+
+    folder = Path(tempfile.gettempdir()) / "nnlib-fuzz-files"
+    folder.mkdir(exist_ok=True)
+    npz = io.BytesIO()
+    np.savez(npz, W1=np.ones((784, 50)))
+    contents = {
+        "empty file": b"",
+        "garbage bytes": b"\x00\x01not a data file\xff" * 8,
+        "truncated .npz": npz.getvalue()[: len(npz.getvalue()) // 2],
+        "pickle asking for a function": pickle.dumps({"W1": str}),
+        "truncated IDX header": b"\x00\x00\x08",
+        "IDX header saying 10**9 items": b"\x00\x00\x08\x01\x3b\x9a\xca\x00\x01\x02",
+        "corrupt .gz": gzip.compress(b"\x00" * 64)[:20],
+    }
+    files = {}
+    for name, data in contents.items():
+        files[name] = folder / name.replace(" ", "_")
+        files[name].write_bytes(data)
+    files["a folder"] = folder
+    files["missing file"] = folder / "no such file"
+    return files
+
+
 #: Arguments changed in place on purpose (the book's interface), by method and argument name.
 IN_PLACE: dict[tuple[str, str], str] = {
     ("update", "params"): "the book's optimizers update params in place",
@@ -588,7 +621,10 @@ def raised_in_nnlib(error: BaseException) -> bool:
 def outcome(func: Callable, kwargs: dict[str, Any], argument: str, nan_allowed: bool = False,
             in_place: frozenset[str] = frozenset()) -> tuple[str, str]:
     """(kind, detail) of ``func(*kwargs["*"], **kwargs)`` where ``argument`` holds the bad
-    value; ``in_place`` names the arguments the function may change."""
+    value; ``in_place`` names the arguments the function may change. A bad file (a Path) is
+    named clearly by its argument's name or by its own path."""
+    bad = kwargs.get(argument)
+    names = (argument, str(bad)) if isinstance(bad, Path) else (argument,)
     def ring(signum, frame):
         raise _Hang
 
@@ -606,7 +642,7 @@ def outcome(func: Callable, kwargs: dict[str, Any], argument: str, nan_allowed: 
         return WARNED, f"{type(warning).__name__}: {warning}"
     except (ValueError, TypeError, FileNotFoundError) as error:  # a missing file is clear
         text = f"{type(error).__name__}: {error}"
-        if names_argument(str(error), argument) and raised_in_nnlib(error):
+        if any(names_argument(str(error), name) for name in names) and raised_in_nnlib(error):
             return CLEAR, text
         where = traceback.extract_tb(error.__traceback__)[-1]
         return OBSCURE, f"{text} (raised at {Path(where.filename).name}:{where.lineno})"
@@ -666,7 +702,8 @@ def fuzz(target: Target) -> list[Row]:
     nan_allowed = target.key in NAN_ON_PURPOSE
     for param in target.parameters():
         valid = valid_kwargs(target).get(param.name, param.default)
-        for bad_name, bad in (bad_values() | derived_bad_values(valid)).items():
+        files = bad_files() if param.name in FILE_ARGUMENTS else {}
+        for bad_name, bad in (bad_values() | derived_bad_values(valid) | files).items():
             kwargs = valid_kwargs(target)
             kwargs[param.name] = bad
             kind, detail = outcome(caller(target), kwargs, param.name, nan_allowed,

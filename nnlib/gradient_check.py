@@ -8,6 +8,7 @@ one row per parameter, and :func:`format_gradient_table` prints them.
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from nnlib._checks import as_float_array, check_count, check_instance
+from nnlib.i18n import _
 
 __all__ = ["GradientError", "format_gradient_table", "gradient_errors"]
 
@@ -83,8 +85,24 @@ def format_gradient_table(rows: list[GradientError], digits: int | None = None) 
             return f"{error:.{digits - 1}e}"
         return "0" if error == 0 else f"{10.0 ** round(math.log10(error)):.0e}"
 
-    lines = [f"{'param':<6} {'shape':<12} {'max abs error':>14} {'max rel error':>14}"]
+    header = (_("param"), _("shape"), _("max abs error"), _("max rel error"))
+    # a column is as wide as its header if that is wider (a translated one may be)
+    w = [max(width, _columns(text)) for width, text in zip((6, 12, 14, 14), header, strict=True)]
+    lines = [f"{_pad(header[0], w[0])} {_pad(header[1], w[1])} "
+             f"{_pad(header[2], w[2], right=True)} {_pad(header[3], w[3], right=True)}"]
     for row in rows:
         shape = str(row.shape)
-        lines.append(f"{row.name:<6} {shape:<12} {show(row.max_abs):>14} {show(row.max_rel):>14}")
+        lines.append(f"{row.name:<{w[0]}} {shape:<{w[1]}} {show(row.max_abs):>{w[2]}} "
+                     f"{show(row.max_rel):>{w[3]}}")
     return "\n".join(lines)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    """``text`` padded to ``width`` columns, a wide (CJK) character counting as two."""
+    space = " " * max(width - _columns(text), 0)
+    return space + text if right else text + space
+
+
+def _columns(text: str) -> int:
+    """The columns ``text`` takes in a monospaced font: a wide (CJK) character takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)

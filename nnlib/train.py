@@ -23,8 +23,17 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nnlib._checks import OverflowWarning, as_array, check_count, check_seed, data_array
+from nnlib._checks import (
+    OverflowWarning,
+    as_array,
+    check_count,
+    check_instance,
+    check_seed,
+    data_array,
+    number_in,
+)
 from nnlib._platform import IN_BROWSER
+from nnlib.i18n import _
 from nnlib.optimizers import Optimizer, optimizer_by_name
 
 #: train_step, train_epoch (the loop for chapters that drive training themselves),
@@ -161,6 +170,13 @@ class RunEnding:
     reason: str
 
 
+def ending_word(name: str) -> str:
+    """A :class:`RunEnding` name ("diverged", "did not move", "learned") as the reader sees
+    it, in the current language (see :func:`nnlib.set_language`)."""
+    return {"diverged": _("diverged"), "did not move": _("did not move"),
+            "learned": _("learned")}.get(name, name)
+
+
 #: An exact run (gradient descent on a function) has diverged when its last loss is above
 #: its first by more than this fraction of max(|first loss|, 1); the margin ignores
 #: rounding noise, so a run that bounces in place does not count.
@@ -183,37 +199,45 @@ def how_run_ended(losses: Sequence[float], accuracy: Sequence[float] = (), *,
       the first.
     - "learned": otherwise.
     """
+    min_accuracy_gain = number_in(min_accuracy_gain, "min_accuracy_gain", -1.0, 1.0)
     losses = [float(v) for v in losses]
     if not losses:
-        return RunEnding("did not move", "no iteration ran")
+        return RunEnding("did not move", _("no iteration ran"))
     first, last = losses[0], losses[-1]
     bad = next((i for i, v in enumerate(losses) if not math.isfinite(v)), None)
     if bad is not None:
-        return RunEnding("diverged", f"the loss became {losses[bad]} at iteration {bad + 1}")
+        return RunEnding("diverged", _("the loss became {loss} at iteration {iteration}").format(
+            loss=losses[bad], iteration=bad + 1))
     if exact:
         if last - first > EXACT_LOSS_RISE * max(abs(first), 1.0):
-            return RunEnding("diverged", f"the loss rose from {first:.4g} to {last:.4g}: "
-                                         "each step overshoots")
+            return RunEnding("diverged", _("the loss rose from {first:.4g} to {last:.4g}: "
+                                           "each step overshoots").format(first=first, last=last))
     else:
         end = float(np.median(losses[-max(len(losses) // 10, 1) :]))
         if max(losses) > 2 * first and end > 0.9 * first:
-            return RunEnding("diverged", f"the loss shot up to {max(losses):.4g} and ends at "
-                                         f"about {end:.4g}, from {first:.4g}")
+            return RunEnding("diverged", _("the loss shot up to {peak:.4g} and ends at "
+                                           "about {end:.4g}, from {first:.4g}").format(
+                                               peak=max(losses), end=end, first=first))
     if len(accuracy) >= 2:
         gain = accuracy[-1] - accuracy[0]
         if gain < min_accuracy_gain:
-            return RunEnding("did not move", f"accuracy rose by only {gain:.1%}")
-        return RunEnding("learned", f"accuracy rose by {gain:.1%}")
+            return RunEnding("did not move", _("accuracy rose by only {gain:.1%}").format(
+                gain=gain))
+        return RunEnding("learned", _("accuracy rose by {gain:.1%}").format(gain=gain))
     if accuracy or last >= first:
-        return RunEnding("did not move", f"the loss went from {first:.4g} to {last:.4g}")
-    return RunEnding("learned", f"the loss fell from {first:.4g} to {last:.4g}")
+        return RunEnding("did not move", _("the loss went from {first:.4g} to {last:.4g}").format(
+            first=first, last=last))
+    return RunEnding("learned", _("the loss fell from {first:.4g} to {last:.4g}").format(
+        first=first, last=last))
 
 
 def diagnose(history: History, *, min_accuracy_gain: float = 0.02) -> str:
     """Sum a training run up in one word, "diverged", "did not move" or "learned", by
-    :func:`how_run_ended` on its losses and training accuracies."""
-    return how_run_ended(history.loss, history.train_acc,
-                         min_accuracy_gain=min_accuracy_gain).name
+    :func:`how_run_ended` on its losses and training accuracies. The word is in the current
+    language (:func:`nnlib.set_language`); ``how_run_ended(...).name`` is always English."""
+    check_instance(history, "history", History, "the History a Trainer's fit returns")
+    return ending_word(how_run_ended(history.loss, history.train_acc,
+                                     min_accuracy_gain=min_accuracy_gain).name)
 
 
 class Trainer:
@@ -325,12 +349,12 @@ class Trainer:
 
     def _progress_bar(self, total: int) -> Any:
         if callable(self.progress):
-            return self.progress(total=total, desc="training")
+            return self.progress(total=total, desc=_("training"))
         from tqdm.auto import tqdm  # imported here: only a visible bar needs it
 
         if IN_BROWSER:  # Pyodide has no threads: tqdm's monitor thread would fail to start
             tqdm.monitor_interval = 0
-        return tqdm(total=total, desc="training", disable=not self.progress)
+        return tqdm(total=total, desc=_("training"), disable=not self.progress)
 
     def train(self) -> History:
         """Run the loop and return the :class:`History` (also kept as ``self.history``)."""
@@ -345,10 +369,9 @@ class Trainer:
             print(f"test acc:{history.test_acc[-1]:.4g}")
         if history.status == "running":
             history.status = "finished"
-            history.message = (
-                f"finished {self.epochs} epochs ({len(history.loss)} iterations) "
-                f"with {self.optimizer!r}"
-            )
+            history.message = _(
+                "finished {epochs} epochs ({iterations} iterations) with {optimizer!r}"
+            ).format(epochs=self.epochs, iterations=len(history.loss), optimizer=self.optimizer)
         return history
 
     def _loop(self, history: History, per_epoch: int) -> None:
@@ -368,11 +391,11 @@ class Trainer:
                                    losses=history.loss, after_step=after_step):
                     ending = how_run_ended(history.loss)
                     history.status = ending.name
-                    history.message = (
-                        f"{ending.name}: {ending.reason} (epoch {epoch}) with "
-                        f"{self.optimizer!r}; stopped there. "
+                    history.message = _(
+                        "{ending}: {reason} (epoch {epoch}) with {optimizer!r}; stopped there. "
                         "Try a smaller learning rate or a smaller weight_init_std."
-                    )
+                    ).format(ending=ending_word(ending.name), reason=ending.reason, epoch=epoch,
+                             optimizer=self.optimizer)
                     break
                 self._evaluate()
         finally:

@@ -28,6 +28,7 @@ from nnlib.engines.display import show
 from nnlib.engines.formatting import fmt, fmt_apart, safe_repr, safe_text, shorten
 from nnlib.engines.hints import raised
 from nnlib.engines.references import register_checks
+from nnlib.i18n import _
 
 __all__ = ["CheckResult", "Wrong", "Session", "exercise"]
 
@@ -102,7 +103,7 @@ class Session:
         unchanged; if one was edited in place, the result says so, with ``on_change`` as
         the hint.
         """
-        names = names or tuple(f"argument {i + 1}" for i in range(len(args)))
+        names = names or tuple(_("argument {i}").format(i=i + 1) for i in range(len(args)))
         before = {n: sandbox.snapshot(a) for n, a in zip(names, args, strict=False)
                   if n in (names if keep is None else keep)}
         passed = tuple(a if n in share else sandbox.fresh(a)
@@ -112,8 +113,9 @@ class Session:
         for name, old in before.items():
             new = passed[names.index(name)]
             if not sandbox.same(old, new):
-                raise Wrong(f"{name} was left changed {shows} ({_change(old, new)})"
-                            + (f": {on_change}" if on_change else ""))
+                raise Wrong(_("{name} was left changed {shows} ({old})").format(
+                              name=name, shows=shows, old=_change(old, new))
+                            + (_(": {on_change}").format(on_change=on_change) if on_change else ""))
         return result
 
     def _run(self, func: Callable[..., Any], args: tuple, shows: str,
@@ -145,10 +147,12 @@ class Session:
 
     def _too_slow(self, shows: str) -> str:
         if self.budget.waited:
-            return (f"your function took longer than {self.budget.wall_limit:g} s {shows}, "
-                    "most of it waiting: a time.sleep or an input() left in?")
-        return (f"your function took longer than {self.time_limit:g} s {shows}: an endless "
-                "loop? (or a loop over far more values than needed)")
+            return (_("your function took longer than {wall_limit:g} s {shows}, most of it "
+                      "waiting: a time.sleep or an input() left in?").format(
+                      wall_limit=self.budget.wall_limit, shows=shows))
+        return (_("your function took longer than {time_limit:g} s {shows}: an endless loop? "
+                  "(or a loop over far more values than needed)").format(
+                  time_limit=self.time_limit, shows=shows))
 
     def expect_array(
         self,
@@ -156,7 +160,7 @@ class Session:
         expected: np.ndarray,
         shows: str,
         *,
-        what: str = "result",
+        what: str | None = None,
         rtol: float = 1e-6,
         atol: float = 1e-9,
         diagnose: Callable[[np.ndarray], str | None] | None = None,
@@ -166,6 +170,7 @@ class Session:
         ``diagnose(result)`` may name the mistake (its text becomes the message);
         it is asked about wrong shapes and wrong values alike.
         """
+        what = _("result") if what is None else what  # None: "result", in the reader's language
         arr = self._as_numbers(result, shows, what, array=True)
         expected = _asarray(expected)
         if arr.shape == expected.shape and _allclose(arr, expected, rtol=rtol, atol=atol):
@@ -176,9 +181,11 @@ class Session:
         if hint:
             raise Wrong(hint)
         if arr.shape != expected.shape:
-            raise Wrong(f"{what} has shape {arr.shape} {shows}, expected {expected.shape}")
+            raise Wrong(_("{what} has shape {shape} {shows}, expected {shape2}").format(
+                          what=what, shape=arr.shape, shows=shows, shape2=expected.shape))
         got, wanted = fmt_apart(arr, expected)
-        raise Wrong(f"{what} {shows} is {got}, expected {wanted}")
+        raise Wrong(_("{what} {shows} is {got}, expected {wanted}").format(
+                      what=what, shows=shows, got=got, wanted=wanted))
 
     def expect_number(
         self,
@@ -186,17 +193,19 @@ class Session:
         expected: float,
         shows: str,
         *,
-        what: str = "result",
+        what: str | None = None,
         rtol: float = 1e-6,
         atol: float = 1e-9,
         diagnose: Callable[[float], str | None] | None = None,
     ) -> float:
         """``result`` must be one real number close to ``expected``."""
+        what = _("result") if what is None else what
         arr = self._as_numbers(result, shows, what, array=False)
         if arr.ndim != 0:
             hint = diagnose(arr) if diagnose else None  # e.g. one loss per row
-            raise Wrong(hint or f"{what} {shows} is an array of shape {arr.shape}, "
-                        f"expected one number ({fmt(expected)})")
+            raise Wrong(hint or _("{what} {shows} is an array of shape {shape}, expected one "
+                                  "number ({expected})").format(
+                                  what=what, shows=shows, shape=arr.shape, expected=fmt(expected)))
         value = float(arr)
         if _isclose(value, expected, rtol=rtol, atol=atol):
             self.cases += 1
@@ -206,7 +215,8 @@ class Session:
         if hint:
             raise Wrong(hint)
         got, wanted = fmt_apart(value, expected)
-        raise Wrong(f"{what} {shows} is {got}, expected {wanted}")
+        raise Wrong(_("{what} {shows} is {got}, expected {wanted}").format(
+                      what=what, shows=shows, got=got, wanted=wanted))
 
     @staticmethod
     def _low_precision(arr: np.ndarray, expected: np.ndarray, shows: str, what: str) -> None:
@@ -216,17 +226,21 @@ class Session:
         eps = float(np.finfo(arr.dtype).eps)
         if arr.shape == expected.shape and _allclose(arr, expected, rtol=8 * eps, atol=8 * eps):
             digits = int(-math.log10(eps))
-            raise Wrong(f"{what} {shows} is right to the {digits} digits {arr.dtype} keeps, but "
-                        f"not to the 6 the check asks for: compute in float64 (np.float64, "
-                        "numpy's default), not {arr.dtype}")
+            raise Wrong(_("{what} {shows} is right to the {digits} digits {dtype} keeps, but "
+                          "not to the 6 the check asks for: compute in float64 (np.float64, "
+                          "numpy's default), not {dtype}").format(
+                          what=what, shows=shows, digits=digits, dtype=arr.dtype))
 
     def _as_numbers(self, result: Any, shows: str, what: str, *, array: bool) -> np.ndarray:
         if result is None:
-            said = f" (it printed {self.printed[1]!r} instead)" if self.printed else ""
-            raise Wrong(f"{what} {shows} is None{said}: did you forget `return`?")
+            said = _(" (it printed {text!r} instead)").format(
+                     text=self.printed[1]) if self.printed else ""
+            raise Wrong(_("{what} {shows} is None{said}: did you forget `return`?").format(
+                          what=what, shows=shows, said=said))
         if isinstance(result, list | tuple) and array:
-            raise Wrong(f"{what} {shows} is a Python {type(result).__name__}, expected a numpy "
-                        "array: use numpy operations on the whole array, or wrap it in np.array()")
+            raise Wrong(_("{what} {shows} is a Python {name}, expected a numpy array: use "
+                          "numpy operations on the whole array, or wrap it in np.array()").format(
+                          what=what, shows=shows, name=type(result).__name__))
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -236,23 +250,28 @@ class Session:
         except BaseException:  # an object whose __array__ raises, even SystemExit
             arr = _asarray(None)
         if arr.dtype.kind not in "biuf":
-            raise Wrong(f"{what} {shows} is {type(result).__name__} "
-                        f"{shorten(safe_repr(result), 40)}, expected numbers")
+            raise Wrong(_("{what} {shows} is {name} {value}, expected numbers").format(
+                          what=what, shows=shows, name=type(result).__name__,
+                          value=shorten(safe_repr(result), 40)))
         return arr
 
     def finish(self) -> str:
         """After every case passed: fail on warnings (if so configured), else return a note."""
         if self.warned:
             shows, warning, from_numpy = self.warned
-            who = "numpy warned" if from_numpy else "your code warned"
-            hint = f": {self.warning_hint}" if self.warning_hint and from_numpy else ""
+            who = _("numpy warned") if from_numpy else _("your code warned")
+            hint = _(": {warning_hint}").format(
+                     warning_hint=self.warning_hint) if self.warning_hint and from_numpy else ""
             if self.warnings_fail:
-                raise Wrong(f"every value is right, but {who} {shows} ({warning}){hint}")
-            return f"; note: {who} {shows} ({warning}){hint}"
+                raise Wrong(_("every value is right, but {who} {shows} ({warning}){hint}").format(
+                              who=who, shows=shows, warning=warning, hint=hint))
+            return _("; note: {who} {shows} ({warning}){hint}").format(
+                     who=who, shows=shows, warning=warning, hint=hint)
         if self.printed:
             shows, text = self.printed
-            return (f"; note: it printed {text!r} {shows}: remove the print once you are done "
-                    "(a function should return its answer)")
+            return (_("; note: it printed {text!r} {shows}: remove the print once you are done "
+                      "(a function should return its answer)").format(
+                      text=text, shows=shows))
         return ""
 
 
@@ -265,14 +284,21 @@ def _change(old: Any, new: Any) -> str:
     """What changed, in a few words: the values, or the size of a tiny change."""
     if isinstance(old, dict):
         keys = [k for k, v in old.items() if not sandbox.same(v, new.get(k))]
-        return f"changed: {', '.join(map(str, keys))}" if keys else "its keys changed"
+        return _("changed: {keys}").format(
+                 keys=', '.join(map(str, keys))) if keys else _("its keys changed")
     if isinstance(new, np.ndarray) and new.shape == old.shape and fmt(old) == fmt(new):
-        return f"some values moved by up to {fmt(float(_max(_abs(new - old))), 2)}"
-    return f"it was {fmt(old)}, now {fmt(new)}"
+        return _("some values moved by up to {size}").format(
+                 size=fmt(float(_max(_abs(new - old))), 2))
+    return _("it was {old}, now {new}").format(old=fmt(old), new=fmt(new))
 
 
-def exercise(title: str, *, warning_hint: str = "", warnings_fail: bool = True):
+def exercise(title: str | Callable[[], str], *,
+             warning_hint: str | Callable[[], str] = "", warnings_fail: bool = True):
     """Turn ``diagnosis(session, attempt)`` into a check that prints one line.
+
+    ``title`` and ``warning_hint`` may be functions that return the text, e.g.
+    ``lambda: _("softmax")``: they are called each time the check runs, so the text is
+    in the language :func:`nnlib.set_language` chose last, not the one at import.
 
     The check also gets a ``.result(attempt)`` attribute (also called ``.verdict``) that
     returns the :class:`CheckResult` instead of printing it (tests and solutions use it).
@@ -283,7 +309,8 @@ def exercise(title: str, *, warning_hint: str = "", warnings_fail: bool = True):
 
         @functools.wraps(diagnosis)
         def result(attempt: Any) -> CheckResult:
-            session = Session(title, warning_hint=warning_hint, warnings_fail=warnings_fail)
+            session = Session(_now(title), warning_hint=_now(warning_hint),
+                              warnings_fail=warnings_fail)
             try:
                 return _judge(session, diagnosis, attempt)
             finally:
@@ -300,23 +327,31 @@ def exercise(title: str, *, warning_hint: str = "", warnings_fail: bool = True):
     return wrap
 
 
+def _now(text: str | Callable[[], str]) -> str:
+    """A text given as itself or as a function that builds it (in the current language)."""
+    return text() if callable(text) else text
+
+
 def _judge(session: Session, diagnosis: Callable[[Session, Any], None],
            attempt: Any) -> CheckResult:
     title = session.title
     try:
         if attempt is None or not (callable(attempt) or hasattr(attempt, "backward")):
-            return CheckResult(title, FAILED, "pass your function (or class) itself, e.g. "
-                               "check_x(my_x), without calling it: no () after its name")
+            return CheckResult(title, FAILED, _("pass your function (or class) itself, e.g. "
+                                                "check_x(my_x), without calling it: no () "
+                                                "after its name"))
         diagnosis(session, attempt)
         note = session.finish()
     except KeyboardInterrupt:
         raise
     except _NotAttempted:
-        return CheckResult(title, NOT_ATTEMPTED, "not attempted yet: replace the `raise "
-                           "NotImplementedError` line with your code, then run the cell again")
+        return CheckResult(title, NOT_ATTEMPTED, _("not attempted yet: replace the `raise "
+                                                   "NotImplementedError` line with your code, "
+                                                   "then run the cell again"))
     except Wrong as wrong:
         return CheckResult(title, FAILED, safe_text(wrong))
     except BaseException as error:  # reader code outside a call (an attribute, a property)
-        return CheckResult(title, FAILED, "the check stopped at "
-                           f"{shorten(f'{type(error).__name__}: {safe_text(error)}')}")
-    return CheckResult(title, PASSED, f"passed, all {session.cases} cases{note}")
+        stopped = shorten(f"{type(error).__name__}: {safe_text(error)}")
+        return CheckResult(title, FAILED, _("the check stopped at {error}").format(error=stopped))
+    return CheckResult(title, PASSED, _("passed, all {cases} cases{note}").format(
+                                        cases=session.cases, note=note))

@@ -22,6 +22,7 @@ refreshes twice). Tests and benchmarks drive an explorer headless by setting
 from __future__ import annotations
 
 import base64
+import re
 import time
 import warnings
 from collections.abc import Mapping, Sequence
@@ -31,6 +32,7 @@ import ipywidgets as widgets
 
 from nnlib.engines.figure import BlitFigureImage, FigureImage, pixel_size
 from nnlib.engines.progress import ProgressBar
+from nnlib.i18n import _
 
 __all__ = ["BlitFigureImage", "Explorer", "FigureImage", "ProgressBar", "pixel_size"]
 
@@ -74,6 +76,7 @@ class Explorer(widgets.VBox, metaclass=_DrawnOnceBuilt):
         canvas.image.add_class("nnlib-explorer-image")
         self.readout.add_class("nnlib-explorer-readout")
         for name, control in self.controls.items():
+            control.add_class("nnlib-control-" + re.sub(r"\W+", "-", name))  # any language
             if isinstance(control, widgets.Button):
                 control.on_click(lambda _button, name=name: self.on_control(name, None))
             elif hasattr(control, "value"):
@@ -135,8 +138,7 @@ class Explorer(widgets.VBox, metaclass=_DrawnOnceBuilt):
         if not bundle:
             return bundle
         bundle["image/png"] = base64.b64encode(self.canvas.png()).decode("ascii")
-        bundle["text/plain"] = (
-            f"{self!r}: an interactive explorer, shown as a picture of its first state; "
-            "run the notebook to move its controls."
-        )
+        bundle["text/plain"] = _(
+            "{explorer}: an interactive explorer, shown as a picture of its first state; "
+            "run the notebook to move its controls.").format(explorer=repr(self))
         return bundle

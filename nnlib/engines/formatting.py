@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from nnlib.i18n import _
+
 __all__ = ["fixed", "significant", "fmt", "fmt_apart", "shorten", "safe_repr", "safe_text"]
 
 # numpy as it was when the engine was imported: an attempt that patches np.asarray or
@@ -92,7 +94,7 @@ def safe_repr(value: Any) -> str:
     except KeyboardInterrupt:
         raise
     except BaseException:
-        return f"a {type(value).__name__} (its repr raised)"
+        return _("a {name} (its repr raised)").format(name=type(value).__name__)
 
 
 def safe_text(error: BaseException) -> str:
@@ -102,4 +104,4 @@ def safe_text(error: BaseException) -> str:
     except KeyboardInterrupt:
         raise
     except BaseException:
-        return "(its message could not be shown: its __str__ raised)"
+        return _("(its message could not be shown: its __str__ raised)")

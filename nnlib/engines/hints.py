@@ -8,6 +8,7 @@ import re
 import numpy as np
 
 from nnlib.engines.formatting import safe_text, shorten
+from nnlib.i18n import _
 
 __all__ = ["error_hint", "raised", "scale_between"]
 
@@ -25,20 +26,21 @@ def error_hint(error: BaseException) -> str:
     """A hint for the exceptions beginners meet most; "" when there is nothing to add."""
     text = safe_text(error)
     if isinstance(error, MemoryError):
-        return "an array far too large was asked for: check the shapes you pass to np.zeros"
+        return _("an array far too large was asked for: check the shapes you pass to np.zeros")
     if "Python scalar" in text or "only length-1 arrays" in text or "only 0-dimensional" in text:
-        return "math.exp and friends take one number only; use np.exp, which works element-wise"
+        return _("math.exp and friends take one number only; use np.exp, which works "
+                 "element-wise")
     if "truth value of an array" in text:
-        return ("`if`, `and`, `or`, max() and min() need one True/False, not an array; "
-                "use element-wise numpy: x > 0, np.maximum, np.where")
+        return (_("`if`, `and`, `or`, max() and min() need one True/False, not an array; use "
+                  "element-wise numpy: x > 0, np.maximum, np.where"))
     if "could not be broadcast" in text:
-        return "the shapes do not line up: check the axis you reduce over and keepdims=True"
+        return _("the shapes do not line up: check the axis you reduce over and keepdims=True")
     if "matmul" in text or "not aligned" in text:
-        return "the matrix shapes do not line up: check which operand needs a .T"
+        return _("the matrix shapes do not line up: check which operand needs a .T")
     if isinstance(error, NameError):
-        return "a name is not defined: run the cell with the imports first"
+        return _("a name is not defined: run the cell with the imports first")
     if isinstance(error, RecursionError):
-        return "the function keeps calling itself"
+        return _("the function keeps calling itself")
     return ""
 
 
@@ -51,7 +53,8 @@ def raised(error: BaseException, shows: str, on_error=None) -> str:
         raise
     except BaseException:  # a hint that trips over the reader's odd exception: no hint
         hint = ""
-    return f"raised {message} {shows}" + (f"; {hint}" if hint else "")
+    return _("raised {message} {shows}").format(
+             message=message, shows=shows) + (_("; {hint}").format(hint=hint) if hint else "")
 
 
 def scale_between(result: np.ndarray, expected: np.ndarray, rtol: float = 1e-6) -> float | None:

@@ -14,7 +14,8 @@ from typing import Any
 import ipywidgets as widgets
 from IPython.display import display
 
-from nnlib._checks import check_count
+from nnlib._checks import check_count, check_instance
+from nnlib.i18n import _
 
 __all__ = ["ProgressBar"]
 
@@ -39,6 +40,8 @@ class ProgressBar:
         self.elapsed: float | None = None
         self._start = time.perf_counter()
         self._shown_percent = 0
+        if widget is not None:
+            check_instance(widget, "widget", widgets.IntProgress, "an ipywidgets IntProgress")
         self.bar = widget if widget is not None else widgets.IntProgress()
         self.bar.min, self.bar.max, self.bar.value = 0, self.total, 0
         self.bar.description = self.desc
@@ -51,7 +54,7 @@ class ProgressBar:
 
     def update(self, n: int = 1) -> None:
         """Advance by ``n``; the widget is sent only when the whole percent changes."""
-        self.n = min(self.n + int(n), self.total)
+        self.n = min(self.n + check_count(n, "n"), self.total)
         percent = 100 * self.n // self.total
         if percent != self._shown_percent:
             self._shown_percent = percent
@@ -61,14 +64,16 @@ class ProgressBar:
         """Show the final count and time, and make that the cell's saved output."""
         self.elapsed = time.perf_counter() - self._start
         self.bar.value = self.n
-        self.label.value = f"{self._count()} in {self.elapsed:.1f} s"
+        self.label.value = _("{count} in {seconds:.1f} s").format(count=self._count(),
+                                                                  seconds=self.elapsed)
         if self._handle is not None:
             self._handle.update(self)
 
     def __repr__(self) -> str:
         filled = BAR_WIDTH * self.n // self.total
         bar = "#" * filled + " " * (BAR_WIDTH - filled)
-        state = "running" if self.elapsed is None else f"done in {self.elapsed:.1f} s"
+        state = (_("running") if self.elapsed is None
+                 else _("done in {seconds:.1f} s").format(seconds=self.elapsed))
         return f"{self.desc}: {100 * self.n // self.total:3d}%|{bar}| {self._count()} [{state}]"
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:

@@ -15,6 +15,7 @@ import numpy as np
 
 from nnlib.engines.exercise import Session, Wrong, exercise, fmt
 from nnlib.engines.references import identity_function, relu, sigmoid, softmax, step_function
+from nnlib.i18n import _
 
 from .perceptron import _GATE_NAMES, INPUTS, forward, init_network
 
@@ -22,47 +23,64 @@ __all__ = ["check_and_gate", "check_nand_gate", "check_or_gate", "check_xor_gate
            "check_forward"]
 
 _TABLES = {"AND": (0, 0, 0, 1), "NAND": (1, 1, 1, 0), "OR": (0, 1, 1, 1), "XOR": (0, 1, 1, 0)}
-_BOOK = {
-    "AND": "the book's AND: w = np.array([0.5, 0.5]), b = -0.7",
-    "NAND": "the book's NAND: w = np.array([-0.5, -0.5]), b = 0.7",
-    "OR": "the book's OR: w = np.array([0.5, 0.5]), b = -0.2",
-    "XOR": "the book's XOR: s1 = NAND(x1, x2), s2 = OR(x1, x2), y = AND(s1, s2)",
-}
+
+
+def _gate_name(table: tuple[int, ...]) -> str | None:
+    """The gate a truth table is, in the reader's language (logic names stay as they are)."""
+    name = _GATE_NAMES.get(table)
+    return {"always 0": _("always 0"), "always 1": _("always 1"),
+            "x1 (copies x1)": _("x1 (copies x1)"),
+            "x2 (copies x2)": _("x2 (copies x2)")}.get(name, name)
+
+
+def _book(name: str) -> str:
+    """The book's weights for the gate ``name``, in words."""
+    return {
+        "AND": _("the book's AND: w = np.array([0.5, 0.5]), b = -0.7"),
+        "NAND": _("the book's NAND: w = np.array([-0.5, -0.5]), b = 0.7"),
+        "OR": _("the book's OR: w = np.array([0.5, 0.5]), b = -0.2"),
+        "XOR": _("the book's XOR: s1 = NAND(x1, x2), s2 = OR(x1, x2), y = AND(s1, s2)"),
+    }[name]
 
 
 def _run_gate(session: Session, attempt: Callable, name: str) -> None:
     """Call ``attempt(x1, x2)`` on (0,0), (1,0), (0,1), (1,1); the outputs must be the table."""
     outputs: list[int] = []
     for x1, x2 in INPUTS.astype(int).tolist():
-        shows = f"for (x1, x2) = ({x1}, {x2})"
+        shows = _("for (x1, x2) = ({x1}, {x2})").format(x1=x1, x2=x2)
         result = session.call(attempt, x1, x2, shows=shows, names=("x1", "x2"))
-        value = session._as_numbers(result, shows, "the output", array=False)
+        value = session._as_numbers(result, shows, _("the output"), array=False)
         if value.size != 1:
-            raise Wrong(f"the output {shows} is {fmt(value)}, expected one number, 0 or 1: "
-                        "sum the weighted inputs, np.sum(w * x) + b, before comparing with 0")
+            raise Wrong(_("the output {shows} is {value}, expected one number, 0 or 1: sum the "
+                          "weighted inputs, np.sum(w * x) + b, before comparing with 0").format(
+                          shows=shows, value=fmt(value)))
         number = float(value.reshape(()))
         if number not in (0.0, 1.0):
-            raise Wrong(f"the output {shows} is {fmt(number)}: that looks like the weighted "
-                        "sum itself; a perceptron outputs 1 when the sum is > 0 and 0 "
-                        "otherwise (if tmp <= 0: return 0, else return 1)")
+            raise Wrong(_("the output {shows} is {number}: that looks like the weighted sum "
+                          "itself; a perceptron outputs 1 when the sum is > 0 and 0 otherwise "
+                          "(if tmp <= 0: return 0, else return 1)").format(
+                          shows=shows, number=fmt(number)))
         outputs.append(int(number))
     wanted = _TABLES[name]
     table = tuple(outputs)
     if table == wanted:
         session.cases += 4
         return
-    other = _GATE_NAMES.get(table)
-    seen = (f"for (0,0), (1,0), (0,1), (1,1) your {name} gives {list(table)}, "
-            f"expected {list(wanted)}")
+    other = _gate_name(table)
+    seen = (_("for (0,0), (1,0), (0,1), (1,1) your {name} gives {table}, expected {wanted}").format(
+              name=name, table=list(table), wanted=list(wanted)))
     if name == "XOR" and other is not None:
-        raise Wrong(f"{seen}: that is {other}. XOR is 1 for exactly one input: feed NAND and "
-                    f"OR into AND ({_BOOK['XOR']})")
+        raise Wrong(_("{seen}: that is {other}. XOR is 1 for exactly one input: feed NAND and "
+                      "OR into AND ({BOOK})").format(
+                      seen=seen, other=other, BOOK=_book('XOR')))
     if table == tuple(1 - v for v in wanted):
-        raise Wrong(f"{seen}: every output is flipped ({other}); flip the signs of the weights "
-                    f"and the bias, or compare the other way round ({_BOOK[name]})")
+        raise Wrong(_("{seen}: every output is flipped ({other}); flip the signs of the "
+                      "weights and the bias, or compare the other way round ({BOOK})").format(
+                      seen=seen, other=other, BOOK=_book(name)))
     if other is not None:
-        raise Wrong(f"{seen}: that is {other}, not {name}; move the bias ({_BOOK[name]})")
-    raise Wrong(f"{seen}; {_BOOK[name]}")
+        raise Wrong(_("{seen}: that is {other}, not {name}; move the bias ({BOOK})").format(
+                      seen=seen, other=other, name=name, BOOK=_book(name)))
+    raise Wrong(_("{seen}; {BOOK}").format(seen=seen, BOOK=_book(name)))
 
 
 def _gate_check(name: str, doc: str):
@@ -71,7 +89,7 @@ def _gate_check(name: str, doc: str):
 
     diagnosis.__name__ = f"check_{name.lower()}_gate"
     diagnosis.__doc__ = doc
-    return exercise(f"{name} gate")(diagnosis)
+    return exercise(lambda: _("{name} gate").format(name=name))(diagnosis)
 
 
 check_and_gate = _gate_check("AND", "Check ``AND(x1, x2)``: 1 only for (1, 1).")
@@ -111,20 +129,27 @@ def _variant(network: dict, x: np.ndarray, *, hidden: Callable = sigmoid,
 def _slips(network: dict, x: np.ndarray) -> list[tuple[np.ndarray, str]]:
     with np.errstate(all="ignore"):
         return [
-            (_variant(network, x, output=sigmoid), "the output layer applies sigmoid; in the "
-             "book's §3.4.3 it is the identity function: y = identity_function(a3), i.e. a3"),
-            (_variant(network, x, output=softmax), "the output layer applies softmax; the "
-             "book's §3.4.3 network uses the identity function there (softmax comes in §3.5)"),
-            (_variant(network, x, sigmoid_2=False), "layer 2 skips its activation: "
-             "z2 = sigmoid(a2)"),
-            (_variant(network, x, hidden=relu), "the hidden layers use ReLU; the book's "
-             "§3.4.3 network uses sigmoid"),
-            (_variant(network, x, hidden=step_function), "the hidden layers use the step "
-             "function; the book's §3.4.3 network uses sigmoid"),
-            *[(_variant(network, x, skip_bias=f"b{i}"), f"b{i} was not added: "
-               f"a{i} = np.dot(..., W{i}) + b{i}") for i in (1, 2, 3)],
-            *[(_variant(network, x, transpose=f"W{i}"), f"W{i} was transposed: "
-               f"np.dot(z, W{i}), whose rows meet the previous layer's outputs")
+            (_variant(network, x, output=sigmoid), _("the output layer applies sigmoid; in the "
+                                                     "book's §3.4.3 it is the identity "
+                                                     "function: y = identity_function(a3), "
+                                                     "i.e. a3")),
+            (_variant(network, x, output=softmax), _("the output layer applies softmax; the "
+                                                     "book's §3.4.3 network uses the identity "
+                                                     "function there (softmax comes in §3.5)")),
+            (_variant(network, x, sigmoid_2=False), _("layer 2 skips its activation: z2 = "
+                                                      "sigmoid(a2)")),
+            (_variant(network, x, hidden=relu), _("the hidden layers use ReLU; the book's "
+                                                  "§3.4.3 network uses sigmoid")),
+            (_variant(network, x, hidden=step_function), _("the hidden layers use the step "
+                                                           "function; the book's §3.4.3 "
+                                                           "network uses sigmoid")),
+            *[(_variant(network, x, skip_bias=f"b{i}"), _("b{i} was not added: a{i} = "
+                                                          "np.dot(..., W{i}) + b{i}").format(
+                                                          i=i)) for i in (1, 2, 3)],
+            *[(_variant(network, x, transpose=f"W{i}"), _("W{i} was transposed: np.dot(z, "
+                                                          "W{i}), whose rows meet the previous "
+                                                          "layer's outputs").format(
+                                                          i=i))
               for i in (1, 2, 3) if network[f"W{i}"].shape[0] == network[f"W{i}"].shape[1]],
         ]
 
@@ -132,38 +157,38 @@ def _slips(network: dict, x: np.ndarray) -> list[tuple[np.ndarray, str]]:
 def _shape_error(error: BaseException) -> str | None:
     text = str(error)
     if "not aligned" in text or "matmul" in text or "mismatch" in text:
-        return ("the shapes do not chain: write np.dot(x, W1) (x first), then "
-                "np.dot(z1, W2) and np.dot(z2, W3); the last axis of the left operand must "
-                "equal the rows of the right one")
+        return (_("the shapes do not chain: write np.dot(x, W1) (x first), then np.dot(z1, W2) "
+                  "and np.dot(z2, W3); the last axis of the left operand must equal the rows "
+                  "of the right one"))
     if isinstance(error, KeyError):
-        return "the network dict's keys are 'W1', 'b1', 'W2', 'b2', 'W3', 'b3'"
+        return _("the network dict's keys are 'W1', 'b1', 'W2', 'b2', 'W3', 'b3'")
     return None
 
 
-@exercise("forward pass")
+@exercise(lambda: _("forward pass"))
 def check_forward(session: Session, attempt: Callable) -> None:
     """Check ``forward(network, x)``: sigmoid hidden layers, identity output (本書 §3.4.3)."""
     book = init_network()
     other = _seeded_network()
     rng = np.random.default_rng(5)
     cases = [
-        (book, np.array([1.0, 0.5]), "the book's network and x = [1.0, 0.5]"),
-        (book, np.array([[1.0, 0.5], [0.0, 0.0], [-1.0, 2.0]]), "the book's network and a "
-         "batch of 3 rows"),
-        (other, rng.normal(size=4).round(2), "a 4-5-3-2 network"),
-        (other, rng.normal(size=(6, 4)).round(2), "a 4-5-3-2 network and a batch of 6 rows"),
+        (book, np.array([1.0, 0.5]), _("the book's network and x = [1.0, 0.5]")),
+        (book, np.array([[1.0, 0.5], [0.0, 0.0], [-1.0, 2.0]]), _("the book's network and a "
+                                                                  "batch of 3 rows")),
+        (other, rng.normal(size=4).round(2), _("a 4-5-3-2 network")),
+        (other, rng.normal(size=(6, 4)).round(2), _("a 4-5-3-2 network and a batch of 6 rows")),
     ]
     for network, x, what in cases:
-        shows = f"for {what} (x = {fmt(x)})"
+        shows = _("for {what} (x = {x})").format(what=what, x=fmt(x))
         result = session.call(attempt, network, x, shows=shows, names=("network", "x"),
-                              on_change="compute new arrays; leave network and x as they are",
+                              on_change=_("compute new arrays; leave network and x as they are"),
                               on_error=_shape_error)
         expected = forward(network, x)
 
         def diagnose(r: np.ndarray, network=network, x=x, shows=shows) -> str | None:
             for wrong, hint in _slips(network, x):
                 if r.shape == wrong.shape and np.allclose(r, wrong, rtol=1e-6, atol=1e-9):
-                    return f"{shows}: {hint}"
+                    return _("{shows}: {hint}").format(shows=shows, hint=hint)
             return None
 
         session.expect_array(result, expected, shows, diagnose=diagnose)

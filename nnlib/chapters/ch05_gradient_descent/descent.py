@@ -31,6 +31,7 @@ from nnlib._checks import (
 from nnlib.chapters.ch05_gradient_descent.surfaces import SimpleNet
 from nnlib.engines.timing import time_call
 from nnlib.gradient import DescentResult, PrecisionWarning, numerical_diff, numerical_gradient
+from nnlib.i18n import _
 from nnlib.train import EXACT_LOSS_RISE, how_run_ended
 
 __all__ = [
@@ -90,10 +91,12 @@ def diverged_rule(result: DescentResult, losses: ArrayLike) -> str | None:
     or its final loss rose above the first by more than ``DIVERGED_LOSS_RISE`` of
     max(|first loss|, 1). Returns the reason, or ``None`` when the rule does not fire."""
     if result.diverged:
-        reason = f"blew up at step {result.diverged_at}: the point ran off towards infinity"
+        reason = _("blew up at step {step}: the point ran off towards infinity").format(
+            step=result.diverged_at)
         if result.stuck_from is not None:
-            reason += (f"; from step {result.stuck_from} it stood still, because that far out "
-                       "x + h rounds back to x and the numerical gradient is 0")
+            reason += _("; from step {step} it stood still, because that far out "
+                        "x + h rounds back to x and the numerical gradient is 0").format(
+                            step=result.stuck_from)
         return reason
     ending = how_run_ended(np.asarray(losses, dtype=float), exact=True)
     return ending.reason if ending.name == "diverged" else None
@@ -117,9 +120,9 @@ def oscillating_rule(path: ArrayLike) -> str | None:
     turns = np.sum(steps[1:] * steps[:-1], axis=1)
     first, last = np.linalg.norm(steps[1]), np.linalg.norm(steps[-1])
     if np.all(turns < 0) and last >= OSCILLATION_KEEP * first:
-        return (f"bouncing across the valley: each of the last {OSCILLATION_WINDOW} steps "
-                f"jumps back against the one before, and they do not die out (the last is "
-                f"{last:.3g} long)")
+        return _("bouncing across the valley: each of the last {window} steps "
+                 "jumps back against the one before, and they do not die out (the last is "
+                 "{last:.3g} long)").format(window=OSCILLATION_WINDOW, last=last)
     return None
 
 
@@ -136,12 +139,14 @@ def classify_run(
     check_callable(f, "f")
     if not isinstance(result, DescentResult):
         kind = type(result).__name__
-        raise TypeError(f"result must be what gradient_descent returns, got {kind}")
+        raise TypeError(_("result must be what gradient_descent returns, got {kind}").format(
+            kind=kind))
     if losses is None:
         losses = [f(point) for point in result.path]
     losses = as_float_array(losses, "losses")
     if losses.shape != (len(result.path),):
-        raise ValueError(f"losses must hold one value per point of the path, got {losses.shape}")
+        raise ValueError(_("losses must hold one value per point of the path, got {shape}")
+                         .format(shape=losses.shape))
     final_loss = float(losses[-1])
     with warnings.catch_warnings():
         # Far out, x + h == x and the gradient reads 0: diverged_rule judges that run first.
@@ -153,12 +158,14 @@ def classify_run(
     if reason is not None:
         return Verdict("diverged", "diverged_rule", reason, **common)
     if converged_rule(gradient_norm):
-        reason = f"flat ground: |gradient| = {gradient_norm:.1e} <= {CONVERGED_GRADIENT_NORM:g}"
+        reason = _("flat ground: |gradient| = {norm:.1e} <= {limit:g}").format(
+            norm=gradient_norm, limit=CONVERGED_GRADIENT_NORM)
         return Verdict("converged", "converged_rule", reason, **common)
     reason = oscillating_rule(result.path)
     if reason is not None:
         return Verdict("oscillating", "oscillating_rule", reason, **common)
-    reason = f"still sloped after {steps} steps: |gradient| = {gradient_norm:.2g}"
+    reason = _("still sloped after {steps} steps: |gradient| = {norm:.2g}").format(
+        steps=steps, norm=gradient_norm)
     return Verdict("stalled", "no rule: still sloped", reason, **common)
 
 
@@ -217,7 +224,8 @@ def time_numerical_gradient(
     for count in param_counts:
         count = check_count(count, "parameter count", minimum=10)
         if count % 10:
-            raise ValueError(f"parameter counts must be multiples of 10 (10 outputs), got {count}")
+            raise ValueError(_("parameter counts must be multiples of 10 (10 outputs), "
+                               "got {count}").format(count=count))
         net = SimpleNet(rng, input_size=count // 10, output_size=10)
         loss = net.loss_function(rng.standard_normal(count // 10), np.int64(0))
         seconds.append(time_call(lambda loss=loss, w=net.W: numerical_gradient(loss, w),
@@ -230,6 +238,7 @@ def extrapolate_linear(counts: ArrayLike, seconds: ArrayLike, targets: ArrayLike
     counts, seconds = float_vector(counts, "counts"), float_vector(seconds, "seconds")
     same_length("seconds", seconds, "counts", counts)
     if len(counts) < 2 or np.ptp(counts) == 0:
-        raise ValueError(f"counts must hold at least two different values, got {counts}")
+        raise ValueError(_("counts must hold at least two different values, got {counts}")
+                         .format(counts=counts))
     slope, intercept = np.polyfit(counts, seconds, 1)
     return slope * as_float_array(targets, "targets") + intercept

@@ -25,10 +25,11 @@ from nnlib.chapters.ch05_gradient_descent.plots import (
     contour_levels,
     drawable_path,
 )
-from nnlib.chapters.ch05_gradient_descent.surfaces import SURFACES, Surface, get_surface
+from nnlib.chapters.ch05_gradient_descent.surfaces import SURFACES, Surface, get_surface, shown
 from nnlib.engines.explorer import BlitFigureImage, Explorer
 from nnlib.functions import sigmoid
 from nnlib.gradient import gradient_descent
+from nnlib.i18n import _
 
 __all__ = ["DescentExplorer", "descent_explorer", "plotted_gap", "LR_CHOICES", "LOSS_LIMITS"]
 
@@ -61,9 +62,9 @@ class DescentExplorer(Explorer):
         get_surface(surface)  # a clear error for an unknown name
         controls = {
             "surface": widgets.Dropdown(
-                options=[(s.label, s.name) for s in SURFACES.values()],
+                options=[(shown(s.label), s.name) for s in SURFACES.values()],
                 value=surface,
-                description="surface",
+                description=_("surface"),
             ),
             "lr": widgets.SelectionSlider(
                 options=[(f"{v:g}", v) for v in LR_CHOICES], value=_lr_choice(lr),
@@ -72,14 +73,15 @@ class DescentExplorer(Explorer):
             # the start: step 0.25 is exact in binary, so the browser sends back no rounded value
             "x0": widgets.FloatSlider(value=x0, min=-4.0, max=4.0, step=0.25, description="x0"),
             "x1": widgets.FloatSlider(value=x1, min=-4.0, max=4.0, step=0.25, description="x1"),
-            "steps": widgets.IntSlider(value=step_num, min=1, max=max_steps, description="steps"),
+            "steps": widgets.IntSlider(value=step_num, min=1, max=max_steps,
+                                       description=_("steps")),
         }
         self._meshes: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._contours = None
         self._drawn_surface: str | None = None
         canvas = BlitFigureImage(figsize=FIGSIZE, dpi=DPI)
         self._build_artists(canvas, max_steps)
-        super().__init__(controls, canvas, title="勾配降下法 gradient descent explorer")
+        super().__init__(controls, canvas, title=_("勾配降下法 gradient descent explorer"))
 
     def _build_artists(self, canvas: BlitFigureImage, max_steps: int) -> None:
         fig = canvas.figure
@@ -94,14 +96,14 @@ class DescentExplorer(Explorer):
         self.ax_loss.set_yscale("log")
         self.ax_loss.set_ylim(*LOSS_LIMITS)
         self.ax_loss.set_xlim(0, max_steps)
-        self.ax_loss.set_xlabel("step", labelpad=1)
-        self.ax_loss.set_ylabel("loss - lowest loss")
-        self.ax_loss.set_title("loss per step (log scale)", fontsize=10)
+        self.ax_loss.set_xlabel(_("step"), labelpad=1)
+        self.ax_loss.set_ylabel(_("loss - lowest loss"))
+        self.ax_loss.set_title(_("loss per step (log scale)"), fontsize=10)
         side = self.ax_fit
         # the single neuron: its data and sigmoid before and after descent
-        self.data_points, = side.plot([], [], "o", ms=4, color="0.3", alpha=0.7, label="data")
-        self.initial_curve, = side.plot([], [], "--", color="0.5", lw=1.2, label="at start")
-        self.fitted_curve, = side.plot([], [], "-", color="crimson", lw=2, label="after descent")
+        self.data_points, = side.plot([], [], "o", ms=4, color="0.3", alpha=0.7, label=_("data"))
+        self.initial_curve, = side.plot([], [], "--", color="0.5", lw=1.2, label=_("at start"))
+        self.fitted_curve, = side.plot([], [], "-", color="crimson", lw=2, label=_("after descent"))
         # every other surface: the two coordinates per step
         self.x0_line, = side.plot([], [], "-", color="crimson", lw=1.2, label="x0")
         self.x1_line, = side.plot([], [], "--", color="navy", lw=1.2, label="x1")
@@ -130,8 +132,8 @@ class DescentExplorer(Explorer):
         if surface.name != self._drawn_surface:
             self._draw_surface(surface)
         path = state["path"]
-        shown = drawable_path(path)  # a diverging path, only up to where it leaves the view
-        self.path_line.set_data(shown[:, 0], shown[:, 1])
+        drawn = drawable_path(path)  # a diverging path, only up to where it leaves the view
+        self.path_line.set_data(drawn[:, 0], drawn[:, 1])
         self.start_marker.set_data(path[:1, 0], path[:1, 1])
         self.loss_line.set_data(np.arange(len(path)), plotted_gap(state["losses"], surface.lowest))
         if surface.data is not None:
@@ -159,9 +161,9 @@ class DescentExplorer(Explorer):
         self.minima_marker.set_data(minima[:, 0], minima[:, 1])
         self.ax_path.set_xlim(surface.extent[:2])
         self.ax_path.set_ylim(surface.extent[2:])
-        self.ax_path.set_xlabel(surface.axis_labels[0])
-        self.ax_path.set_ylabel(surface.axis_labels[1])
-        self.ax_path.set_title(surface.label, fontsize=10)
+        self.ax_path.set_xlabel(shown(surface.axis_labels[0]))
+        self.ax_path.set_ylabel(shown(surface.axis_labels[1]))
+        self.ax_path.set_title(shown(surface.label), fontsize=10)
         has_data = surface.data is not None
         for artist in (self.data_points, self.initial_curve, self.fitted_curve):
             artist.set_visible(has_data)
@@ -178,9 +180,9 @@ class DescentExplorer(Explorer):
             margin = 0.5
             side.set_xlim(x.min() - margin, x.max() + margin)
             side.set_ylim(-0.08, 1.08)
-            side.set_xlabel("input x", labelpad=1)
-            side.set_ylabel("P(class 1)")
-            side.set_title("the neuron's sigmoid(w x + b)", fontsize=10)
+            side.set_xlabel(_("input x"), labelpad=1)
+            side.set_ylabel(_("P(class 1)"))
+            side.set_title(_("the neuron's sigmoid(w x + b)"), fontsize=10)
             side.legend(handles=[self.data_points, self.initial_curve, self.fitted_curve],
                         fontsize=7, loc="center right")
         else:
@@ -189,9 +191,9 @@ class DescentExplorer(Explorer):
             self._minimum_lines = [side.axhline(value, color=colour, lw=0.6, ls=":")
                                    for value, colour in zip(surface.minima[0], ("crimson", "navy"),
                                                             strict=True)]
-            side.set_xlabel("step", labelpad=1)
-            side.set_ylabel("coordinate")
-            side.set_title("x0 and x1 per step (dotted: the deepest minimum)", fontsize=10)
+            side.set_xlabel(_("step"), labelpad=1)
+            side.set_ylabel(_("coordinate"))
+            side.set_title(_("x0 and x1 per step (dotted: the deepest minimum)"), fontsize=10)
             side.legend(handles=[self.x0_line, self.x1_line], fontsize=7, loc="upper right")
         self._drawn_surface = surface.name
         self.canvas.invalidate()
@@ -201,10 +203,18 @@ class DescentExplorer(Explorer):
         colour, mark = _VERDICT_STYLE[verdict.name]
         where = ", ".join(f"{v:.3g}" for v in state["path"][-1])
         return (
-            f"<b style='color:{colour}'>{mark} {verdict.name}</b>: {verdict.reason}. "
-            f"Final loss {verdict.final_loss:.4g} at ({where}) after {verdict.steps} steps "
-            f"with lr = {state['lr']:.3g}; lowest possible {state['surface'].lowest:.4g}."
+            f"<b style='color:{colour}'>{mark} {verdict_word(verdict.name)}</b>: "
+            + _("{reason}. Final loss {loss:.4g} at ({where}) after {steps} steps "
+                "with lr = {lr:.3g}; lowest possible {lowest:.4g}.").format(
+                    reason=verdict.reason, loss=verdict.final_loss, where=where,
+                    steps=verdict.steps, lr=state["lr"], lowest=state["surface"].lowest)
         )
+
+
+def verdict_word(name: str) -> str:
+    """A verdict's name (``"converged"``, ...) as the reader sees it, in the current language."""
+    return {"converged": _("converged"), "oscillating": _("oscillating"),
+            "stalled": _("stalled"), "diverged": _("diverged")}.get(name, name)
 
 
 def _lr_choice(lr: float) -> float:
@@ -212,8 +222,8 @@ def _lr_choice(lr: float) -> float:
     for choice in LR_CHOICES:
         if np.isclose(lr, choice, rtol=1e-9, atol=0):
             return choice
-    raise ValueError(f"lr must be one of the slider's values {', '.join(map(str, LR_CHOICES))}; "
-                     f"got {lr}")
+    raise ValueError(_("lr must be one of the slider's values {choices}; got {lr}").format(
+        choices=", ".join(map(str, LR_CHOICES)), lr=lr))
 
 
 def plotted_gap(losses: np.ndarray, lowest: float) -> np.ndarray:

@@ -26,7 +26,9 @@ from nnlib._checks import (
 )
 from nnlib.chapters.ch05_gradient_descent.descent import extrapolate_linear
 from nnlib.chapters.ch05_gradient_descent.surfaces import Surface
+from nnlib.chapters.ch05_gradient_descent.surfaces import shown as shown_text
 from nnlib.gradient import numerical_diff, numerical_gradient
+from nnlib.i18n import _
 
 __all__ = [
     "plot_difference_errors",
@@ -70,15 +72,16 @@ def plot_difference_errors(
     marked_h = number_in(marked_h, "marked_h", 1e-300, 1e300)
     fig, ax = plt.subplots(figsize=(7.0, 3.6), layout="constrained")
     floor = 1e-17  # an error of exactly 0 cannot sit on a log axis
-    ax.loglog(hs, np.maximum(forward, floor), "o-", ms=3, label="forward  (f(x+h) - f(x)) / h")
-    ax.loglog(hs, np.maximum(central, floor), "s-", ms=3, label="central  (f(x+h) - f(x-h)) / 2h")
+    ax.loglog(hs, np.maximum(forward, floor), "o-", ms=3, label=_("forward  (f(x+h) - f(x)) / h"))
+    ax.loglog(hs, np.maximum(central, floor), "s-", ms=3,
+              label=_("central  (f(x+h) - f(x-h)) / 2h"))
     ax.axvline(marked_h, color="0.5", ls=":", lw=1.2)
     ax.annotate(f"h = {marked_h:g}", (marked_h, 1.0), xytext=(4, 0), textcoords="offset points")
-    ax.text(0.03, 0.06, "rounding error\ngrows as h shrinks", transform=ax.transAxes, fontsize=8)
-    ax.text(0.97, 0.06, "truncation error\ngrows with h", transform=ax.transAxes, fontsize=8,
+    ax.text(0.03, 0.06, _("rounding error\ngrows as h shrinks"), transform=ax.transAxes, fontsize=8)
+    ax.text(0.97, 0.06, _("truncation error\ngrows with h"), transform=ax.transAxes, fontsize=8,
             ha="right")
-    ax.set_xlabel("step h")
-    ax.set_ylabel("|estimate - true derivative|")
+    ax.set_xlabel(_("step h"))
+    ax.set_ylabel(_("|estimate - true derivative|"))
     ax.legend(loc="upper center", fontsize=8)
     return fig
 
@@ -95,7 +98,8 @@ def plot_tangent_lines(
     ax.plot(x, [f(v) for v in x], lw=2, color="k", label="f(x)")
     for a in points:
         slope = numerical_diff(f, a)
-        ax.plot(x, f(a) + slope * (x - a), "--", label=f"tangent at x = {a:g} (slope {slope:.4f})")
+        ax.plot(x, f(a) + slope * (x - a), "--",
+                label=_("tangent at x = {a:g} (slope {slope:.4f})").format(a=a, slope=slope))
         ax.plot([a], [f(a)], "o", color="0.3")
     ax.set_xlabel("x")
     ax.set_ylabel("f(x)")
@@ -137,8 +141,8 @@ def draw_contours(ax: Axes, surface: Surface, count: int = 15, points: int = 81)
     ax.plot(minima[:, 0], minima[:, 1], "*", color="goldenrod", ms=10, mec="k", mew=0.5)
     ax.set_xlim(surface.extent[:2])
     ax.set_ylim(surface.extent[2:])
-    ax.set_xlabel(surface.axis_labels[0])
-    ax.set_ylabel(surface.axis_labels[1])
+    ax.set_xlabel(shown_text(surface.axis_labels[0]))
+    ax.set_ylabel(shown_text(surface.axis_labels[1]))
     ax.set_aspect("equal")
     return contours
 
@@ -164,7 +168,7 @@ def plot_gradient_field(
         ax.plot(shown[:, 0], shown[:, 1], "o-", ms=2.5, lw=1.5, color=colour, label=label)
     if paths:
         ax.legend(fontsize=8, loc="upper right")
-    ax.set_title(f"-gradient of {surface.label}", fontsize=10)
+    ax.set_title(_("-gradient of {surface}").format(surface=shown_text(surface.label)), fontsize=10)
     return fig
 
 
@@ -190,11 +194,12 @@ def plot_gradient_timing(counts: ArrayLike, seconds: ArrayLike) -> Figure:
     seconds = float_vector(seconds, "seconds", positive=True, maximum=1e6)
     same_length("seconds", seconds, "counts", counts)
     fig, ax = plt.subplots(figsize=(6.0, 3.4), layout="constrained")
-    ax.plot(counts, seconds * 1000, "o", label="measured (best of several runs)")
+    ax.plot(counts, seconds * 1000, "o", label=_("measured (best of several runs)"))
     line = np.linspace(0, counts.max(), 50)
-    ax.plot(line, extrapolate_linear(counts, seconds, line) * 1000, "--", label="straight-line fit")
-    ax.set_xlabel("number of parameters")
-    ax.set_ylabel("ms per numerical gradient")
+    ax.plot(line, extrapolate_linear(counts, seconds, line) * 1000, "--",
+            label=_("straight-line fit"))
+    ax.set_xlabel(_("number of parameters"))
+    ax.set_ylabel(_("ms per numerical gradient"))
     ax.set_xlim(0, None)
     ax.set_ylim(0, None)
     ax.legend(fontsize=8)

@@ -24,6 +24,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from nnlib._checks import as_float_array
 from nnlib.functions import CROSS_ENTROPY_DELTA, cross_entropy_error, sigmoid, softmax
+from nnlib.i18n import _
 
 __all__ = [
     "Surface",
@@ -35,6 +36,7 @@ __all__ = [
     "neuron_loss",
     "neuron_data",
     "SimpleNet",
+    "shown",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -77,7 +79,8 @@ def _point_function(grid: Callable[[NDArray, NDArray], NDArray]) -> Callable[[ND
     def f(x: NDArray) -> float:
         x = np.asarray(x)
         if x.shape != (2,):
-            raise ValueError(f"x must have shape (2,), one point (x0, x1); got {x.shape}")
+            raise ValueError(_("x must have shape (2,), one point (x0, x1); got {shape}").format(
+                shape=x.shape))
         return float(grid(x[0], x[1]))
 
     return f
@@ -182,10 +185,23 @@ neuron = _neuron_surface()
 SURFACES: dict[str, Surface] = {s.name: s for s in (bowl, elongated_bowl, many_valleys, neuron)}
 
 
+def shown(text: str) -> str:
+    """A surface's label or axis label as the reader sees it, in the current language."""
+    return {
+        "bowl  x0² + x1²": _("bowl  x0² + x1²"),
+        "elongated bowl  x0²/20 + x1²": _("elongated bowl  x0²/20 + x1²"),
+        "many valleys": _("many valleys"),
+        "single sigmoid neuron loss": _("single sigmoid neuron loss"),
+        "weight w": _("weight w"),
+        "bias b": _("bias b"),
+    }.get(text, text)
+
+
 def get_surface(name: str) -> Surface:
     """The surface called ``name`` (one of ``SURFACES``)."""
     if name not in SURFACES:
-        raise ValueError(f"unknown surface {name!r}; choose one of {', '.join(SURFACES)}")
+        raise ValueError(_("unknown surface {name!r}; choose one of {choices}").format(
+            name=name, choices=", ".join(SURFACES)))
     return SURFACES[name]
 
 
@@ -209,11 +225,12 @@ class SimpleNet:
     ) -> None:
         if W is not None:
             if rng is not None:
-                raise ValueError("give W or rng, not both: W is used as it is, nothing is drawn")
+                raise ValueError(_("give W or rng, not both: W is used as it is, "
+                                   "nothing is drawn"))
             W = as_float_array(W, "W").astype(np.float64)  # a private copy
             if W.ndim != 2 or W.shape[1] < 2:
-                raise ValueError(f"W must be a matrix (inputs x classes, >= 2 classes), "
-                                 f"got shape {W.shape}")
+                raise ValueError(_("W must be a matrix (inputs x classes, >= 2 classes), "
+                                   "got shape {shape}").format(shape=W.shape))
             self.W: FloatArray = W
             return
         rng = np.random.default_rng(0) if rng is None else rng
@@ -222,7 +239,8 @@ class SimpleNet:
     def predict(self, x: ArrayLike) -> FloatArray:
         x = as_float_array(x, "x")
         if x.shape[-1] != self.W.shape[0]:
-            raise ValueError(f"x has {x.shape[-1]} features but W expects {self.W.shape[0]}")
+            raise ValueError(_("x has {got} features but W expects {expected}").format(
+                got=x.shape[-1], expected=self.W.shape[0]))
         return x @ self.W
 
     def loss(self, x: ArrayLike, t: ArrayLike) -> float:

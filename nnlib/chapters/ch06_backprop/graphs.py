@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from nnlib._checks import as_float_array
+from nnlib.i18n import _
 from nnlib.layers import AddLayer, MulLayer
 
 __all__ = [
@@ -73,24 +74,27 @@ class ComputationalGraph:
     def __post_init__(self) -> None:
         names = [node.name for node in self.nodes]
         if len(set(names)) != len(names):
-            raise ValueError(f"node names must be unique, got {names}")
+            raise ValueError(_("node names must be unique, got {names}").format(names=names))
         for edge in self.edges:
             for end in (edge.source, edge.target):
                 if end not in names:
                     raise ValueError(
-                        f"edge {edge.source} -> {edge.target} names unknown node {end!r}"
+                        _("edge {source} -> {target} names unknown node {end!r}").format(
+                            source=edge.source, target=edge.target, end=end)
                     )
         for node in self.nodes:
             if node.kind not in ("input", "op", "output"):
                 raise ValueError(
-                    f"node {node.name!r} has kind {node.kind!r}; use input, op or output"
+                    _("node {name!r} has kind {kind!r}; use input, op or output").format(
+                        name=node.name, kind=node.kind)
                 )
 
     def node(self, name: str) -> GraphNode:
         for node in self.nodes:
             if node.name == name:
                 return node
-        raise KeyError(f"no node named {name!r}; nodes are {[n.name for n in self.nodes]}")
+        raise KeyError(_("no node named {name!r}; nodes are {nodes}").format(
+            name=name, nodes=[n.name for n in self.nodes]))
 
     def inputs_of(self, name: str) -> list[GraphEdge]:
         return [edge for edge in self.edges if edge.target == name]
@@ -102,7 +106,8 @@ class ComputationalGraph:
         self.node(name)
         edges = self.outputs_of(name)
         if len(edges) != 1:
-            raise ValueError(f"node {name!r} has {len(edges)} outgoing edges, not exactly one")
+            raise ValueError(_("node {name!r} has {count} outgoing edges, not exactly one")
+                             .format(name=name, count=len(edges)))
         return edges[0]
 
     def value(self, name: str) -> EdgeValue:
@@ -117,9 +122,11 @@ class ComputationalGraph:
 def _price(value: float, name: str) -> float:
     arr = as_float_array(value, name)
     if arr.ndim != 0:
-        raise ValueError(f"{name} must be a single number, got shape {arr.shape}")
+        raise ValueError(_("{name} must be a single number, got shape {shape}").format(
+            name=name, shape=arr.shape))
     if abs(arr) > 1e100:  # the products and squares of the examples stay in float range
-        raise ValueError(f"{name} must be at most 1e100 in size, got {float(arr):g}")
+        raise ValueError(_("{name} must be at most 1e100 in size, got {value:g}").format(
+            name=name, value=float(arr)))
     return float(arr)
 
 
@@ -157,6 +164,21 @@ def shopping_apple(
         GraphEdge("mul_tax", "price", price, dprice),
     )
     return ComputationalGraph(nodes, edges, "Buying apples")
+
+
+def shown(text: str) -> str:
+    """A node label or graph title of the book's examples as the reader sees it, in the
+    current language (other text unchanged)."""
+    return {
+        "apple": _("apple"),
+        "apple count": _("apple count"),
+        "orange": _("orange"),
+        "orange count": _("orange count"),
+        "tax": _("tax"),
+        "price": _("price"),
+        "Buying apples": _("Buying apples"),
+        "Buying apples and oranges": _("Buying apples and oranges"),
+    }.get(text, text)
 
 
 def shopping_apple_orange(

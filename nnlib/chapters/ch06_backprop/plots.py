@@ -14,7 +14,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Patch
 
 from nnlib._checks import check_bool, check_instance, check_str
-from nnlib.chapters.ch06_backprop.graphs import ComputationalGraph, EdgeValue
+from nnlib.chapters.ch06_backprop.graphs import ComputationalGraph, EdgeValue, shown
+from nnlib.i18n import _
 
 __all__ = ["plot_computational_graph", "layout_graph"]
 
@@ -42,7 +43,7 @@ def layout_graph(graph: ComputationalGraph) -> dict[str, tuple[float, float]]:
 
     def depth(name: str, seen: frozenset[str] = frozenset()) -> int:
         if name in seen:
-            raise ValueError(f"the graph has a cycle through {name!r}")
+            raise ValueError(_("the graph has a cycle through {name!r}").format(name=name))
         if name not in column:
             column[name] = 1 + max((depth(p, seen | {name}) for p in preds[name]), default=-1)
         return column[name]
@@ -84,7 +85,8 @@ def _format(value: EdgeValue) -> str:
 
 
 def _box_width(label: str) -> float:
-    return max(0.75, 0.12 * len(label) + 0.3)
+    wide = sum(ord(c) >= 0x2E80 for c in label)  # a CJK character takes two columns
+    return max(0.75, 0.12 * (len(label) + wide) + 0.3)
 
 
 def _reach(kind: str, label: str, direction: np.ndarray) -> float:
@@ -129,7 +131,8 @@ def plot_computational_graph(
     graph's own. Returns the Figure (pass ``ax`` to draw into an existing one).
     """
     if not isinstance(graph, ComputationalGraph):
-        raise TypeError(f"graph must be a ComputationalGraph, got {type(graph).__name__}")
+        raise TypeError(_("graph must be a ComputationalGraph, got {kind}").format(
+            kind=type(graph).__name__))
     show_backward = check_bool(show_backward, "show_backward")
     if title is not None:
         check_str(title, "title")
@@ -146,7 +149,8 @@ def plot_computational_graph(
         fig = ax.figure
 
     nodes = {node.name: node for node in graph.nodes}
-    patches = {name: _node_patch(ax, n.kind, n.label, pos[name]) for name, n in nodes.items()}
+    labels = {name: shown(n.label) for name, n in nodes.items()}
+    patches = {name: _node_patch(ax, n.kind, labels[name], pos[name]) for name, n in nodes.items()}
     for edge in graph.edges:
         start, end = np.array(pos[edge.source]), np.array(pos[edge.target])
         ax.add_patch(
@@ -162,8 +166,8 @@ def plot_computational_graph(
         # Labels sit at the middle of the visible arrow, a little towards its tail, where
         # arrows that meet at one node are still far enough apart to keep labels apart.
         source, target = nodes[edge.source], nodes[edge.target]
-        tail = start + _reach(source.kind, source.label, direction) * direction
-        head = end - _reach(target.kind, target.label, -direction) * direction
+        tail = start + _reach(source.kind, labels[edge.source], direction) * direction
+        head = end - _reach(target.kind, labels[edge.target], -direction) * direction
         middle = tail + 0.45 * (head - tail)
         ax.text(*(middle + 0.2 * normal), _format(edge.forward), ha="center", va="center",
                 fontsize=11, color=FORWARD_COLOR, zorder=5)
@@ -175,8 +179,8 @@ def plot_computational_graph(
     ax.set_ylim(ys.min() - 0.6, ys.max() + 0.55)
     ax.set_aspect("equal")
     ax.axis("off")
-    caption = "forward values above each arrow"
+    caption = _("forward values above each arrow")
     if show_backward:
-        caption += ", backward (red) below"
-    ax.set_title(f"{graph.title if title is None else title}\n{caption}", fontsize=11)
+        caption += _(", backward (red) below")
+    ax.set_title(f"{shown(graph.title) if title is None else title}\n{caption}", fontsize=11)
     return fig

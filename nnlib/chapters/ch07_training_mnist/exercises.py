@@ -11,11 +11,12 @@ import numpy as np
 
 from nnlib.engines.exercise import Session, Wrong, exercise, fmt, scale_between
 from nnlib.engines.references import TwoLayerNet
+from nnlib.i18n import _
 
 __all__ = ["check_sgd_update", "check_training_loop"]
 
 
-@exercise("SGD update")
+@exercise(lambda: _("SGD update"))
 def check_sgd_update(session: Session, attempt: Callable) -> None:
     """Check ``attempt(params, grads, lr)``: params[key] -= lr * grads[key] for every key.
 
@@ -29,26 +30,33 @@ def check_sgd_update(session: Session, attempt: Callable) -> None:
         grads = {k: v.copy() for k, v in net.gradient(x, t).items()}
         before = {k: v.copy() for k, v in net.params.items()}
         arrays = dict(net.params)  # the objects the layers hold
-        shows = f"for a TwoLayerNet's params and a mini-batch's grads with lr = {lr}"
+        shows = _("for a TwoLayerNet's params and a mini-batch's grads with lr = {lr}").format(
+                  lr=lr)
         session.call(attempt, net.params, grads, lr, shows=shows,
                      names=("params", "grads", "lr"), keep=("grads",), share=("params",),
-                     on_change="compute lr * grads[key] without changing grads")
+                     on_change=_("compute lr * grads[key] without changing grads"))
         for key in before:
             value, expected = net.params.get(key), before[key] - lr * grads[key]
             if value is not arrays[key]:
-                raise Wrong(f"params[{key!r}] is a new array {shows}: the network's layers still "
-                            "hold the old one. Update in place: params[key] -= lr * grads[key]")
+                raise Wrong(_("params[{key!r}] is a new array {shows}: the network's layers "
+                              "still hold the old one. Update in place: params[key] -= lr * "
+                              "grads[key]").format(
+                              key=key, shows=shows))
             if np.array_equal(value, before[key]):
-                raise Wrong(f"params[{key!r}] did not change {shows}: loop over every key, "
-                            "for key in grads: params[key] -= lr * grads[key]")
+                raise Wrong(_("params[{key!r}] did not change {shows}: loop over every key, "
+                              "for key in grads: params[key] -= lr * grads[key]").format(
+                              key=key, shows=shows))
             step = scale_between(before[key] - value, grads[key], rtol=1e-6)
             if step is not None and math.isclose(step, -lr):
-                raise Wrong(f"params[{key!r}] moved along the gradient {shows}: subtract, "
-                            "params[key] -= lr * grads[key]")
+                raise Wrong(_("params[{key!r}] moved along the gradient {shows}: subtract, "
+                              "params[key] -= lr * grads[key]").format(
+                              key=key, shows=shows))
             if step is not None and not math.isclose(step, lr):
-                raise Wrong(f"params[{key!r}] moved {fmt(step)} times its gradient {shows}, "
-                            f"expected lr = {lr} times: use the lr passed in")
-            session.expect_array(value, expected, f"{shows} (params[{key!r}])",
+                raise Wrong(_("params[{key!r}] moved {step} times its gradient {shows}, "
+                              "expected lr = {lr} times: use the lr passed in").format(
+                              key=key, step=fmt(step), shows=shows, lr=lr))
+            session.expect_array(value, expected, _("{shows} (params[{key!r}])").format(
+                                                    shows=shows, key=key),
                                  what=f"params[{key!r}]")
 
 
@@ -102,7 +110,7 @@ class _RecordingNet(TwoLayerNet):
         arr = np.asarray(x)
         data = ("train" if arr.shape == self._x_train.shape and np.array_equal(arr, self._x_train)
                 else "test" if arr.shape == self._x_test.shape
-                and np.array_equal(arr, self._x_test) else f"{len(arr)} rows")
+                and np.array_equal(arr, self._x_test) else _("{arr} rows").format(arr=len(arr)))
         self.accuracies.append((data, len(self.batches), value))
         return value
 
@@ -124,33 +132,42 @@ def _replay(batches: list[np.ndarray], x: np.ndarray, t: np.ndarray,
 def _check_batches(net: _RecordingNet, t_train: np.ndarray, iters: int, batch: int,
                    shows: str) -> list[np.ndarray]:
     if len(net.batches) != iters:
-        raise Wrong(f"your loop computed {len(net.batches)} gradients {shows}: one per "
-                    "iteration, for i in range(iters_num)")
+        raise Wrong(_("your loop computed {batches} gradients {shows}: one per iteration, for "
+                      "i in range(iters_num)").format(
+                      batches=len(net.batches), shows=shows))
     indices = []
     for rows, t in net.batches:
         if len(rows) != batch:
-            raise Wrong(f"a mini-batch had {len(rows)} rows {shows}, expected batch_size = "
-                        f"{batch}: batch_mask = np.random.choice(train_size, batch_size)")
+            raise Wrong(_("a mini-batch had {rows} rows {shows}, expected batch_size = "
+                          "{batch}: batch_mask = np.random.choice(train_size, batch_size)").format(
+                          rows=len(rows), shows=shows, batch=batch))
         if any(r is None for r in rows):
-            raise Wrong(f"a mini-batch held rows that are not rows of x_train {shows}: "
-                        "take it from the training data, x_batch = x_train[batch_mask]")
+            raise Wrong(_("a mini-batch held rows that are not rows of x_train {shows}: take "
+                          "it from the training data, x_batch = x_train[batch_mask]").format(
+                          shows=shows))
         index = np.array(rows)
         if t.shape != t_train[index].shape or not np.array_equal(t, t_train[index]):
-            raise Wrong(f"the labels of a mini-batch do not belong to its rows {shows}: use "
-                        "one batch_mask for both, x_train[batch_mask] and t_train[batch_mask]")
+            raise Wrong(_("the labels of a mini-batch do not belong to its rows {shows}: use "
+                          "one batch_mask for both, "
+                          "x_train[batch_mask] and t_train[batch_mask]").format(
+                          shows=shows))
         indices.append(index)
     if all(np.array_equal(index, indices[0]) for index in indices):
-        raise Wrong(f"every iteration used the same mini-batch {shows}: draw a new random "
-                    "batch_mask = np.random.choice(train_size, batch_size) in every iteration")
+        raise Wrong(_("every iteration used the same mini-batch {shows}: draw a new random "
+                      "batch_mask = np.random.choice(train_size, "
+                      "batch_size) in every iteration").format(
+                      shows=shows))
     if max(int(index.max()) for index in indices) < batch:
-        raise Wrong(f"every mini-batch came from the first {batch} rows {shows}: choose among "
-                    "all train_size rows, np.random.choice(train_size, batch_size)")
+        raise Wrong(_("every mini-batch came from the first {batch} rows {shows}: choose among "
+                      "all train_size rows, np.random.choice(train_size, batch_size)").format(
+                      batch=batch, shows=shows))
     size = len(t_train)
     in_order = [np.arange(k * batch, (k + 1) * batch) % size for k in range(iters)]
     if all(np.array_equal(a, b) for a, b in zip(indices, in_order, strict=True)):
-        raise Wrong(f"the mini-batches were taken in order {shows}: pick them at random, "
-                    "batch_mask = np.random.choice(train_size, batch_size), so that each "
-                    "batch is a fair sample of the training data")
+        raise Wrong(_("the mini-batches were taken in order {shows}: pick them at random, "
+                      "batch_mask = np.random.choice(train_size, batch_size), so that each "
+                      "batch is a fair sample of the training data").format(
+                      shows=shows))
     return indices
 
 
@@ -163,19 +180,21 @@ def _check_params(net: _RecordingNet, indices: list[np.ndarray], x: np.ndarray, 
         if np.allclose(value, params[key], rtol=1e-9, atol=1e-12):
             continue
         if np.array_equal(value, start[key]):
-            raise Wrong(f"params[{key!r}] never changed {shows}: update every parameter, "
-                        "for key in ('W1', 'b1', 'W2', 'b2'): "
-                        "network.params[key] -= learning_rate * grad[key]")
-        for lr, hint in ((-rate, "the parameters moved uphill: subtract, "
-                                 "network.params[key] -= learning_rate * grad[key]"),
-                         (0.1, f"the steps were 0.1 times the gradient, expected "
-                               f"learning_rate = {rate}: use the learning_rate passed in"),
-                         (1.0, "the steps were whole gradients: multiply by learning_rate")):
+            raise Wrong(_("params[{key!r}] never changed {shows}: update every parameter, for "
+                          "key in ('W1', 'b1', 'W2', 'b2'): network.params[key] -= "
+                          "learning_rate * grad[key]").format(
+                          key=key, shows=shows))
+        for lr, hint in ((-rate, _("the parameters moved uphill: subtract, network.params[key] "
+                                   "-= learning_rate * grad[key]")),
+                         (0.1, _("the steps were 0.1 times the gradient, expected "
+                                 "learning_rate = {rate}: use the learning_rate passed in").format(
+                                 rate=rate)),
+                         (1.0, _("the steps were whole gradients: multiply by learning_rate"))):
             if np.allclose(value, _replay(indices, x, t, lr)[0][key], rtol=1e-9, atol=1e-12):
-                raise Wrong(f"{hint} ({shows})")
-        raise Wrong(f"after training, params[{key!r}] {shows} differs from SGD on the same "
-                    "mini-batches: network.params[key] -= learning_rate * grad[key] for each "
-                    "key, once per iteration")
+                raise Wrong(_("{hint} ({shows})").format(hint=hint, shows=shows))
+        raise Wrong(_("after training, params[{key!r}] {shows} differs from SGD on the same "
+                      "mini-batches: network.params[key] -= learning_rate * grad[key] for each "
+                      "key, once per iteration").format(key=key, shows=shows))
     return before, after
 
 
@@ -183,12 +202,12 @@ def _as_list(value: Any, what: str, shows: str) -> list[float]:
     try:
         values = [float(v) for v in value]
     except Exception:
-        raise Wrong(f"{what} {shows} is {type(value).__name__}, expected a list of "
-                    "numbers") from None
+        raise Wrong(_("{what} {shows} is {name}, expected a list of numbers").format(
+                      what=what, shows=shows, name=type(value).__name__)) from None
     return values
 
 
-@exercise("training loop")
+@exercise(lambda: _("training loop"))
 def check_training_loop(session: Session, attempt: Callable) -> None:
     """Check ``attempt(network, x_train, t_train, x_test, t_test, iters_num, batch_size,
     learning_rate)``: the book's §4.5.2 loop, returning ``(train_loss_list, train_acc_list,
@@ -206,49 +225,57 @@ def _check_run(session: Session, attempt: Callable, train_size: int, test_size: 
                iters: int, batch: int, rate: float, seed: int) -> None:
     x_train, t_train, x_test, t_test = _loop_data(train_size, test_size, seed)
     net = _RecordingNet(x_train, x_test)
-    shows = (f"for {train_size} training rows, iters_num = {iters}, batch_size = {batch}, "
-             f"learning_rate = {rate}")
+    shows = (_("for {train_size} training rows, iters_num = {iters}, batch_size = {batch}, "
+               "learning_rate = {rate}").format(
+               train_size=train_size, iters=iters, batch=batch, rate=rate))
     result = session.call(
         attempt, net, x_train, t_train, x_test, t_test, iters, batch, rate, shows=shows,
         names=("network", "x_train", "t_train", "x_test", "t_test", "iters_num", "batch_size",
                "learning_rate"), share=("network",),
-        on_change="take mini-batches with x_train[batch_mask] (a copy), never edit the data")
+        on_change=_("take mini-batches with x_train[batch_mask] (a copy), never edit the data"))
     if not isinstance(result, tuple | list) or len(result) != 3:
         got = "None" if result is None else type(result).__name__
-        raise Wrong(f"your loop returned {got} {shows}: return the three lists, "
-                    "train_loss_list, train_acc_list, test_acc_list")
+        raise Wrong(_("your loop returned {got} {shows}: return the three lists, "
+                      "train_loss_list, train_acc_list, test_acc_list").format(
+                      got=got, shows=shows))
     indices = _check_batches(net, t_train, iters, batch, shows)
     before, after = _check_params(net, indices, x_train, t_train, rate, shows)
     session.cases += 1
     losses = _as_list(result[0], "train_loss_list", shows)
     if len(losses) != iters:
-        raise Wrong(f"train_loss_list has {len(losses)} values {shows}, expected {iters}: "
-                    "append the mini-batch's loss once per iteration")
+        raise Wrong(_("train_loss_list has {losses} values {shows}, expected {iters}: append "
+                      "the mini-batch's loss once per iteration").format(
+                      losses=len(losses), shows=shows, iters=iters))
     if not (np.allclose(losses, after, rtol=1e-9) or np.allclose(losses, before, rtol=1e-9)):
-        raise Wrong(f"train_loss_list {shows} starts {fmt(np.array(losses[:3]))}, expected "
-                    f"{fmt(np.array(after[:3]))}: append network.loss(x_batch, t_batch), the "
-                    "loss of each iteration's mini-batch")
+        raise Wrong(_("train_loss_list {shows} starts {fmt}, expected {fmt2}: append "
+                      "network.loss(x_batch, t_batch), the loss of "
+                      "each iteration's mini-batch").format(
+                      shows=shows, fmt=fmt(np.array(losses[:3])), fmt2=fmt(np.array(after[:3]))))
     session.cases += 1
     per_epoch = max(train_size / batch, 1)
     expected = math.ceil(iters / per_epoch)
     for data, position in (("train", 1), ("test", 2)):
         values = _as_list(result[position], f"{data}_acc_list", shows)
         calls = [(when, value) for kind, when, value in net.accuracies if kind == data]
-        others = [kind for kind, _, _ in net.accuracies if kind not in ("train", "test")]
+        others = [kind for kind, *_rest in net.accuracies if kind not in ("train", "test")]
         if others:
-            raise Wrong(f"an accuracy was measured on {others[0]} {shows}: measure it on the "
-                        f"whole data, network.accuracy(x_{data}, t_{data})")
-        if len(values) != len(calls) or not np.allclose(values, [v for _, v in calls]):
-            raise Wrong(f"{data}_acc_list {shows} holds {len(values)} values, but the network "
-                        f"measured {len(calls)} accuracies on the {data} data: append "
-                        f"network.accuracy(x_{data}, t_{data}) to {data}_acc_list")
+            raise Wrong(_("an accuracy was measured on {others} {shows}: measure it on the "
+                          "whole data, network.accuracy(x_{data}, t_{data})").format(
+                          others=others[0], shows=shows, data=data))
+        if len(values) != len(calls) or not np.allclose(values, [v for _name, v in calls]):
+            raise Wrong(_("{data}_acc_list {shows} holds {values} values, but the network "
+                          "measured {calls} accuracies on the {data} data: append "
+                          "network.accuracy(x_{data}, t_{data}) to {data}_acc_list").format(
+                          data=data, shows=shows, values=len(values), calls=len(calls)))
         if not expected - 1 <= len(calls) <= expected + 1:
-            raise Wrong(f"{data}_acc_list has {len(calls)} values {shows}, expected one per "
-                        f"epoch ({expected}): measure when i % iter_per_epoch == 0, with "
-                        "iter_per_epoch = max(train_size / batch_size, 1)")
+            raise Wrong(_("{data}_acc_list has {calls} values {shows}, expected one per epoch "
+                          "({expected}): measure when i % iter_per_epoch == 0, with "
+                          "iter_per_epoch = max(train_size / batch_size, 1)").format(
+                          data=data, calls=len(calls), shows=shows, expected=expected))
         gaps = np.diff([when for when, _ in calls])
         if len(gaps) and not np.all(gaps == per_epoch):
-            raise Wrong(f"the {data} accuracies were not measured once every epoch {shows}: "
-                        f"measure when i % iter_per_epoch == 0 ({fmt(per_epoch)} iterations "
-                        "apart)")
+            raise Wrong(_("the {data} accuracies were not measured once every epoch {shows}: "
+                          "measure when i % iter_per_epoch == 0 "
+                          "({per_epoch} iterations apart)").format(
+                          data=data, shows=shows, per_epoch=fmt(per_epoch)))
         session.cases += 1

@@ -31,9 +31,10 @@ from nnlib.chapters.ch07_training_mnist.plots import (
 from nnlib.datasets import load_mnist
 from nnlib.engines.explorer import BlitFigureImage, Explorer, ProgressBar
 from nnlib.functions import CROSS_ENTROPY_DELTA
+from nnlib.i18n import _
 from nnlib.network import TwoLayerNet
 from nnlib.optimizers import SGD
-from nnlib.train import History, Trainer, diagnose
+from nnlib.train import History, Trainer, how_run_ended
 
 __all__ = ["TrainingExplorer", "training_explorer", "verdict", "BATCH_SIZE", "STILL_RISING"]
 
@@ -88,13 +89,13 @@ class TrainingExplorer(Explorer):
             "weight_init_std": widgets.FloatLogSlider(
                 value=weight_init_std, base=10, min=-4, max=1, step=0.5,
                 description="weight_init_std", readout_format=".0e", style=LABEL_STYLE),
-            "seed": widgets.IntSlider(value=seed, min=0, max=9, description="seed",
+            "seed": widgets.IntSlider(value=seed, min=0, max=9, description=_("seed"),
                                       style=LABEL_STYLE),
             "hidden_size": widgets.IntSlider(value=hidden_size, min=5, max=200, step=5,
-                                             description="hidden", style=LABEL_STYLE),
+                                             description=_("hidden"), style=LABEL_STYLE),
             "epochs": widgets.IntSlider(value=epochs, min=1, max=max_epochs,
-                                        description="epochs", style=LABEL_STYLE),
-            "train": widgets.Button(description="Train", button_style="primary", icon="play"),
+                                        description=_("epochs"), style=LABEL_STYLE),
+            "train": widgets.Button(description=_("Train"), button_style="primary", icon="play"),
         }
         self.progress = widgets.IntProgress(value=0, min=0, max=1, description="")
         self._run: _Run | None = None
@@ -105,7 +106,7 @@ class TrainingExplorer(Explorer):
         # that its longest tick labels fit; then the real limits. The engine draws after.
         canvas.fix_layout()
         self._set_limits(epochs, [])
-        super().__init__(controls, canvas, title="学習 training explorer: MNIST, 784-hidden-10",
+        super().__init__(controls, canvas, title=_("学習 training explorer: MNIST, 784-hidden-10"),
                          extras=(self.progress,))
 
     def on_control(self, name: str, change: Any) -> None:
@@ -123,11 +124,12 @@ class TrainingExplorer(Explorer):
         self.ax_before, self.ax_after = bottom.subplots(1, 2)
         self.loss_line = draw_loss(self.ax_loss)
         self.train_line, self.test_line = draw_accuracy(self.ax_acc)
-        self.before_image = draw_weights(self.ax_before, np.zeros((784, 1)), "W1 before training")
-        self.after_image = draw_weights(self.ax_after, np.zeros((784, 1)), "W1 after training")
+        blank = np.zeros((784, 1))
+        self.before_image = draw_weights(self.ax_before, blank, _("W1 before training"))
+        self.after_image = draw_weights(self.ax_after, blank, _("W1 after training"))
         self._blank = np.full(self.after_image.get_array().shape, np.nan)
         self.after_note = self.ax_after.text(
-            0.5, 0.5, "press Train", ha="center", va="center",
+            0.5, 0.5, _("press Train"), ha="center", va="center",
             transform=self.ax_after.transAxes, color="0.4",
         )
         self._set_limits(epochs, [LOSS_CAP])  # widest labels for the one-time layout
@@ -202,17 +204,18 @@ class TrainingExplorer(Explorer):
 
     def describe(self, state: dict[str, Any]) -> str:
         values, history = state["values"], state["history"]
-        setting = (
-            f"784-{values['hidden_size']}-10, lr = {values['lr']:.3g}, "
-            f"weight_init_std = {values['weight_init_std']:.0e}, seed {values['seed']}"
-        )
+        setting = _("784-{hidden}-10, lr = {lr:.3g}, weight_init_std = {std:.0e}, "
+                    "seed {seed}").format(
+            hidden=values["hidden_size"], lr=values["lr"], std=values["weight_init_std"],
+            seed=values["seed"])
         if history is None:
-            return (f"Press <b>Train</b> to train {setting} for {values['epochs']} epoch(s) on "
-                    f"{len(self.data[0])} digits. Untrained test accuracy: "
-                    f"{state['untrained_accuracy']:.1%}.")
+            return _("Press <b>Train</b> to train {setting} for {epochs} epoch(s) on "
+                     "{digits} digits. Untrained test accuracy: {accuracy:.1%}.").format(
+                         setting=setting, epochs=values["epochs"], digits=len(self.data[0]),
+                         accuracy=state["untrained_accuracy"])
         verdict = state["verdict"]
         colour, mark = _VERDICT_STYLE[verdict]
-        return (f"<b style='color:{colour}'>{mark} {verdict}</b>: "
+        return (f"<b style='color:{colour}'>{mark} {verdict_word(verdict)}</b>: "
                 + _explain(verdict, history, values))
 
     # -- the button -------------------------------------------------------------------------
@@ -230,7 +233,8 @@ class TrainingExplorer(Explorer):
                 self.canvas.invalidate()  # redraw the axes behind the moving artists
             self.draw(state)
             self.canvas.redraw()
-            self.readout.value = f"training… epoch {history.epochs_done} of {epochs}"
+            self.readout.value = _("training… epoch {done} of {epochs}").format(
+                done=history.epochs_done, epochs=epochs)
 
         button = self.controls["train"]
         button.disabled = True
@@ -262,7 +266,7 @@ def verdict(history: History) -> str:
     from 2.30 to 2.30 while accuracy gains a few points), and one
     whose test (else train) accuracy still rose by ``STILL_RISING`` or more in its last
     epoch is "still learning"."""
-    diagnosis = diagnose(history)
+    diagnosis = how_run_ended(history.loss, history.train_acc).name  # diagnose's, in English
     if diagnosis != "learned":
         return diagnosis
     losses, accuracy = history.loss, history.test_acc or history.train_acc
@@ -274,40 +278,52 @@ def verdict(history: History) -> str:
     return "learned"
 
 
+def verdict_word(verdict: str) -> str:
+    """A verdict of :func:`verdict` as the reader sees it, in the current language."""
+    return {"learned": _("learned"), "still learning": _("still learning"),
+            "did not move": _("did not move"), "diverged": _("diverged")}.get(verdict, verdict)
+
+
 def _explain(verdict: str, history: History, values: dict[str, Any]) -> str:
     """The readout sentence for a finished (or stopped) run; never prints NaN."""
     first = history.loss[0]
     tail = history.loss[-max(len(history.loss) // 10, 1) :]
-    accuracy = (f"test accuracy {history.test_acc[0]:.1%} → {history.test_acc[-1]:.1%} after "
-                f"{history.epochs_done} epoch(s), {len(history.loss)} iterations")
+    accuracy = _("test accuracy {first:.1%} → {last:.1%} after {epochs} epoch(s), "
+                 "{iterations} iterations").format(
+                     first=history.test_acc[0], last=history.test_acc[-1],
+                     epochs=history.epochs_done, iterations=len(history.loss))
+    lr = values["lr"]
     if verdict == "diverged":
         if history.diverged:
-            return (f"the loss became non-finite at iteration {len(history.loss)}, so training "
-                    f"stopped. lr = {values['lr']:.3g} is far too large: try 0.1.")
-        return (f"the loss shot up to {max(history.loss):.1f} and ends at about "
-                f"{np.median(tail):.2f}, no better than the {first:.2f} it started from; "
-                f"{accuracy}. Each step overshoots: lr = {values['lr']:.3g} is too large, "
-                "try 0.1.")
-    note = f"loss {first:.2f} → about {np.median(tail):.2f}; {accuracy}."
+            return _("the loss became non-finite at iteration {iteration}, so training "
+                     "stopped. lr = {lr:.3g} is far too large: try 0.1.").format(
+                         iteration=len(history.loss), lr=lr)
+        return _("the loss shot up to {peak:.1f} and ends at about "
+                 "{end:.2f}, no better than the {first:.2f} it started from; "
+                 "{accuracy}. Each step overshoots: lr = {lr:.3g} is too large, "
+                 "try 0.1.").format(peak=max(history.loss), end=np.median(tail), first=first,
+                                    accuracy=accuracy, lr=lr)
+    note = _("loss {first:.2f} → about {end:.2f}; {accuracy}.").format(
+        first=first, end=np.median(tail), accuracy=accuracy)
     if verdict == "still learning":
         gain = history.test_acc[-1] - history.test_acc[-2] if history.test_acc else 0.0
-        return (f"{note} The last epoch alone added {gain:.1%}: it is still learning, so "
-                "more epochs would help.")
+        return _("{note} The last epoch alone added {gain:.1%}: it is still learning, so "
+                 "more epochs would help.").format(note=note, gain=gain)
     if verdict == "did not move":
         if values["weight_init_std"] <= 1e-3:
-            why = ("the initial weights are so small that the signal, and with it every "
-                   "gradient, nearly vanishes: try weight_init_std 0.01.")
-        elif values["lr"] <= 1e-3:
-            why = f"lr = {values['lr']:.3g} makes each step tiny: try 0.1."
-        elif values["lr"] >= 1:
-            why = (f"lr = {values['lr']:.3g} is so large that the first steps can switch every "
-                   "ReLU off for good (their inputs all negative): try 0.1.")
+            why = _("the initial weights are so small that the signal, and with it every "
+                    "gradient, nearly vanishes: try weight_init_std 0.01.")
+        elif lr <= 1e-3:
+            why = _("lr = {lr:.3g} makes each step tiny: try 0.1.").format(lr=lr)
+        elif lr >= 1:
+            why = _("lr = {lr:.3g} is so large that the first steps can switch every "
+                    "ReLU off for good (their inputs all negative): try 0.1.").format(lr=lr)
         else:
-            why = "try more epochs, a larger lr or another weight_init_std."
-        return f"{note} Training barely changed the network: {why}"
+            why = _("try more epochs, a larger lr or another weight_init_std.")
+        return _("{note} Training barely changed the network: {why}").format(note=note, why=why)
     if first > 2 * np.log(10):
-        note += (f" The first loss, {first:.1f}, is far above ln 10 = 2.30: weights this "
-                 "large make softmax overconfident from the start.")
+        note += _(" The first loss, {first:.1f}, is far above ln 10 = 2.30: weights this "
+                  "large make softmax overconfident from the start.").format(first=first)
     return note
 
 

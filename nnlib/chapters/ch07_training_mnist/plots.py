@@ -17,6 +17,7 @@ from matplotlib.ticker import MaxNLocator
 from numpy.typing import NDArray
 
 from nnlib._checks import as_float_array, check_bool, check_count, check_instance
+from nnlib.i18n import _
 from nnlib.train import History
 
 __all__ = [
@@ -42,7 +43,8 @@ def weight_montage(W1: NDArray, count: int = TILES, columns: int = COLUMNS) -> N
     """
     W1 = np.asarray(W1, dtype=np.float64)
     if W1.ndim != 2 or W1.shape[0] != 784:
-        raise ValueError(f"W1 must have shape (784, hidden) for 28x28 images, got {W1.shape}")
+        raise ValueError(_("W1 must have shape (784, hidden) for 28x28 images, got {shape}")
+                         .format(shape=W1.shape))
     rows = -(-count // columns)
     image = np.full((rows * 29 + 1, columns * 29 + 1), np.nan)
     shown = W1[:, :count]
@@ -58,31 +60,31 @@ def weight_montage(W1: NDArray, count: int = TILES, columns: int = COLUMNS) -> N
 def draw_loss(ax: Axes, history: History | None = None) -> Line2D:
     """The mini-batch loss per iteration, with ln 10 (a guess among 10 digits) marked."""
     ax.axhline(np.log(10), color="0.6", lw=0.8, ls="--")
-    ax.text(0.99, np.log(10), "ln 10: guessing", transform=ax.get_yaxis_transform(),
+    ax.text(0.99, np.log(10), _("ln 10: guessing"), transform=ax.get_yaxis_transform(),
             ha="right", va="bottom", fontsize=7, color="0.4")
     (line,) = ax.plot([], [], lw=0.8, color="tab:blue")
     if history is not None:
         line.set_data(np.arange(len(history.loss)), history.loss)
         ax.set_xlim(0, max(len(history.loss) - 1, 1))
-    ax.set_xlabel("iteration")
-    ax.set_ylabel("loss (mini-batch)")
-    ax.set_title("loss", fontsize=10)
+    ax.set_xlabel(_("iteration"))
+    ax.set_ylabel(_("loss (mini-batch)"))
+    ax.set_title(_("loss"), fontsize=10)
     return line
 
 
 def draw_accuracy(ax: Axes, history: History | None = None) -> tuple[Line2D, Line2D]:
     """Train and test accuracy after each epoch (epoch 0: the untrained network)."""
-    (train,) = ax.plot([], [], "o-", ms=3, label="train")
-    (test,) = ax.plot([], [], "s--", ms=3, label="test")
+    (train,) = ax.plot([], [], "o-", ms=3, label=_("train"))
+    (test,) = ax.plot([], [], "s--", ms=3, label=_("test"))
     if history is not None:
         train.set_data(np.arange(len(history.train_acc)), history.train_acc)
         test.set_data(np.arange(len(history.test_acc)), history.test_acc)
         ax.set_xlim(0, max(history.epochs_done, 1))
     ax.set_ylim(0, 1)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("accuracy")
-    ax.set_title("accuracy", fontsize=10)
+    ax.set_xlabel(_("epoch"))
+    ax.set_ylabel(_("accuracy"))
+    ax.set_title(_("accuracy"), fontsize=10)
     ax.legend(loc="lower right", fontsize=8)
     return train, test
 
@@ -103,12 +105,13 @@ def plot_loss_curve(history: History, window: int = 100) -> Figure:
     fig, ax = plt.subplots(figsize=(6.0, 3.0), layout="constrained")
     line = draw_loss(ax, history)
     line.set_alpha(0.35)
-    line.set_label("each mini-batch")
+    line.set_label(_("each mini-batch"))
     losses = np.asarray(history.loss, dtype=np.float64)
     if len(losses) >= window:
         mean = np.convolve(losses, np.ones(window) / window, mode="valid")
         centre = np.arange(len(mean)) + (window - 1) / 2  # each mean drawn mid-window
-        ax.plot(centre, mean, color="navy", lw=1.5, label=f"mean of {window}")
+        ax.plot(centre, mean, color="navy", lw=1.5,
+                label=_("mean of {window}").format(window=window))
         ax.legend(loc="center right", fontsize=8)
     finite = losses[np.isfinite(losses)]
     ax.set_ylim(0, max(3.0, min(float(finite.max(initial=0.0)), 20.0)))
@@ -130,10 +133,10 @@ def plot_accuracy_curves(history: History, zoom: bool = True) -> Figure:
     if zoom and later:
         low = np.floor(min(later) * 20) / 20 - 0.05  # a multiple of 5 points below the curves
         ax.set_ylim(low, 1.0)
-        note = f"epoch 0 (untrained): train {history.train_acc[0]:.1%}"
+        note = _("epoch 0 (untrained): train {acc:.1%}").format(acc=history.train_acc[0])
         if history.test_acc:
-            note += f", test {history.test_acc[0]:.1%}"
-        note += ", below the axis"
+            note += _(", test {acc:.1%}").format(acc=history.test_acc[0])
+        note += _(", below the axis")
         ax.text(0.01, 0.03, note, transform=ax.transAxes, fontsize=8, color="0.4")
     return fig
 
@@ -141,13 +144,14 @@ def plot_accuracy_curves(history: History, zoom: bool = True) -> Figure:
 def plot_first_layer_weights(*weights: tuple[str, NDArray]) -> Figure:
     """One montage per ``(title, W1)`` pair: the first 16 hidden units as 28x28 images."""
     if not weights:
-        raise ValueError("weights: pass at least one (title, W1) pair")
+        raise ValueError(_("weights: pass at least one (title, W1) pair"))
     for pair in weights:
         if not isinstance(pair, tuple) or len(pair) != 2 or not isinstance(pair[0], str):
-            raise TypeError(f"weights must be (title, W1) pairs, got {type(pair).__name__}")
+            raise TypeError(_("weights must be (title, W1) pairs, got {kind}").format(
+                kind=type(pair).__name__))
         if as_float_array(pair[1], "W1").ndim != 2 or len(pair[1]) != 784:
-            raise ValueError(f"W1 of {pair[0]!r} must have 784 rows, got shape "
-                             f"{np.shape(pair[1])}")
+            raise ValueError(_("W1 of {title!r} must have 784 rows, got shape {shape}").format(
+                title=pair[0], shape=np.shape(pair[1])))
     fig, axes = plt.subplots(len(weights), 1, figsize=(7.0, 2.1 * len(weights)),
                              layout="constrained", squeeze=False)
     for ax, (title, W1) in zip(axes[:, 0], weights, strict=True):

@@ -15,6 +15,7 @@ import ipywidgets as widgets
 
 from nnlib.chapters.ch08_playground.data import DATA_SETS, FEATURES
 from nnlib.chapters.ch08_playground.training import REGULARIZATIONS
+from nnlib.i18n import _
 
 __all__ = ["ACTIVATIONS", "DEFAULTS", "LEARNING_RATES", "MAX_LAYERS", "MAX_NEURONS", "NOISES",
            "RATES", "arrange", "build_controls", "checked_config", "features_of", "refill_menus"]
@@ -53,42 +54,43 @@ def _button(description: str, width: str, icon: str = "") -> widgets.Button:
 def build_controls(c: Mapping[str, Any]) -> dict[str, widgets.Widget]:
     """One widget per setting of the checked config ``c``, plus the buttons, keyed by name."""
     controls: dict[str, widgets.Widget] = {
-        "data": widgets.Dropdown(options=list(DATA_SETS), value=c["data"], description="data",
+        "data": widgets.Dropdown(options=list(DATA_SETS), value=c["data"], description=_("data"),
                                  style=_SMALL, layout=_px("170px")),
-        "noise": _slider(widgets.SelectionSlider, "noise",
+        "noise": _slider(widgets.SelectionSlider, _("noise"),
                          options=[(f"{v:.0%}", v) for v in NOISES], value=c["noise"]),
-        "train_percent": _slider(widgets.IntSlider, "train %", min=10, max=90, step=10,
+        "train_percent": _slider(widgets.IntSlider, _("train %"), min=10, max=90, step=10,
                                  value=c["train_percent"]),
-        "seed": _slider(widgets.IntSlider, "seed", min=0, max=99, value=c["seed"]),
-        "regenerate": _button("regenerate", "130px", "refresh"),
+        "seed": _slider(widgets.IntSlider, _("seed"), min=0, max=99, value=c["seed"]),
+        "regenerate": _button(_("regenerate"), "130px", "refresh"),
     }
     for name in FEATURES:
         controls[f"feature {name}"] = widgets.ToggleButton(
             value=name in c["features"], description=name, layout=_px("62px"))
     return controls | {
         "activation": widgets.Dropdown(options=ACTIVATIONS, value=c["activation"],
-                                       description="activation", style=_WIDE, layout=_px("180px")),
-        "remove_layer": _button("− layer", "72px"),
-        "add_layer": _button("+ layer", "72px"),
-        "layer": widgets.Dropdown(description="layer", style={"description_width": "36px"},
+                                       description=_("activation"), style=_WIDE,
+                                       layout=_px("180px")),
+        "remove_layer": _button(_("− layer"), "72px"),
+        "add_layer": _button(_("+ layer"), "72px"),
+        "layer": widgets.Dropdown(description=_("layer"), style={"description_width": "36px"},
                                   layout=_px("100px")),
-        "remove_neuron": _button("− neuron", "100px"),
-        "add_neuron": _button("+ neuron", "100px"),
+        "remove_neuron": _button(_("− neuron"), "100px"),
+        "add_neuron": _button(_("+ neuron"), "100px"),
         "lr": _slider(widgets.SelectionSlider, "学習率 lr",
                       options=[(f"{v:g}", v) for v in LEARNING_RATES], value=c["lr"]),
-        "batch_size": _slider(widgets.IntSlider, "batch", min=1, max=30, value=c["batch_size"]),
+        "batch_size": _slider(widgets.IntSlider, _("batch"), min=1, max=30, value=c["batch_size"]),
         "regularization": widgets.Dropdown(options=REGULARIZATIONS, value=c["regularization"],
-                                           description="regularize", style=_WIDE,
+                                           description=_("regularize"), style=_WIDE,
                                            layout=_px("170px")),
-        "rate": _slider(widgets.SelectionSlider, "rate",
+        "rate": _slider(widgets.SelectionSlider, _("rate"),
                         options=[(f"{v:g}", v) for v in RATES], value=c["rate"]),
         "play": widgets.Play(value=0, min=0, max=10**9, interval=60, show_repeat=False,
-                             description="play", layout=_px("110px", height="32px")),
-        "step": _button("step", "80px", "step-forward"),
-        "reset": _button("reset", "80px", "undo"),
-        "show_test": widgets.Checkbox(value=c["show_test"], description="test points",
+                             description=_("play"), layout=_px("110px", height="32px")),
+        "step": _button(_("step"), "80px", "step-forward"),
+        "reset": _button(_("reset"), "80px", "undo"),
+        "show_test": widgets.Checkbox(value=c["show_test"], description=_("test points"),
                                       indent=False, layout=_px("110px")),
-        "look_inside": widgets.ToggleButton(value=False, description="look inside one step",
+        "look_inside": widgets.ToggleButton(value=False, description=_("look inside one step"),
                                             layout=_px("170px")),
         "neuron": widgets.Dropdown(layout=_px("190px")),
     }
@@ -99,7 +101,7 @@ def arrange(k: Mapping[str, widgets.Widget], epoch_label: widgets.Widget) -> lis
     row = widgets.HBox
     return [
         row([k["data"], k["noise"], k["train_percent"], k["seed"], k["regenerate"]]),
-        row([widgets.Label("features", layout=_px("66px")),
+        row([widgets.Label(_("features"), layout=_px("66px")),
              *(k[f"feature {name}"] for name in FEATURES)]),
         row([k["activation"], k["remove_layer"], k["add_layer"], k["layer"],
              k["remove_neuron"], k["add_neuron"]]),
@@ -122,9 +124,9 @@ def refill_menus(controls: Mapping[str, widgets.Widget], hidden: Sequence[int], 
     layer.value = min(max(keep, 1), len(hidden)) if hidden else 0
     neuron = controls["neuron"]
     old = neuron.value
-    options = [(f"layer {i}, neuron {j}", (i, j))
+    options = [(_("layer {i}, neuron {j}").format(i=i, j=j), (i, j))
                for i, size in enumerate(hidden, start=1) for j in range(1, size + 1)]
-    options += [(f"output, class {j - 1}", (len(hidden) + 1, j)) for j in (1, 2)]
+    options += [(_("output, class {k}").format(k=j - 1), (len(hidden) + 1, j)) for j in (1, 2)]
     neuron.options = options
     neuron.value = old if old in [o[1] for o in options] else options[0][1]
 
@@ -133,8 +135,9 @@ def checked_config(config: Mapping[str, Any]) -> dict[str, Any]:
     """DEFAULTS updated by ``config``, each setting checked (a clear error naming it)."""
     unknown = sorted(set(config) - set(DEFAULTS))
     if unknown:
-        raise TypeError(f"playground() got unknown setting(s) {unknown}; the settings are "
-                        f"{', '.join(DEFAULTS)} and layers")
+        raise TypeError(_("playground() got unknown setting(s) {unknown}; the settings are "
+                          "{settings} and layers").format(unknown=unknown,
+                                                          settings=", ".join(DEFAULTS)))
     c = DEFAULTS | dict(config)
     choices = {"data": tuple(DATA_SETS), "activation": ACTIVATIONS, "noise": NOISES,
                "lr": LEARNING_RATES, "rate": RATES, "regularization": REGULARIZATIONS,
@@ -142,18 +145,20 @@ def checked_config(config: Mapping[str, Any]) -> dict[str, Any]:
                "seed": tuple(range(100))}
     for name, allowed in choices.items():
         if c[name] not in allowed:
-            raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}, "
-                             f"got {c[name]!r}")
+            raise ValueError(_("{name} must be one of {allowed}, got {value!r}").format(
+                name=name, allowed=", ".join(map(repr, allowed)), value=c[name]))
     features = list(c["features"])
     if not features or any(f not in FEATURES for f in features):
-        raise ValueError(f"features must be a non-empty list from {list(FEATURES)}, "
-                         f"got {c['features']!r}")
+        raise ValueError(_("features must be a non-empty list from {choices}, got {value!r}")
+                         .format(choices=list(FEATURES), value=c["features"]))
     hidden = list(c["hidden"])
     if len(hidden) > MAX_LAYERS or any(
             isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_NEURONS
             for n in hidden):
-        raise ValueError(f"hidden must list up to {MAX_LAYERS} layer sizes of 1 to "
-                         f"{MAX_NEURONS} neurons, got {c['hidden']!r}")
+        raise ValueError(_("hidden must list up to {layers} layer sizes of 1 to "
+                           "{neurons} neurons, got {value!r}").format(
+                               layers=MAX_LAYERS, neurons=MAX_NEURONS, value=c["hidden"]))
     if isinstance(c["epochs"], bool) or not isinstance(c["epochs"], int) or c["epochs"] < 0:
-        raise ValueError(f"epochs must be an integer >= 0, got {c['epochs']!r}")
+        raise ValueError(_("epochs must be an integer >= 0, got {value!r}").format(
+            value=c["epochs"]))
     return c | {"features": features, "hidden": hidden}

@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from nnlib._checks import as_float_array, check_count, check_seed
+from nnlib.i18n import _
 
 __all__ = [
     "DATA_SETS",
@@ -91,11 +92,13 @@ def make_data(name: str, n: int = 500, noise: float = 0.0,
     both classes equally often (one more of class 0 when ``n`` is odd).
     """
     if not isinstance(name, str) or name not in DATA_SETS:
-        raise ValueError(f"name must be one of {', '.join(map(repr, DATA_SETS))}, got {name!r}")
+        raise ValueError(_("{name} must be one of {allowed}, got {value!r}").format(
+            name="name", allowed=", ".join(map(repr, DATA_SETS)), value=name))
     n = check_count(n, "n", minimum=2, maximum=100_000)
     seed = check_seed(seed)
     if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0 <= noise <= 1:
-        raise ValueError(f"noise must be a number from 0 to 1 (0.5 is 50 %), got {noise!r}")
+        raise ValueError(_("noise must be a number from 0 to 1 (0.5 is 50 %), got {value!r}")
+                         .format(value=noise))
     rng = np.random.default_rng(seed)
     points, labels = DATA_SETS[name](n, rng)
     points = points + NOISE_SCALE * noise * rng.standard_normal(points.shape)
@@ -109,12 +112,14 @@ def train_test_split(points: NDArray, labels: NDArray, train_fraction: float = 0
     points = as_float_array(points, "points")
     labels = np.asarray(labels)
     if points.ndim != 2 or len(labels) != len(points):
-        raise ValueError(f"points {points.shape} and labels {labels.shape} must be (n, d) and (n,)")
+        raise ValueError(_("points {points} and labels {labels} must be (n, d) and (n,)").format(
+            points=points.shape, labels=labels.shape))
     if isinstance(train_fraction, bool) or not 0 < train_fraction < 1:
-        raise ValueError(f"train_fraction must be between 0 and 1, got {train_fraction!r}")
+        raise ValueError(_("train_fraction must be between 0 and 1, got {value!r}").format(
+            value=train_fraction))
     n = len(points)
     if n < 2:
-        raise ValueError(f"need at least 2 points to split, got {n}")
+        raise ValueError(_("need at least 2 points to split, got {n}").format(n=n))
     order = np.random.default_rng(seed).permutation(n)
     cut = min(max(int(round(train_fraction * n)), 1), n - 1)
     train, test = order[:cut], order[cut:]
@@ -125,9 +130,10 @@ def feature_matrix(points: NDArray, names: Sequence[str]) -> NDArray[np.float64]
     """The chosen features of each point, one column per name, in the order given."""
     points = as_float_array(points, "points")
     if points.ndim != 2 or points.shape[1] != 2:
-        raise ValueError(f"points must have shape (n, 2), got {points.shape}")
+        raise ValueError(_("points must have shape (n, 2), got {shape}").format(
+            shape=points.shape))
     unknown = [name for name in names if name not in FEATURES]
     if unknown or not names:
-        raise ValueError(f"features must be a non-empty list from {', '.join(FEATURES)}; "
-                         f"got {list(names)!r}")
+        raise ValueError(_("features must be a non-empty list from {choices}; got {value!r}")
+                         .format(choices=", ".join(FEATURES), value=list(names)))
     return np.column_stack([FEATURES[name](points) for name in names])

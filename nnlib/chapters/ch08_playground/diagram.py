@@ -26,6 +26,7 @@ from nnlib.chapters.ch08_playground.plots import (
     draw_points,
 )
 from nnlib.engines.figure import BlitFigureImage
+from nnlib.i18n import _
 
 __all__ = ["GRID", "NODE_GRID", "LiveCanvas", "NetworkDiagram"]
 
@@ -106,7 +107,7 @@ class NetworkDiagram:
         self.ax_net.add_collection(self.edges)
         self.pixels = _Pixels()  # every neuron's picture and the boundary, pixel for pixel
         self.labels = [self.ax_net.text(0, 0, "", fontsize=7, ha="center", va="bottom",
-                                        visible=False) for _ in range(len(FEATURES) + 8)]
+                                        visible=False) for _label in range(len(FEATURES) + 8)]
         self._layout: tuple | None = None
         self._points: np.ndarray | None = None
         self.ax_boundary = fig.add_axes((BOUNDARY_LEFT / FIG_W, BOUNDARY_BOTTOM / NET_H,
@@ -124,8 +125,8 @@ class NetworkDiagram:
         self.ax_loss.set_ylim(0, 1)
         self.ax_loss.set_yticks([0, 0.5, 1])
         self.ax_loss.tick_params(labelsize=7, length=2, pad=1)
-        self.ax_loss.set_xlabel("epochs →", fontsize=7, labelpad=1)
-        self.ax_loss.set_title("loss: train — test - -", fontsize=7, pad=2)
+        self.ax_loss.set_xlabel(_("epochs →"), fontsize=7, labelpad=1)
+        self.ax_loss.set_title(_("loss: train — test - -"), fontsize=7, pad=2)
         (self.train_line,) = self.ax_loss.plot([], [], color="0.1", lw=1.2)
         (self.test_line,) = self.ax_loss.plot([], [], color="0.1", lw=1.0, ls="--")
         canvas.animate(self.pixels, self.edges, self.train_points,
@@ -189,9 +190,10 @@ class NetworkDiagram:
         texts = [(x, y, name, "right") for name, (x, y) in zip(features or ["x1"],
                                                               positions[0], strict=True)]
         texts += [(places[0][0], positions[-1][0][1] if not places else NET_H - 34,
-                   f"{len(places)} neuron{'s' * (len(places) > 1)}", "center")
+                   (_("{n} neurons") if len(places) > 1 else _("{n} neuron")).format(
+                       n=len(places)), "center")
                   for places in positions[1:-1]]
-        texts.append((positions[-1][0][0], positions[-1][0][1] + NODE / 2 + 2, "output",
+        texts.append((positions[-1][0][0], positions[-1][0][1] + NODE / 2 + 2, _("output"),
                       "center"))
         for label, (x, y, text, align) in zip(self.labels, texts, strict=False):
             shift = -NODE / 2 - 4 if align == "right" else 0

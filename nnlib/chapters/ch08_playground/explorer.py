@@ -47,6 +47,7 @@ from nnlib.chapters.ch08_playground.training import (
     make_training,
 )
 from nnlib.engines.explorer import Explorer
+from nnlib.i18n import _
 
 __all__ = ["DEFAULTS", "Playground", "playground"]
 
@@ -71,8 +72,8 @@ class Playground(Explorer):
         self.inside = widgets.HTML(layout=widgets.Layout(display="none"))
         canvas = LiveCanvas()
         self.diagram = NetworkDiagram(canvas)
-        super().__init__(controls, canvas, title="Playground: a network from nnlib's layers "
-                         "learns to separate two classes in the plane")
+        super().__init__(controls, canvas, title=_("Playground: a network from nnlib's layers "
+                                 "learns to separate two classes in the plane"))
         self.training = self._new_training()
         if c["epochs"]:
             self.training.train_epochs(c["epochs"])
@@ -127,15 +128,16 @@ class Playground(Explorer):
         self.diagram.draw(state)
 
     def describe(self, state: dict[str, Any]) -> str:
-        hidden = ", ".join(map(str, state["hidden"])) or "none"
-        return (f"epoch {state['epoch']} · train loss {state['train_loss']:.3f} · test loss "
-                f"{state['test_loss']:.3f} · test error {state['test_error']:.1%} · "
-                f"hidden layers [{hidden}], {state['activation']}")
+        hidden = ", ".join(map(str, state["hidden"])) or _("none")
+        return _("epoch {epoch} · train loss {train:.3f} · test loss {test:.3f} · "
+                 "test error {error:.1%} · hidden layers [{hidden}], {activation}").format(
+                     epoch=state["epoch"], train=state["train_loss"], test=state["test_loss"],
+                     error=state["test_error"], hidden=hidden, activation=state["activation"])
 
     def refresh(self) -> None:
         """The engine's refresh, then the epoch, the one call and the look inside."""
         super().refresh()
-        self.epoch_label.value = f"<b>epoch {self.state['epoch']:,}</b>"
+        self.epoch_label.value = _("<b>epoch {epoch:,}</b>").format(epoch=self.state["epoch"])
         self.call_line.value = f"<code style='font-size:11px'>{html.escape(repr(self))}</code>"
         inside = self.state["inside"]
         self.inside.layout.display = "none" if inside is None else ""
@@ -145,8 +147,8 @@ class Playground(Explorer):
     def _inside(self, values: dict[str, Any]) -> str:
         trace = self.training.last_trace
         if trace is None or len(trace.pre) != len(self.hidden) + 1:
-            return ("<i>press <b>step</b> (or play): the last mini-batch of the epoch is shown "
-                    "here, number by number</i>")
+            return _("<i>press <b>step</b> (or play): the last mini-batch of the epoch is shown "
+                     "here, number by number</i>")
         layer, neuron = values["neuron"]
         text = explain_step(trace, layer, neuron)
         return (f"<pre style='font-size:11px;line-height:1.25;margin:0'>"
@@ -223,7 +225,7 @@ class Playground(Explorer):
         if self.layers_given:
             mine = ", ".join(f"{k!r}: {cls.__name__}" for k, cls in self.layers_given.items())
             args += f", layers={{{mine}}}"
-        note = "" if self._exact else "  # training settings changed while training"
+        note = "" if self._exact else _("  # training settings changed while training")
         return f"playground({args}){note}"
 
 

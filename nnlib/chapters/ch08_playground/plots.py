@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 from nnlib._checks import check_bool, check_count, check_instance
 from nnlib.chapters.ch08_playground.data import DATA_SETS, LIMIT, feature_matrix, make_data
 from nnlib.chapters.ch08_playground.training import Training, hidden_outputs
+from nnlib.i18n import _
 
 __all__ = [
     "CLASS_COLOURS",
@@ -82,11 +83,11 @@ def point_legend(fig: Figure, *, test: bool = True, ncol: int = 4) -> None:
         return Line2D([], [], ls="", marker="o", markersize=5, markerfacecolor=face,
                       markeredgecolor=edge, markeredgewidth=0.8, label=label)
 
-    handles = [marker(CLASS_COLOURS[0], CLASS_COLOURS[0], "class 0"),
-               marker(CLASS_COLOURS[1], CLASS_COLOURS[1], "class 1")]
+    handles = [marker(CLASS_COLOURS[0], CLASS_COLOURS[0], _("class 0")),
+               marker(CLASS_COLOURS[1], CLASS_COLOURS[1], _("class 1"))]
     if test:
-        handles += [marker("0.6", "white", "training point (white edge)"),
-                    marker("0.6", "black", "test point (black edge)")]
+        handles += [marker("0.6", "white", _("training point (white edge)")),
+                    marker("0.6", "black", _("test point (black edge)"))]
     fig.legend(handles=handles, loc="outside lower center", ncol=ncol, fontsize=7,
                frameon=False, handletextpad=0.2, columnspacing=1.0)
 
@@ -101,7 +102,7 @@ def plot_data_sets(n: int = 500, noise: float = 0.0, seed: int = 0) -> Figure:
         ax.set_xlim(-LIMIT, LIMIT)
         ax.set_ylim(-LIMIT, LIMIT)
         ax.set_aspect("equal")
-        ax.set_title(f"{name!r}, noise {noise:.0%}", fontsize=9)
+        ax.set_title(_("{name!r}, noise {noise:.0%}").format(name=name, noise=noise), fontsize=9)
         ax.tick_params(labelsize=7)
     point_legend(fig, test=False)
     return fig
@@ -111,13 +112,15 @@ def _check_panels(panels: object, size: int) -> None:
     """``panels``: a non-empty list of ``(title, training, ...)`` tuples of ``size`` items."""
     check_instance(panels, "panels", list | tuple, "a list of (title, training, ...) tuples")
     if not panels:
-        raise ValueError("panels is empty; pass at least one (title, training, ...) tuple")
+        raise ValueError(_("panels is empty; pass at least one (title, training, ...) tuple"))
     for panel in panels:
         if (not isinstance(panel, tuple) or len(panel) != size or not isinstance(panel[0], str)
                 or not isinstance(panel[1], Training)):
-            raise TypeError(f"each of panels must be a tuple of {size}: a title, a Training "
-                            f"(from make_training){', features' if size == 3 else ''}; "
-                            f"got {panel!r:.80}")
+            expected = (_("a title, a Training (from make_training), features") if size == 3
+                        else _("a title, a Training (from make_training)"))
+            raise TypeError(_("each of panels must be a tuple of {size}: {expected}; "
+                              "got {panel!r:.80}").format(size=size, expected=expected,
+                                                          panel=panel))
 
 
 def plot_boundaries(panels: Sequence[tuple[str, Training, Sequence[str]]],
@@ -148,11 +151,11 @@ def plot_losses(panels: Sequence[tuple[str, Training]]) -> Figure:
     fig, axes = plt.subplots(1, len(panels), figsize=(3.0 * len(panels), 2.4),
                              layout="constrained", squeeze=False, sharey=True)
     for ax, (title, training) in zip(axes[0], panels, strict=True):
-        ax.plot(training.train_loss, color="0.15", lw=1.2, label="train")
-        ax.plot(training.test_loss, color="0.15", lw=1.2, ls="--", label="test")
+        ax.plot(training.train_loss, color="0.15", lw=1.2, label=_("train"))
+        ax.plot(training.test_loss, color="0.15", lw=1.2, ls="--", label=_("test"))
         ax.set_title(title, fontsize=9)
-        ax.set_xlabel("epoch", fontsize=8)
+        ax.set_xlabel(_("epoch"), fontsize=8)
         ax.tick_params(labelsize=7)
-    axes[0][0].set_ylabel("loss (cross-entropy)", fontsize=8)
+    axes[0][0].set_ylabel(_("loss (cross-entropy)"), fontsize=8)
     axes[0][0].legend(fontsize=7, frameon=False)
     return fig

@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 from nnlib._checks import OverflowWarning, check_count, check_instance
 from nnlib.chapters.ch08_playground.data import feature_matrix, make_data, train_test_split
 from nnlib.functions import softmax_of_rows
+from nnlib.i18n import _
 from nnlib.layers import Affine, Relu, Sigmoid, SoftmaxWithLoss, Tanh
 from nnlib.network import LayerRecord, MultiLayerNet
 from nnlib.optimizers import SGD
@@ -56,12 +57,12 @@ def build_network(n_inputs: int, hidden: Sequence[int], activation: str, seed: i
     if not layers:
         return net
     if not isinstance(layers, Mapping):
-        raise TypeError("layers must be a dict from a layer kind to your class, e.g. "
-                        "{'Affine': MyAffine, 'Relu': MyRelu}")
+        raise TypeError(_("layers must be a dict from a layer kind to your class, e.g. "
+                          "{{'Affine': MyAffine, 'Relu': MyRelu}}").format())
     unknown = [kind for kind in layers if kind not in LAYER_KINDS]
     if unknown:
-        raise ValueError(f"layers has unknown kind(s) {unknown}; the kinds are "
-                         f"{', '.join(LAYER_KINDS)}")
+        raise ValueError(_("layers has unknown kind(s) {unknown}; the kinds are {kinds}").format(
+            unknown=unknown, kinds=", ".join(LAYER_KINDS)))
     for name, layer in list(net.layers.items()):
         kind = next((k for k, cls in LAYER_KINDS.items() if type(layer) is cls), None)
         if kind not in layers:
@@ -70,9 +71,10 @@ def build_network(n_inputs: int, hidden: Sequence[int], activation: str, seed: i
             W, b = layer.W, layer.b
             mine = layers[kind](W, b)
             if getattr(mine, "W", None) is not W or getattr(mine, "b", None) is not b:
-                raise ValueError(f"{layers[kind].__name__}(W, b) must keep the arrays it is "
-                                 "given (self.W = W, self.b = b), not copies: SGD updates "
-                                 "the network's params in place")
+                raise ValueError(_("{cls}(W, b) must keep the arrays it is "
+                                   "given (self.W = W, self.b = b), not copies: SGD updates "
+                                   "the network's params in place").format(
+                                       cls=layers[kind].__name__))
             net.layers[name] = mine
         else:
             net.layers[name] = layers[kind]()
@@ -152,7 +154,10 @@ class Training:
         """Cross-entropy alone, by nnlib's own SoftmaxWithLoss (never a reader's)."""
         with warnings.catch_warnings():  # a diverged net's loss is NaN: the curve shows it
             warnings.simplefilter("ignore", OverflowWarning)
-            return SoftmaxWithLoss().forward(self.net.predict(x), t)
+            scores = self.net.predict(x)
+        if not np.isfinite(scores).all():  # SoftmaxWithLoss refuses non-finite scores
+            return float("nan")
+        return SoftmaxWithLoss().forward(scores, t)
 
     def test_error(self) -> float:
         return 1.0 - self.net.accuracy(self.x_test, self.t_test)
@@ -170,7 +175,7 @@ class Training:
 
     def train_epochs(self, epochs: int = 1, *, trace: bool = False) -> None:
         """Run ``epochs`` epochs; with ``trace``, keep the last mini-batch in :attr:`last_trace`."""
-        for _ in range(epochs):
+        for _epoch in range(epochs):
             record = StepRecord() if trace else None
             train_epoch(self.net, self.apply_settings(), self.x_train, self.t_train,
                         batch_size=self.batch_size,
@@ -224,7 +229,8 @@ def make_training(data: str = "circle", *, noise: float = 0.0, train_percent: in
     ``points_test``) for pictures. Call ``train_epochs(n)`` on it to train.
     """
     if regularization not in REGULARIZATIONS:
-        raise ValueError(f"regularization must be one of {REGULARIZATIONS}, got {regularization!r}")
+        raise ValueError(_("regularization must be one of {allowed}, got {value!r}").format(
+            allowed=REGULARIZATIONS, value=regularization))
     all_points, labels = make_data(data, points, noise, seed)
     p_train, t_train, p_test, t_test = train_test_split(all_points, labels, train_percent / 100,
                                                         seed)
@@ -249,40 +255,45 @@ def explain_step(trace: StepTrace, layer: int, neuron: int, samples: int = 3) ->
     samples = check_count(samples, "samples", minimum=1)
     count = len(trace.pre)
     if not 1 <= layer <= count:
-        raise ValueError(f"layer must be 1..{count}, got {layer}")
+        raise ValueError(_("layer must be 1..{count}, got {layer}").format(count=count,
+                                                                            layer=layer))
     width = trace.pre[layer - 1].shape[1]
     if not 1 <= neuron <= width:
-        raise ValueError(f"neuron must be 1..{width} in layer {layer}, got {neuron}")
+        raise ValueError(_("neuron must be 1..{width} in layer {layer}, got {neuron}").format(
+            width=width, layer=layer, neuron=neuron))
     li, j = layer - 1, neuron - 1
     x, W, b = trace.inputs[li], trace.weights[li][0][:, j], trace.weights[li][1][j]
     a, h = trace.pre[li][:, j], trace.post[li][:, j]
     dh, da = trace.grad_post[li][:, j], trace.grad_pre[li][:, j]
     dW, db = trace.grads[f"W{layer}"][:, j], trace.grads[f"b{layer}"][j]
     output = layer == count
-    where = f"output neuron {neuron} (score of class {j})" if output else \
-        f"hidden layer {layer}, neuron {neuron}"
+    where = (_("output neuron {neuron} (score of class {k})").format(neuron=neuron, k=j)
+             if output else
+             _("hidden layer {layer}, neuron {neuron}").format(layer=layer, neuron=neuron))
     shown = min(samples, len(x))
-    lines = [f"one SGD step on a mini-batch of {len(x)}: {where}",
-             f"weights w = {_vector(W)}, bias b = {_num(b)}", "",
-             f"forward (first {shown} of the batch):"]
+    lines = [_("one SGD step on a mini-batch of {size}: {where}").format(size=len(x), where=where),
+             _("weights w = {w}, bias b = {b}").format(w=_vector(W), b=_num(b)), "",
+             _("forward (first {shown} of the batch):").format(shown=shown)]
     for n in range(shown):
         terms = " + ".join(f"{_num(w, True)}*{_num(v, True)}" for w, v in zip(W, x[n], strict=True))
         lines.append(f"  a = {terms} + {_num(b, True)} = {_num(a[n])}")
         if not output and trace.activation not in ("identity", "linear"):
             lines.append(f"  h = {trace.activation}(a) = {_num(h[n])}")
-    lines += ["", f"backward (dL/d... for the same rows; loss of the batch {trace.loss:.4f}):"]
+    lines += ["", _("backward (dL/d... for the same rows; loss of the batch {loss:.4f}):").format(
+        loss=trace.loss)]
     for n in range(shown):
         if output:
             lines.append(f"  dL/da = (softmax - t) / {len(x)} = {_num(da[n], digits=4)}")
         else:
             rule = _DERIVATIVE[trace.activation]
-            lines.append(f"  dL/dh = {_num(dh[n], digits=4)} (from the layer above), "
-                         f"dL/da = dL/dh * {rule} = {_num(da[n], digits=4)}")
-    lines.append(f"  dL/dw = sum over the batch of x * dL/da = {_vector(dW)}"
-                 + (f" (with {trace.regularization} rate {trace.rate:g})"
+            lines.append(_("  dL/dh = {dh} (from the layer above), dL/da = dL/dh * {rule} = {da}")
+                         .format(dh=_num(dh[n], digits=4), rule=rule, da=_num(da[n], digits=4)))
+    lines.append(_("  dL/dw = sum over the batch of x * dL/da = {dw}").format(dw=_vector(dW))
+                 + (_(" (with {regularization} rate {rate:g})").format(
+                     regularization=trace.regularization, rate=trace.rate)
                     if trace.regularization != "none" and trace.rate else ""))
-    lines.append(f"  dL/db = sum over the batch of dL/da = {_num(db, digits=4)}")
-    lines += ["", f"update with lr = {trace.lr:g}:",
+    lines.append(_("  dL/db = sum over the batch of dL/da = {db}").format(db=_num(db, digits=4)))
+    lines += ["", _("update with lr = {lr:g}:").format(lr=trace.lr),
               f"  w <- w - lr * dL/dw = {_vector(W - trace.lr * dW)}",
               f"  b <- b - lr * dL/db = {_num(b - trace.lr * db)}"]
     return "\n".join(lines)

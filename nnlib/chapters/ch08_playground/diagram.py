@@ -55,7 +55,7 @@ class LiveCanvas(BlitFigureImage):
         self.figure.set_layout_engine("none")
 
     def send(self) -> None:
-        pixels = np.asarray(self.figure.canvas.buffer_rgba())
+        pixels = np.asarray(self.agg.buffer_rgba())
         buffer = io.BytesIO()
         PIL.Image.fromarray(pixels[..., :3]).save(buffer, format="jpeg", quality=90)
         self.image.value = buffer.getvalue()

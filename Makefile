@@ -42,8 +42,10 @@ fresh:
 edit: $(STAMP)
 	$(LAB) --ServerApp.root_dir=chapters
 
+# mypy reads its settings from pyproject.toml ([tool.mypy]).
 test: $(STAMP)
 	$(BIN)/ruff check nnlib tests benchmarks tools
+	$(BIN)/mypy nnlib
 	$(BIN)/python -m pytest
 
 # The browser edition (JupyterLite + Pyodide) in _site/: see tools/build_site.py.

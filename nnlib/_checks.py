@@ -7,6 +7,7 @@ so that one argument gets one kind of message wherever it is passed.
 from __future__ import annotations
 
 import functools
+import inspect
 import math
 import numbers
 import operator
@@ -256,15 +257,24 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def warns_on_overflow(what: str) -> Callable[[F], F]:
     """Decorate a layer's ``forward``: numpy's overflow warnings are kept quiet while it runs,
-    and a result that is not finite (from the finite inputs the checks let in) is reported
-    once as an :class:`OverflowWarning` naming ``what`` overflowed. The result is unchanged."""
+    and a result that is not finite is explained once it is there (no scan of the inputs
+    on the way: a finite result needs none). If an input already held NaN or inf, a
+    ValueError names that input; if every input was finite, the numbers overflowed, and an
+    :class:`OverflowWarning` names ``what`` overflowed, the result unchanged (the book's inf).
+
+    The networks call the undecorated forward (``without_overflow_check``) and check once
+    per pass instead."""
 
     def decorate(forward: F) -> F:
+        names = list(inspect.signature(forward).parameters)[1:]  # after self
+
         @functools.wraps(forward)
-        def run(layer: object, *args: Any) -> Any:
+        def run(layer: object, *args: Any, **kwargs: Any) -> Any:
             with np.errstate(over="ignore", invalid="ignore"):
-                out = forward(layer, *args)
+                out = forward(layer, *args, **kwargs)
             if not np.all(np.isfinite(out)):
+                _refuse_non_finite_inputs(layer, {**dict(zip(names, args, strict=False)),
+                                                  **kwargs})
                 warnings.warn(
                     f"{type(layer).__name__}.forward: {what} overflowed the float range "
                     f"(about 1.8e308 in float64, 3.4e38 in float32) and gives "
@@ -276,6 +286,15 @@ def warns_on_overflow(what: str) -> Callable[[F], F]:
         return run  # type: ignore[return-value]
 
     return decorate
+
+
+def _refuse_non_finite_inputs(layer: object, inputs: dict[str, Any]) -> None:
+    """A ValueError naming the first of a forward's ``inputs`` that holds NaN or inf."""
+    for name, value in inputs.items():
+        arr = np.asarray(value)
+        if arr.dtype.kind in "fc" and not np.all(np.isfinite(arr)):
+            raise ValueError(f"{type(layer).__name__}.forward: {name} contains NaN or inf; "
+                             f"every value of {name} must be finite")
 
 
 def two_operands(x: ArrayLike, y: ArrayLike) -> tuple[ArrayLike, ArrayLike, tuple[int, ...]]:
@@ -350,7 +369,8 @@ def class_indices(t: ArrayLike, y_shape: tuple[int, ...]) -> NDArray[np.intp]:
             f"with shape {y_shape} or integer labels with shape {y_shape[:-1]}"
         )
     if t.dtype.kind not in "iu":
-        raise TypeError(f"integer labels must have an integer dtype, got {t.dtype}")
+        raise TypeError(f"t must hold integer labels (or be one-hot, shaped like y), got "
+                        f"dtype {t.dtype}")
     indices = t.reshape(-1)
     if indices.min() < 0 or indices.max() >= num_classes:
         raise ValueError(
@@ -360,14 +380,16 @@ def class_indices(t: ArrayLike, y_shape: tuple[int, ...]) -> NDArray[np.intp]:
     return indices.astype(np.intp, copy=False)
 
 
-def scores_and_labels(x: ArrayLike, t: ArrayLike) -> tuple[NDArray[np.floating], NDArray[np.intp]]:
-    """SoftmaxWithLoss's input: scores as float rows (a 1-D ``x`` is one sample) and one class
-    index per row. Values are not scanned: NaN or inf scores give a NaN loss (a trainer stops
-    on it) rather than an exception in the middle of a step."""
+def scores_and_labels(x: ArrayLike, t: ArrayLike
+                      ) -> tuple[NDArray[np.floating], NDArray[np.intp], tuple[int, ...]]:
+    """SoftmaxWithLoss's input: scores as float rows (a 1-D ``x`` is one sample), one class
+    index per row, and the shape ``x`` came in. Values are not scanned here (see
+    :func:`warns_on_overflow`)."""
     x = float_input(x, "x")
-    if x.ndim not in (1, 2):
-        raise ValueError(f"x must be 1-D (one sample) or 2-D (a batch of rows), got {x.shape}")
-    return x.reshape(-1, x.shape[-1]), class_indices(t, x.shape)
+    if x.ndim not in (1, 2) or x.size == 0:
+        raise ValueError(f"x must be 1-D (one sample) or 2-D (a batch of rows) and not empty, "
+                         f"got shape {x.shape}")
+    return x.reshape(-1, x.shape[-1]), class_indices(t, x.shape), x.shape
 
 
 def loss_dout(dout: float, kept: Any, layer: object) -> float:
@@ -481,8 +503,8 @@ def int_array(x: ArrayLike, name: str, *, minimum: int | None = 0,
     """``x`` as a non-empty integer array (labels, counts), every value in [minimum, maximum].
     Whole floats (3.0) are accepted as the integers they are."""
     arr = as_array(x, name)
-    if (arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(np.abs(arr) < 2**53)
-            and np.all(arr == np.round(arr))):
+    if (arr.dtype.kind == "f" and np.all(np.isfinite(arr))
+            and np.all(np.abs(arr.astype(np.float64)) < 2**53) and np.all(arr == np.round(arr))):
         arr = arr.astype(np.intp)
     if arr.dtype.kind not in "iu":
         raise TypeError(f"{name} must hold integers, got dtype {arr.dtype}")

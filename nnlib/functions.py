@@ -150,7 +150,7 @@ def sum_squared_error(y: ArrayLike, t: ArrayLike) -> float:
     as nnlib's addition, integer labels (one per row of ``y``) that stand for one-hot rows.
     """
     y = as_float_array(y, "y")
-    if np.shape(t) == y.shape:
+    if as_array(t, "t").shape == y.shape:
         target = as_float_array(t, "t")
     else:
         y, indices = labels_to_indices(y, t)

@@ -204,7 +204,7 @@ def gradient_descent(
         optimizer = SGD(lr)
     elif lr != 0.01:
         raise ValueError(f"give lr or an optimizer, not both (lr={lr:g}, optimizer={optimizer!r})")
-    if not callable(getattr(optimizer, "update", None)):
+    if isinstance(optimizer, dict) or not callable(getattr(optimizer, "update", None)):
         raise TypeError(f"optimizer must have an update(params, grads) method, got {optimizer!r}")
     x = as_float_array(init_x, "init_x").astype(np.float64)  # always a private copy
     path = [x.copy()]

@@ -83,6 +83,8 @@ def set_language(lang: str) -> None:
 
 def _(message: str) -> str:
     """``message`` in the current language (English if the catalog has no translation)."""
+    if not isinstance(message, str):
+        raise TypeError(f"message must be a string to translate, got {type(message).__name__}")
     return _current.translation.gettext(message)
 
 

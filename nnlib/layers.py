@@ -8,9 +8,11 @@ called after forward; it uses the values forward cached.
 Each method is the book's formula plus one line of checks (the helpers in
 :mod:`nnlib._checks`): inputs a user could get wrong (shapes, dtypes, labels) raise a
 ``ValueError`` or ``TypeError`` naming the problem. The checks are cheap ones, so that a
-training step stays fast; values are not scanned for NaN here (the networks check their
-input, the trainer watches the loss). Where finite input overflows, the layer keeps the
-book's number (inf) and says so with an :class:`~nnlib._checks.OverflowWarning`.
+training step stays fast: the inputs are not scanned for NaN on the way in; a forward whose
+result is not finite looks back (:func:`~nnlib._checks.warns_on_overflow`): a NaN or inf
+input is named in a ValueError, and where finite input overflows, the layer keeps the
+book's number (inf) and says so with an :class:`~nnlib._checks.OverflowWarning`. The
+networks call forward without that look (they check their input and their loss once).
 """
 
 from __future__ import annotations
@@ -88,6 +90,7 @@ class Relu:
 
     mask: NDArray[np.bool_] | None = None
 
+    @warns_on_overflow("max(0, x)")
     def forward(self, x: ArrayLike) -> FloatArray:
         x = float_input(x, "x")
         self.mask = x > 0
@@ -123,6 +126,7 @@ class Tanh:
 
     out: FloatArray | None = None
 
+    @warns_on_overflow("tanh(x)")
     def forward(self, x: ArrayLike) -> FloatArray:
         self.out = np.tanh(float_input(x, "x"))
         return self.out.copy()  # the caller's y *= 0 must not reach backward
@@ -157,7 +161,7 @@ class Affine:
 
     @warns_on_overflow("x W + b")
     def forward(self, x: ArrayLike) -> FloatArray:
-        self.x_shape, self.x = np.shape(x), affine_rows(x, self.W)  # rows of W.shape[0] values
+        self.x, self.x_shape = affine_rows(x, self.W), np.shape(x)  # rows of W.shape[0] values
         out = np.dot(self.x, self.W) + self.b
         self.out_shape = out.shape
         return out
@@ -174,17 +178,18 @@ class SoftmaxWithLoss:
 
     ``t`` holds integer labels (one per row of ``x``) or one-hot rows. Softmax subtracts
     each row's maximum first, so any finite logits give a finite loss; logits that are
-    already NaN or inf (a diverged network) give a NaN loss, so that a trainer can stop
-    on it, instead of an exception in the middle of a step. The two together
+    NaN or inf raise a ValueError naming ``x`` (inside a network, whose scores are NaN
+    once it diverged, the loss is NaN with an ``OverflowWarning``, so that a trainer stops
+    on it instead of an exception in the middle of a step). The two together
     have the simplest backward of all: dL/dx = (y - t_onehot) * dout / N, with y the
     softmax output and N the batch size.
     """
 
     y: FloatArray | None = None
 
+    @warns_on_overflow("the loss")
     def forward(self, x: ArrayLike, t: ArrayLike) -> float:
-        self.x_shape = np.shape(x)
-        x, self.t = scores_and_labels(x, t)  # rows of scores, one class index per row
+        x, self.t, self.x_shape = scores_and_labels(x, t)  # rows of scores, a class index each
         self.y = softmax_of_rows(x)
         self.loss = cross_entropy_of_indices(self.y, self.t)
         return self.loss

@@ -29,6 +29,7 @@ from nnlib._checks import (
     check_count,
     check_dtype,
     check_finite_result,
+    check_instance,
     check_non_negative,
     check_positive_finite,
     check_seed,
@@ -90,7 +91,7 @@ class LayerNet:
                 record: list[LayerRecord] | None = None) -> FloatArray:
         """The scores (logits) before softmax, one row per sample of ``x``. Pass a list as
         ``record`` to have one :class:`LayerRecord` per layer appended to it."""
-        x = self._data(x)
+        x, _ = self._data(x), _record_list(record)
         with np.errstate(over="ignore", invalid="ignore"):
             return _scores_checked(self._forward(x, train_flg, record))
 
@@ -152,7 +153,7 @@ class LayerNet:
         training loop can record it without another forward pass. Pass a list as
         ``record`` to have one :class:`LayerRecord` per layer appended to it.
         """
-        x, first = self._data(x), len(record) if record is not None else 0
+        x, first = self._data(x), len(_record_list(record) or ())
         with np.errstate(over="ignore", invalid="ignore"):  # a non-finite loss says it all
             self.last_loss = _loss_checked(self._loss(x, t, True, record))
             dout = self.last_layer.backward(1.0)
@@ -196,7 +197,8 @@ class LayerNet:
         if x.ndim == 1:  # one sample: one label (or one one-hot row), as a batch of one
             t = as_array(t, "t")
             t = t.reshape(1, *t.shape) if t.ndim < 2 else t
-        return self.last_layer.forward(scores, t) + self.weight_decay()
+        forward, _ = _forward_of(self.last_layer)  # NaN scores give a NaN loss, said once
+        return forward(self.last_layer, scores, t) + self.weight_decay()
 
     def _weights(self) -> list[str]:
         return [name for name in self.params if name.startswith("W")]
@@ -214,11 +216,12 @@ class LayerNet:
                 grads[name] = grads[name] + self.l1_lambda * np.sign(self.params[name])
         return grads
 
-    def _draw_weights(self, sizes: list[int], scales: list[float], described: str,
-                      rng: np.random.Generator) -> None:
-        """``params`` W1, b1, ...: each W a scale times standard normal samples, each b 0."""
+    def _draw_weights(self, sizes: list[int], names: list[str], scales: list[float],
+                      described: str, rng: np.random.Generator) -> None:
+        """``params`` W1, b1, ...: each W a scale times standard normal samples, each b 0;
+        ``names`` are the arguments that gave ``sizes``, for an error about a size."""
         for i, (n_in, n_out) in enumerate(zip(sizes, sizes[1:], strict=False), start=1):
-            check_size((n_in, n_out), "the layer sizes")
+            check_size((n_in, n_out), f"{names[i - 1]} = {n_in} and {names[i]} = {n_out}")
             with np.errstate(over="ignore"):
                 W = (scales[i - 1] * rng.standard_normal((n_in, n_out))).astype(self.dtype)
             self.params[f"W{i}"] = check_finite_result(W, described, f"the weights in {self.dtype}")
@@ -228,6 +231,14 @@ class LayerNet:
         """Affine layer i on ``params['Wi']`` and ``params['bi']``, its gradients noted."""
         self.param_layers[f"Affine{i}"] = {f"W{i}": "dW", f"b{i}": "db"}
         return Affine(self.params[f"W{i}"], self.params[f"b{i}"])
+
+
+def _record_list(record: Any) -> list[LayerRecord] | None:
+    """``record``: None, or the list the layers' :class:`LayerRecord` are appended to."""
+    if record is not None:
+        check_instance(record, "record", list, "a list (one LayerRecord per layer is appended "
+                                               "to it) or None")
+    return record
 
 
 def _forward_of(layer: Any) -> tuple[Any, bool]:
@@ -306,7 +317,8 @@ class TwoLayerNet(LayerNet):
         weight_init_std = check_positive_finite(weight_init_std, "weight_init_std")
         self.dtype = check_dtype(dtype)
         self.params, self.param_layers = {}, {}
-        self._draw_weights(sizes, [weight_init_std] * 2, f"weight_init_std = {weight_init_std:g}",
+        self._draw_weights(sizes, ["input_size", "hidden_size", "output_size"],
+                           [weight_init_std] * 2, f"weight_init_std = {weight_init_std:g}",
                            np.random.default_rng(check_seed(seed)))
         self.layers = {"Affine1": self._affine(1), "Relu1": Relu(), "Affine2": self._affine(2)}
         self.last_layer = SoftmaxWithLoss()
@@ -354,7 +366,8 @@ class MultiLayerNet(LayerNet):
     ) -> None:
         self.input_size = check_count(input_size, "input_size", minimum=1)
         self.output_size = check_count(output_size, "output_size", minimum=2)
-        if isinstance(hidden_size_list, (str, bytes)) or not hasattr(hidden_size_list, "__iter__"):
+        if (isinstance(hidden_size_list, (str, bytes)) or not hasattr(hidden_size_list, "__iter__")
+                or (isinstance(hidden_size_list, np.ndarray) and hidden_size_list.ndim == 0)):
             raise TypeError("hidden_size_list must be a list of layer sizes, e.g. [100, 100], "
                             f"got {type(hidden_size_list).__name__}")
         self.hidden_size_list = [check_count(n, f"hidden_size_list[{i}]", minimum=1)
@@ -369,8 +382,11 @@ class MultiLayerNet(LayerNet):
         self.dtype = check_dtype(dtype)
         sizes = [self.input_size, *self.hidden_size_list, self.output_size]
         self.params, self.param_layers = {}, {}
-        self._draw_weights(sizes, _init_scales(weight_init_std, sizes),
-                           f"weight_init_std = {weight_init_std}", np.random.default_rng(seed))
+        names = ["input_size", *(f"hidden_size_list[{i}]" for i in range(self.hidden_layer_num)),
+                 "output_size"]
+        self._draw_weights(sizes, names, _init_scales(weight_init_std, sizes),
+                           f"weight_init_std = {weight_init_std}",
+                           np.random.default_rng(check_seed(seed)))
         activation_layer = ACTIVATION_LAYERS[self.activation]
         self.layers = {}
         for idx in range(1, self.hidden_layer_num + 2):

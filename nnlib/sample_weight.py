@@ -51,6 +51,9 @@ def _packaged() -> importlib.resources.abc.Traversable:
 
 def weights_digest(network: dict[str, NDArray]) -> str:
     """sha256 over the six arrays' dtypes and bytes, in the order of :data:`SHAPES`."""
+    if not isinstance(network, dict) or any(key not in network for key in SHAPES):
+        raise TypeError("network must be the book's dict of arrays W1, b1, W2, b2, W3, b3, "
+                        f"got {type(network).__name__} {network!r:.60}")
     digest = hashlib.sha256()
     for key in SHAPES:
         array = np.ascontiguousarray(network[key])

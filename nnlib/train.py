@@ -23,7 +23,15 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nnlib._checks import OverflowWarning, as_array, check_count, check_seed, data_array
+from nnlib._checks import (
+    OverflowWarning,
+    as_array,
+    check_count,
+    check_instance,
+    check_seed,
+    data_array,
+    number_in,
+)
 from nnlib._platform import IN_BROWSER
 from nnlib.i18n import _
 from nnlib.optimizers import SGD, Optimizer
@@ -191,6 +199,7 @@ def how_run_ended(losses: Sequence[float], accuracy: Sequence[float] = (), *,
       the first.
     - "learned": otherwise.
     """
+    min_accuracy_gain = number_in(min_accuracy_gain, "min_accuracy_gain", -1.0, 1.0)
     losses = [float(v) for v in losses]
     if not losses:
         return RunEnding("did not move", _("no iteration ran"))
@@ -226,6 +235,7 @@ def diagnose(history: History, *, min_accuracy_gain: float = 0.02) -> str:
     """Sum a training run up in one word, "diverged", "did not move" or "learned", by
     :func:`how_run_ended` on its losses and training accuracies. The word is in the current
     language (:func:`nnlib.set_language`); ``how_run_ended(...).name`` is always English."""
+    check_instance(history, "history", History, "the History a Trainer's fit returns")
     return ending_word(how_run_ended(history.loss, history.train_acc,
                                      min_accuracy_gain=min_accuracy_gain).name)
 

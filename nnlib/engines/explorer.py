@@ -22,6 +22,7 @@ refreshes twice). Tests and benchmarks drive an explorer headless by setting
 from __future__ import annotations
 
 import base64
+import re
 import time
 import warnings
 from collections.abc import Mapping, Sequence
@@ -75,6 +76,7 @@ class Explorer(widgets.VBox, metaclass=_DrawnOnceBuilt):
         canvas.image.add_class("nnlib-explorer-image")
         self.readout.add_class("nnlib-explorer-readout")
         for name, control in self.controls.items():
+            control.add_class("nnlib-control-" + re.sub(r"\W+", "-", name))  # any language
             if isinstance(control, widgets.Button):
                 control.on_click(lambda _button, name=name: self.on_control(name, None))
             elif hasattr(control, "value"):

@@ -14,7 +14,7 @@ from typing import Any
 import ipywidgets as widgets
 from IPython.display import display
 
-from nnlib._checks import check_count
+from nnlib._checks import check_count, check_instance
 from nnlib.i18n import _
 
 __all__ = ["ProgressBar"]
@@ -40,6 +40,8 @@ class ProgressBar:
         self.elapsed: float | None = None
         self._start = time.perf_counter()
         self._shown_percent = 0
+        if widget is not None:
+            check_instance(widget, "widget", widgets.IntProgress, "an ipywidgets IntProgress")
         self.bar = widget if widget is not None else widgets.IntProgress()
         self.bar.min, self.bar.max, self.bar.value = 0, self.total, 0
         self.bar.description = self.desc
@@ -52,7 +54,7 @@ class ProgressBar:
 
     def update(self, n: int = 1) -> None:
         """Advance by ``n``; the widget is sent only when the whole percent changes."""
-        self.n = min(self.n + int(n), self.total)
+        self.n = min(self.n + check_count(n, "n"), self.total)
         percent = 100 * self.n // self.total
         if percent != self._shown_percent:
             self._shown_percent = percent

@@ -30,8 +30,9 @@ def _until(condition, what: str, label: str, problems: list[str]) -> bool:
     return False
 
 
-def _button(explorer, text: str):
-    return explorer.locator("button").filter(has_text=re.compile(rf"^\s*{re.escape(text)}\s*$"))
+def _button(explorer, name: str):
+    """The control the explorer keys ``name`` (its label is in the reader's language)."""
+    return explorer.locator(f"button.nnlib-control-{name}")
 
 
 def exercise_playground(page, explorer, label: str) -> list[str]:
@@ -60,7 +61,7 @@ def exercise_playground(page, explorer, label: str) -> list[str]:
     _button(explorer, "step").click()
     _until(lambda: _epoch(explorer) == stopped + 1, "step did not train one epoch", label,
            problems)
-    _button(explorer, "+ layer").click()
+    _button(explorer, "add_layer").click()
     _until(lambda: "hidden layers [4, 4, 4]" in explorer.inner_text(),
            "+ layer did not add a third hidden layer", label, problems)
     explorer.locator("select").first.select_option("xor")

@@ -177,11 +177,15 @@ def test_softmax_with_loss_is_stable_for_huge_logits(scale):
     assert np.all(np.isfinite(dx))
 
 
-def test_softmax_with_loss_nan_for_non_finite_logits():
-    layer = SoftmaxWithLoss()
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        assert np.isnan(layer.forward(np.array([[np.inf, 0.0]]), np.array([1])))
+@pytest.mark.parametrize(("layer", "bad"), [  # tanh(inf) = 1 is right: no error
+    (Relu(), np.inf), (Relu(), np.nan), (Tanh(), np.nan), (SoftmaxWithLoss(), np.inf),
+    (SoftmaxWithLoss(), np.nan)])
+def test_a_layer_called_directly_names_a_non_finite_input(layer, bad):
+    args = (np.array([[bad, 0.0]]),) + ((np.array([1]),) if isinstance(layer, SoftmaxWithLoss)
+                                        else ())
+    with pytest.raises(ValueError, match=r"x contains NaN or inf"):
+        layer.forward(*args)
+
 
 
 def test_float32_stays_float32():

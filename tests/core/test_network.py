@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from nnlib.datasets import load_mnist
 from nnlib.functions import relu, softmax
-from nnlib.layers import Affine
+from nnlib.layers import Affine, OverflowWarning
 from nnlib.network import PARAM_NAMES, MultiLayerNet, TwoLayerNet
 
 
@@ -377,3 +377,12 @@ def test_l1_penalty_and_its_slope():
     backprop, numerical = net.gradient(x, t), net.numerical_gradient(x, t)
     for name in net.param_names:
         np.testing.assert_allclose(backprop[name], numerical[name], rtol=1e-5, atol=1e-7)
+
+
+def test_a_network_with_non_finite_scores_gives_a_nan_loss_by_name():
+    """Inside a network (a diverged one) the loss is NaN and an OverflowWarning says so, so
+    that a trainer stops on it instead of an exception in the middle of a step."""
+    net = TwoLayerNet(2, 3, 2, seed=0)
+    net.params["W2"][:] = np.inf
+    with pytest.warns(OverflowWarning, match="loss"):
+        assert np.isnan(net.loss(np.array([[1.0, 2.0]]), np.array([1])))

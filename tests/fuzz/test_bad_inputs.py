@@ -18,12 +18,15 @@ import numpy as np
 import pytest
 from bad_inputs import (
     ANSWER,
+    CLEAR,
+    FILE_ARGUMENTS,
     NAN_ON_PURPOSE,
     SKIP,
     UNCLEAR,
     VALID,
     WRONG,
     Row,
+    bad_files,
     caller,
     elsewhere,
     found_names,
@@ -96,6 +99,20 @@ def test_unclear_refusals_stay_below_the_ceiling():
     assert share(targets())[0] <= UNCLEAR_CEILING, share(targets())
     here = [key for key in targets() if not elsewhere(key)]
     assert share(here)[0] <= UNCLEAR_CEILING_HERE, share(here)
+
+
+def test_a_file_that_is_not_what_it_claims_is_refused_naming_it():
+    """Issue 21 section 1: every reader of a file (load_sample_weight, the IDX readers), given
+    an empty, garbage, truncated, booby-trapped or missing file or a folder, says which file
+    and what is wrong: a clear error, every time (not only under the ceiling)."""
+    keys = [key for key, target in targets().items()
+            if any(p.name in FILE_ARGUMENTS for p in target.parameters())]
+    assert {"nnlib.sample_weight.load_sample_weight", "nnlib.datasets.read_idx"} <= set(keys)
+    bad = set(bad_files())
+    unclear = [row for key in keys for row in rows(key) if row.bad in bad and row.kind != CLEAR
+               # idx_shape reads the header only: what the header says is its answer
+               and not (key.endswith(".idx_shape") and row.kind == ANSWER)]
+    assert not unclear, unclear
 
 
 finite_or_not = hnp.arrays(

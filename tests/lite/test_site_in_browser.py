@@ -84,7 +84,23 @@ KERNEL_NAME = "Python (Pyodide)"
 KERNEL_READY_S = 180
 RUN_ALL_MS = 240_000  # a hang bound (chapter 07 trains twice: 148 s under load)
 TRAIN_MS = 90_000
-VERDICTS = ("✓ learned", "↗ still learning", "… did not move", "✗ diverged")
+
+
+def _verdicts() -> tuple[str, ...]:
+    """Chapter 07's verdicts as a reader sees them, in every language nnlib speaks."""
+    import nnlib
+    from nnlib.chapters.ch07_training_mnist.explorer import verdict_word
+
+    words = []
+    for language in nnlib.i18n.available_languages():
+        nnlib.set_language(language)
+        words += [f"{mark} {verdict_word(name)}" for mark, name in (
+            ("✓", "learned"), ("↗", "still learning"), ("…", "did not move"), ("✗", "diverged"))]
+    nnlib.set_language("en")
+    return tuple(words)
+
+
+VERDICTS = _verdicts()
 
 # The kernel behind the notebook shown: its display name and execution status.
 JS_KERNEL = """() => {
@@ -194,7 +210,7 @@ def run_all(page, name: str) -> None:
 def press_train(page) -> list[str]:
     """Press each explorer's Train button, if it has one; it must end in a new verdict."""
     problems = []
-    train = "button:has-text('Train')"
+    train = "button.nnlib-control-train"
     explorers = page.locator(f".jp-Notebook {EXPLORER}").filter(has=page.locator(train))
     for index in range(explorers.count()):
         explorer = explorers.nth(index)

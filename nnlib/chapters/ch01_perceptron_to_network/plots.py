@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -13,7 +14,7 @@ from matplotlib.figure import Figure, SubFigure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon
 
-from nnlib._checks import check_instance
+from nnlib._checks import check_count, check_instance
 from nnlib.chapters.ch01_perceptron_to_network.perceptron import (
     GATE_WEIGHTS,
     INPUTS,
@@ -250,9 +251,19 @@ def _matrix_box(ax: Axes, x: float, rows: int, cols: int, label: str, *,
     ax.text(x + width / 2, -0.75, label, ha="center", va="top", fontsize=10)
 
 
+def _matrix_shape(value: Any, name: str) -> tuple[int, int]:
+    """A matrix shape to draw: (rows, columns), each a count from 1 to 12."""
+    if not isinstance(value, tuple | list) or len(value) != 2:
+        raise TypeError(f"{name} must be a shape (rows, columns), got {value!r:.60}")
+    rows, cols = (check_count(n, f"{name}[{i}]", minimum=1, maximum=12)
+                  for i, n in enumerate(value))
+    return rows, cols
+
+
 def plot_dot_shapes(left: tuple[int, int] = (2, 3), right: tuple[int, int] = (3, 2)) -> Figure:
     """np.dot(A, B) as boxes: A's columns must equal B's rows; the result is rows(A) x cols(B)."""
-    if len(left) != 2 or len(right) != 2 or left[1] != right[0]:
+    left, right = _matrix_shape(left, "left"), _matrix_shape(right, "right")
+    if left[1] != right[0]:
         raise ValueError(_("left's columns must equal right's rows, got {left} and {right}").format(
             left=left, right=right))
     fig, ax = plt.subplots(figsize=(7.5, 2.6))

@@ -13,7 +13,7 @@ import time
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nnlib._checks import check_count
+from nnlib._checks import as_array, check_count
 from nnlib.functions import sigmoid, softmax
 from nnlib.i18n import _
 from nnlib.sample_weight import SHAPES
@@ -64,7 +64,7 @@ def accuracy(network: dict[str, NDArray], x: ArrayLike, t: ArrayLike,
     """
     network = _network(network)
     x = _images(x, network)
-    t = np.asarray(t)
+    t = as_array(t, "t")
     if t.dtype.kind not in "iu":
         raise ValueError(_("t must hold integer labels, one per image (load_mnist with "
                            "one_hot_label=False), got {dtype}").format(dtype=t.dtype))
@@ -91,7 +91,7 @@ def time_inference(network: dict[str, NDArray], x: ArrayLike, batch_size: int = 
     network = _network(network)
     x = _images(x, network)
     batch_size = check_count(batch_size, "batch_size", minimum=1)
-    repeats = check_count(repeats, "repeats", minimum=1)
+    repeats = check_count(repeats, "repeats", minimum=1, maximum=100)
 
     def best(step: int) -> float:
         times = []

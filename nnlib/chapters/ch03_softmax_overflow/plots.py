@@ -7,7 +7,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
-from nnlib._checks import float_vector
+from nnlib._checks import as_float_array, check_count, float_vector, int_array
 from nnlib.chapters.ch03_softmax_overflow.overflow import (
     SUPPORTED_DTYPES,
     compare_softmax,
@@ -93,15 +93,19 @@ def plot_softmax_by_scale(logits: ArrayLike, scales: ArrayLike) -> Figure:
 def plot_digit_predictions(images: ArrayLike, labels: ArrayLike, probabilities: ArrayLike,
                            columns: int = 8) -> Figure:
     """MNIST images (rows of 784) with the predicted digit and its probability; wrong in red."""
-    images = np.asarray(images, dtype=float)
-    labels = np.asarray(labels)
-    probabilities = np.asarray(probabilities, dtype=float)
-    if images.ndim != 2 or images.shape[1] != 784 or len(labels) != len(images) \
-            or probabilities.shape != (len(images), 10):
-        raise ValueError(_("images must be rows of 784 pixels, with one label and one row of 10 "
-                           "probabilities each; got shapes {images}, {labels}, {probabilities}"
-                           ).format(images=images.shape, labels=labels.shape,
-                                    probabilities=probabilities.shape))
+    images = as_float_array(images, "images")
+    if images.ndim != 2 or images.shape[1] != 784:
+        raise ValueError(_("images must be rows of 784 pixels, got shape {shape}").format(
+            shape=images.shape))
+    labels = int_array(labels, "labels", minimum=0, maximum=9)
+    if labels.shape != (len(images),):
+        raise ValueError(_("labels must hold one digit per image ({n}), got shape {shape}").format(
+            n=len(images), shape=labels.shape))
+    probabilities = float_vector(probabilities, "probabilities", ndim=2, minimum=0, maximum=1)
+    if probabilities.shape != (len(images), 10):
+        raise ValueError(_("probabilities must be one row of 10 per image, shape ({n}, 10), "
+                           "got {shape}").format(n=len(images), shape=probabilities.shape))
+    columns = check_count(columns, "columns", minimum=1, maximum=20)
     count = len(images)
     rows = max(1, -(-count // columns))
     fig, axes = plt.subplots(rows, columns, figsize=(1.1 * columns, 1.45 * rows),

@@ -9,9 +9,10 @@ nothing of this: the chapter decides what its runs may cost.
 
 from __future__ import annotations
 
+import numpy as np
 from numpy.typing import NDArray
 
-from nnlib._checks import check_count
+from nnlib._checks import as_float_array, check_bool, check_count, int_array
 from nnlib._platform import IN_BROWSER
 from nnlib.i18n import _
 
@@ -23,6 +24,19 @@ BROWSER_MAX_ITERATIONS = 1_000
 BROWSER_MAX_TEST = 2_000
 
 
+def _pair(x: NDArray, t: NDArray, which: str) -> tuple[NDArray, NDArray]:
+    """Images and their labels, checked (finite numbers, integer labels, one per image) and
+    returned as they came (as arrays, their dtypes kept)."""
+    shape = as_float_array(x, f"x_{which}").shape
+    if len(shape) < 2:
+        raise ValueError(f"x_{which} must be a batch of images (one row each), got shape {shape}")
+    labels = int_array(t, f"t_{which}").shape
+    if labels[:1] != shape[:1]:
+        raise ValueError(f"t_{which} must hold one label per image of x_{which} ({shape[0]}), "
+                         f"got shape {labels}")
+    return np.asarray(x), np.asarray(t)
+
+
 def fit_to_browser(x_train: NDArray, t_train: NDArray, x_test: NDArray, t_test: NDArray, *,
                    epochs: int, batch_size: int, in_browser: bool = IN_BROWSER,
                    ) -> tuple[tuple[NDArray, NDArray, NDArray, NDArray], str]:
@@ -30,7 +44,9 @@ def fit_to_browser(x_train: NDArray, t_train: NDArray, x_test: NDArray, t_test: 
     on, and a sentence saying what was cut ("" when nothing was: always natively)."""
     epochs = check_count(epochs, "epochs", minimum=1)
     batch_size = check_count(batch_size, "batch_size", minimum=1)
-    data = (x_train, t_train, x_test, t_test)
+    in_browser = check_bool(in_browser, "in_browser")
+    data = (*_pair(x_train, t_train, "train"), *_pair(x_test, t_test, "test"))
+    x_train, t_train, x_test, t_test = data
     full = epochs * max(len(x_train) // batch_size, 1)
     if not in_browser or full <= BROWSER_MAX_ITERATIONS:
         return data, ""

@@ -157,7 +157,10 @@ class Training:
         """Cross-entropy alone, by nnlib's own SoftmaxWithLoss (never a reader's)."""
         with warnings.catch_warnings():  # a diverged net's loss is NaN: the curve shows it
             warnings.simplefilter("ignore", OverflowWarning)
-            return SoftmaxWithLoss().forward(self.net.predict(x), t)
+            scores = self.net.predict(x)
+        if not np.isfinite(scores).all():  # SoftmaxWithLoss refuses non-finite scores
+            return float("nan")
+        return SoftmaxWithLoss().forward(scores, t)
 
     def test_error(self) -> float:
         return 1.0 - self.net.accuracy(self.x_test, self.t_test)

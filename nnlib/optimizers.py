@@ -12,7 +12,7 @@ from collections.abc import Mapping, MutableMapping
 from typing import Protocol
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from nnlib._checks import as_array, check_positive_finite
 
@@ -56,7 +56,8 @@ def _check_dicts(params: object, grads: object) -> None:
                             f"got {type(value).__name__}")
 
 
-def _check_pair(params: Mapping[str, NDArray], name: str, grad: object) -> tuple[NDArray, NDArray]:
+def _check_pair(params: Mapping[str, NDArray], name: str,
+                grad: ArrayLike) -> tuple[NDArray, NDArray]:
     """The slow path of :meth:`SGD.update`: one parameter and its gradient, explained."""
     if name not in params:
         raise ValueError(f"grads has {name!r} but params does not: the two dicts must name the "

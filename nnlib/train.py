@@ -183,7 +183,7 @@ def ending_word(name: str) -> str:
 EXACT_LOSS_RISE = 1e-6
 
 
-def how_run_ended(losses: Sequence[float], accuracy: Sequence[float] = (), *,
+def how_run_ended(losses: Sequence[float] | NDArray, accuracy: Sequence[float] = (), *,
                   exact: bool = False, min_accuracy_gain: float = 0.02) -> RunEnding:
     """The one place that says how a run ended: "diverged", "did not move" or "learned".
 
@@ -279,8 +279,11 @@ class Trainer:
         self.x_train, self.t_train = _dataset(x_train, t_train, dtype, "train")
         if (x_test is None) != (t_test is None):
             raise ValueError("give both x_test and t_test, or neither")
+        self.x_test: NDArray | None
+        self.t_test: NDArray | None
         self.x_test, self.t_test = (
-            (None, None) if x_test is None else _dataset(x_test, t_test, dtype, "test")
+            (None, None) if x_test is None or t_test is None
+            else _dataset(x_test, t_test, dtype, "test")
         )
         self.seed = check_seed(seed)
         self.progress = progress
@@ -296,7 +299,7 @@ class Trainer:
         history, network = self.history, self.network
         with np.errstate(all="ignore"):  # a diverged net's NaN scores simply count as wrong
             history.train_acc.append(network.accuracy(self.x_train, self.t_train))
-            if self.x_test is not None:
+            if self.x_test is not None and self.t_test is not None:
                 history.test_acc.append(network.accuracy(self.x_test, self.t_test))
         if self.callback is not None:
             self.callback(history)

@@ -42,7 +42,7 @@ fresh:
 edit: $(STAMP)
 	$(LAB) --ServerApp.root_dir=chapters
 
-# mypy reads its settings from pyproject.toml ([tool.mypy]).
+# Lint (ruff), types (mypy, settings in pyproject.toml [tool.mypy]), then every test.
 test: $(STAMP)
 	$(BIN)/ruff check nnlib tests benchmarks tools
 	$(BIN)/mypy nnlib

@@ -529,3 +529,62 @@ def int_array(x: ArrayLike, name: str, *, minimum: int | None = 0,
     if maximum is not None and arr.max() > maximum:
         raise ValueError(f"{name} must be <= {maximum}, got {arr.max()}")
     return arr
+
+
+# --- Batch Normalization's and Dropout's checks (book §6.3, §6.4) ---------------------------
+
+
+def batchnorm_params(gamma: ArrayLike, beta: ArrayLike,
+                     momentum: float) -> tuple[NDArray[np.floating], NDArray[np.floating], float]:
+    """BatchNormalization's ``gamma`` and ``beta``: 1-D float arrays of one size, finite, kept
+    by reference (a network's ``params`` holds the same arrays); ``momentum`` in [0, 1]."""
+    gamma, beta = as_array(gamma, "gamma"), as_array(beta, "beta")
+    for name, value in (("gamma", gamma), ("beta", beta)):
+        if value.dtype.kind != "f":
+            raise TypeError(f"{name} has dtype {value.dtype}; BatchNormalization needs float "
+                            f"parameters (an in-place update of integers is truncated)")
+        if value.ndim != 1 or value.size == 0:
+            raise ValueError(f"{name} must be 1-D, one value per feature, got shape {value.shape}")
+        if not np.isfinite(value).all():
+            raise ValueError(f"{name} contains NaN or inf; every parameter must be finite")
+    if beta.shape != gamma.shape:
+        raise ValueError(f"beta has shape {beta.shape} but gamma has shape {gamma.shape}")
+    if isinstance(momentum, bool) or not isinstance(momentum, numbers.Real):
+        raise TypeError(f"momentum must be a real number in [0, 1], got {type(momentum).__name__}")
+    if not 0.0 <= float(momentum) <= 1.0:
+        raise ValueError(f"momentum must be in [0, 1] (the share of the running statistics "
+                         f"kept at each step), got {momentum}")
+    return gamma, beta, float(momentum)
+
+
+def batchnorm_rows(x: ArrayLike, gamma: NDArray) -> NDArray[np.floating]:
+    """BatchNormalization's input as float rows of ``gamma.size`` features, one per sample
+    (a 4-D batch of images is flattened per sample, as the book's layer does)."""
+    x = float_input(x, "x")
+    if x.ndim < 2 or len(x) == 0:
+        raise ValueError(f"x must be a non-empty batch of samples (N, features) or (N, C, H, W), "
+                         f"got shape {x.shape}")
+    rows = x if x.ndim == 2 else x.reshape(len(x), -1)
+    if rows.shape[1] != gamma.size:
+        raise ValueError(f"x has {rows.shape[1]} features per sample (shape {x.shape}) but gamma "
+                         f"has {gamma.size}")
+    return rows
+
+
+def check_dropout_ratio(value: float) -> float:
+    """Dropout's ``dropout_ratio``: the share of neurons dropped, a number in [0, 1]."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError("dropout_ratio must be a real number in [0, 1], got "
+                        f"{type(value).__name__}")
+    if not 0.0 <= float(value) <= 1.0:
+        raise ValueError(f"dropout_ratio must be in [0, 1] (the share of neurons dropped), "
+                         f"got {value}")
+    return float(value)
+
+
+def random_source(rng: Any) -> np.random.Generator | None:
+    """A layer's random source: None (numpy's global ``np.random``, the book's), a seed, or a
+    ``np.random.Generator``."""
+    if rng is None or isinstance(rng, np.random.Generator):
+        return rng
+    return np.random.default_rng(check_seed(rng, "rng"))

@@ -27,9 +27,13 @@ from nnlib._checks import (
     OverflowWarning,
     affine_params,
     affine_rows,
+    batchnorm_params,
+    batchnorm_rows,
     check_dout,
+    check_dropout_ratio,
     float_input,
     loss_dout,
+    random_source,
     scores_and_labels,
     two_operands,
     warns_on_overflow,
@@ -37,7 +41,7 @@ from nnlib._checks import (
 from nnlib.functions import cross_entropy_of_indices, sigmoid, softmax_of_rows
 
 __all__ = ["MulLayer", "AddLayer", "Relu", "Sigmoid", "Affine", "SoftmaxWithLoss", "Tanh",
-           "OverflowWarning"]
+           "BatchNormalization", "Dropout", "OverflowWarning"]
 
 FloatArray = NDArray[np.floating]
 
@@ -204,6 +208,112 @@ class SoftmaxWithLoss:
         dx[np.arange(batch_size), self.t] -= 1
         dx *= dout / batch_size
         return dx.reshape(self.x_shape)
+
+
+class BatchNormalization:
+    """Batch Normalization (book §6.3): each feature normalized over the mini-batch, then
+    scaled and shifted, out = gamma * (x - mu) / sqrt(var + eps) + beta.
+
+    As in the book's ``common/layers.py``: eps is ``10e-7`` (that is 1e-6, as the book writes
+    it); training (``train_flg=True``) uses the batch's mean and variance and updates
+    ``running_mean = momentum * running_mean + (1 - momentum) * mu`` (and ``running_var``
+    likewise, both created as zeros on the first forward); inference uses the running ones.
+    A 4-D input (N, C, H, W) is flattened per sample. ``gamma`` and ``beta`` are held by
+    reference, like Affine's W and b; backward leaves their gradients in ``dgamma``, ``dbeta``.
+
+    Backward follows the forward's graph node by node (the steps of the book's Figure 6-17):
+    dbeta = sum(dout), dgamma = sum(xn * dout), then through xn = xc / std, std = sqrt(var +
+    eps), var = mean(xc²), xc = x - mu, mu = mean(x).
+    """
+
+    xn: FloatArray | None = None
+
+    def __init__(self, gamma: FloatArray, beta: FloatArray, momentum: float = 0.9,
+                 running_mean: FloatArray | None = None,
+                 running_var: FloatArray | None = None) -> None:
+        self.gamma, self.beta, self.momentum = batchnorm_params(gamma, beta, momentum)
+        self.input_shape: tuple[int, ...] | None = None  # 4-D for images, 2-D for rows
+        self.running_mean = running_mean  # used at inference
+        self.running_var = running_var
+        self.batch_size, self.xc, self.std = None, None, None  # kept for backward
+        self.dgamma: FloatArray | None = None
+        self.dbeta: FloatArray | None = None
+
+    def forward(self, x: ArrayLike, train_flg: bool = True) -> FloatArray:
+        self.input_shape, x = np.shape(x), batchnorm_rows(x, self.gamma)  # rows of features
+        if self.running_mean is None:
+            N, D = x.shape
+            self.running_mean = np.zeros(D, dtype=x.dtype)
+            self.running_var = np.zeros(D, dtype=x.dtype)
+        if train_flg:
+            mu = x.mean(axis=0)
+            xc = x - mu
+            var = np.mean(xc**2, axis=0)
+            std = np.sqrt(var + 10e-7)
+            xn = xc / std
+            self.batch_size, self.xc, self.xn, self.std = x.shape[0], xc, xn, std
+            self.running_mean = self.momentum * self.running_mean + (1 - self.momentum) * mu
+            self.running_var = self.momentum * self.running_var + (1 - self.momentum) * var
+        else:
+            xc = x - self.running_mean
+            xn = xc / np.sqrt(self.running_var + 10e-7)
+        out = self.gamma * xn + self.beta
+        return out.reshape(*self.input_shape)
+
+    def backward(self, dout: FloatArray) -> FloatArray:
+        dout = check_dout(dout, self.input_shape if self.xn is not None else None, self)
+        dout = dout.reshape(len(dout), -1)
+        dbeta = dout.sum(axis=0)
+        dgamma = np.sum(self.xn * dout, axis=0)
+        dxn = self.gamma * dout
+        dxc = dxn / self.std
+        dstd = -np.sum((dxn * self.xc) / (self.std * self.std), axis=0)
+        dvar = 0.5 * dstd / self.std
+        dxc += (2.0 / self.batch_size) * self.xc * dvar
+        dmu = np.sum(dxc, axis=0)
+        dx = dxc - dmu / self.batch_size
+        self.dgamma, self.dbeta = dgamma, dbeta
+        return dx.reshape(*self.input_shape)
+
+
+class Dropout:
+    """Dropout (book §6.4.3): in training, each neuron is dropped (set to 0) with probability
+    ``dropout_ratio``, a new draw at every forward; at inference every output is multiplied
+    by ``1 - dropout_ratio``, the share that was kept on average.
+
+    This is the book's form, not the "inverted" dropout of most frameworks (which divides by
+    ``1 - dropout_ratio`` in training and leaves inference alone): the expected output is
+    the same, but the numbers differ. Backward passes the gradient where the neuron was kept.
+
+    The mask is ``rand(shape) > dropout_ratio``. With ``rng=None`` (the default) it comes from
+    ``np.random.rand``, as in the book (``np.random.seed`` makes it repeat); pass a seed or a
+    ``np.random.Generator`` as ``rng`` for a run that repeats on its own.
+    """
+
+    mask: NDArray[np.bool_] | None = None
+
+    def __init__(self, dropout_ratio: float = 0.5, *,
+                 rng: np.random.Generator | int | None = None) -> None:
+        self.dropout_ratio = check_dropout_ratio(dropout_ratio)
+        self.rng = random_source(rng)
+
+    def forward(self, x: ArrayLike, train_flg: bool = True) -> FloatArray:
+        x = float_input(x, "x")
+        if train_flg:
+            self.mask = self._rand(x.shape) > self.dropout_ratio
+            return x * self.mask
+        else:
+            return x * (1.0 - self.dropout_ratio)
+
+    def backward(self, dout: FloatArray) -> FloatArray:
+        dout = check_dout(dout, self.mask, self)
+        return dout * self.mask
+
+    def _rand(self, shape: tuple[int, ...]) -> FloatArray:
+        if self.rng is None:
+            return np.random.rand(*shape)  # noqa: NPY002 - the book's global random state
+        return self.rng.random(shape)
+
 
 
 def _sum_to_shape(grad: NumberOrArray, shape: tuple[int, ...]) -> NumberOrArray:

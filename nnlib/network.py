@@ -38,11 +38,11 @@ from nnlib._checks import (
     data_array,
 )
 from nnlib.gradient import numerical_gradient
-from nnlib.layers import Affine, Relu, Sigmoid, SoftmaxWithLoss, Tanh
+from nnlib.layers import Affine, BatchNormalization, Dropout, Relu, Sigmoid, SoftmaxWithLoss, Tanh
 
 #: LayerNet and LayerRecord are public too, but kept out of ``__all__``: the shared base and
 #: a record, not something a reader builds (the bad-input fuzz walks ``__all__``).
-__all__ = ["TwoLayerNet", "PARAM_NAMES", "MultiLayerNet"]
+__all__ = ["TwoLayerNet", "PARAM_NAMES", "MultiLayerNet", "MultiLayerNetExtend"]
 
 #: TwoLayerNet's parameter names, in the order of the layers.
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
@@ -137,10 +137,15 @@ class LayerNet:
         evaluations per number. Slow (about 80,000 forward passes for the 784-50-10 net)
         but independent of backprop, so it is the check for :meth:`gradient`. Keep the
         default float64: in float32 the steps of h = 1e-4 are too coarse for a tight
-        comparison (errors of about 1e-4 instead of 1e-10)."""
+        comparison (errors of about 1e-4 instead of 1e-10).
+
+        The loss is taken with ``train_flg=True``, as :meth:`gradient` takes it (and as the
+        book's ``MultiLayerNetExtend`` does): Batch Normalization then uses the batch's own
+        statistics. Dropout draws a new mask at every evaluation, so compare with
+        Dropout only when its masks repeat (e.g. a layer's ``rng`` reset before each)."""
         x = self._data(x)
         with np.errstate(over="ignore", invalid="ignore"):
-            return {name: numerical_gradient(lambda _: self._loss(x, t, False), self.params[name])
+            return {name: numerical_gradient(lambda _: self._loss(x, t, True), self.params[name])
                     for name in self.params}
 
     def gradient(self, x: ArrayLike, t: ArrayLike,
@@ -346,6 +351,14 @@ class MultiLayerNet(LayerNet):
     not decayed), as in the book. ``l1_lambda`` (nnlib's addition) does the same for L1:
     the loss adds λ1 sum(|W|), each dL/dW adds λ1 sign(W).
 
+    ``use_batchnorm`` puts a :class:`~nnlib.layers.BatchNormalization` layer after each
+    hidden Affine layer (``BatchNorm1``, ...; its ``gamma1``, ``beta1``, ... in ``params``);
+    ``use_dropout`` a :class:`~nnlib.layers.Dropout` layer of ratio ``dropout_ration`` (the
+    book's spelling) after each activation; both as the book's ``MultiLayerNetExtend``
+    (:class:`MultiLayerNetExtend` takes them in the book's order). Dropout's masks come
+    from the same ``np.random.default_rng(seed)`` as the weights when a ``seed`` is given,
+    else from ``np.random.rand`` as in the book.
+
     Parameters are ``params['W1']``, ``params['b1']``, ... in float64 (``dtype=np.float32``
     when asked), drawn from ``np.random.default_rng(seed)``. The layers are in
     :attr:`layers` under the book's names (``Affine1``, ``Activation_function1``, ...)
@@ -363,6 +376,10 @@ class MultiLayerNet(LayerNet):
         seed: int | None = None,
         dtype: DTypeLike = np.float64,
         l1_lambda: float = 0,
+        *,
+        use_dropout: bool = False,
+        dropout_ration: float = 0.5,
+        use_batchnorm: bool = False,
     ) -> None:
         self.input_size = check_count(input_size, "input_size", minimum=1)
         self.output_size = check_count(output_size, "output_size", minimum=2)
@@ -381,24 +398,68 @@ class MultiLayerNet(LayerNet):
         self.l1_lambda = check_non_negative(l1_lambda, "l1_lambda")
         self.dtype = check_dtype(dtype)
         sizes = [self.input_size, *self.hidden_size_list, self.output_size]
+        self.use_dropout, self.use_batchnorm = bool(use_dropout), bool(use_batchnorm)
         self.params, self.param_layers = {}, {}
+        rng = np.random.default_rng(check_seed(seed))
         names = ["input_size", *(f"hidden_size_list[{i}]" for i in range(self.hidden_layer_num)),
                  "output_size"]
         self._draw_weights(sizes, names, _init_scales(weight_init_std, sizes),
-                           f"weight_init_std = {weight_init_std}",
-                           np.random.default_rng(check_seed(seed)))
+                           f"weight_init_std = {weight_init_std}", rng)
         activation_layer = ACTIVATION_LAYERS[self.activation]
+        dropout_rng = rng if seed is not None else None  # None: np.random.rand, the book's
         self.layers = {}
         for idx in range(1, self.hidden_layer_num + 2):
             self.layers[f"Affine{idx}"] = self._affine(idx)
-            if idx <= self.hidden_layer_num and activation_layer is not None:
+            if idx > self.hidden_layer_num:
+                break
+            if self.use_batchnorm:
+                self.layers[f"BatchNorm{idx}"] = self._batchnorm(idx)
+            if activation_layer is not None:
                 self.layers[f"Activation_function{idx}"] = activation_layer()
+            if self.use_dropout:
+                self.layers[f"Dropout{idx}"] = Dropout(dropout_ration, rng=dropout_rng)
         self.last_layer = SoftmaxWithLoss()
+
+    def _batchnorm(self, idx: int) -> BatchNormalization:
+        """Batch Normalization after hidden layer idx, on ``params['gammaidx']`` (ones) and
+        ``params['betaidx']`` (zeros), its gradients noted."""
+        n = self.hidden_size_list[idx - 1]
+        self.params[f"gamma{idx}"] = np.ones(n, dtype=self.dtype)
+        self.params[f"beta{idx}"] = np.zeros(n, dtype=self.dtype)
+        self.param_layers[f"BatchNorm{idx}"] = {f"gamma{idx}": "dgamma", f"beta{idx}": "dbeta"}
+        return BatchNormalization(self.params[f"gamma{idx}"], self.params[f"beta{idx}"])
 
     @property
     def param_names(self) -> tuple[str, ...]:
         """``('W1', 'b1', 'W2', 'b2', ...)``, in the order of the layers."""
         return tuple(self.params)
+
+
+class MultiLayerNetExtend(MultiLayerNet):
+    """拡張版の多層ニューラルネットワーク, the book's ``common/multi_layer_net_extend.py``
+    (§6.3, §6.4): :class:`MultiLayerNet` with the book's arguments in the book's order,
+    weight decay, Dropout (``use_dropout``, ``dropout_ration``) and Batch Normalization
+    (``use_batchnorm``). ``seed``, ``dtype`` and ``l1_lambda`` are nnlib's, by name only."""
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size_list: list[int] | tuple[int, ...],
+        output_size: int,
+        activation: str = "relu",
+        weight_init_std: float | str = "relu",
+        weight_decay_lambda: float = 0,
+        use_dropout: bool = False,
+        dropout_ration: float = 0.5,
+        use_batchnorm: bool = False,
+        *,
+        seed: int | None = None,
+        dtype: DTypeLike = np.float64,
+        l1_lambda: float = 0,
+    ) -> None:
+        super().__init__(input_size, hidden_size_list, output_size, activation, weight_init_std,
+                         weight_decay_lambda, seed, dtype, l1_lambda, use_dropout=use_dropout,
+                         dropout_ration=dropout_ration, use_batchnorm=use_batchnorm)
 
 
 def _init_scales(weight_init_std: float | str, sizes: list[int]) -> list[float]:

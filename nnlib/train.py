@@ -34,7 +34,7 @@ from nnlib._checks import (
 )
 from nnlib._platform import IN_BROWSER
 from nnlib.i18n import _
-from nnlib.optimizers import SGD, Optimizer
+from nnlib.optimizers import Optimizer, optimizer_by_name
 
 #: train_step, train_epoch (the loop for chapters that drive training themselves),
 #: how_run_ended, StepRecord and RunEnding are public too, but kept out of ``__all__``: their
@@ -241,7 +241,7 @@ def diagnose(history: History, *, min_accuracy_gain: float = 0.02) -> str:
 
 
 class Trainer:
-    """Train ``network`` by mini-batch SGD for ``epochs`` passes' worth of iterations.
+    """Train ``network`` by mini-batch gradient descent for ``epochs`` passes' worth of iterations.
 
     An epoch is ``max(len(x_train) // batch_size, 1)`` iterations; each iteration draws
     ``batch_size`` training samples at random (with replacement, as the book does) from
@@ -253,6 +253,23 @@ class Trainer:
     every epoch, e.g. to redraw the curves while training goes on. ``blas_threads``
     caps numpy's BLAS threads while training (see :func:`limit_blas_threads`).
     Every epoch is :func:`train_epoch`, the one training loop of nnlib.
+
+    The book's call (``common/trainer.py``, §6.4) works as printed:
+    ``Trainer(network, x_train, t_train, x_test, t_test, epochs=20, mini_batch_size=100,
+    optimizer='SGD', optimizer_param={'lr': 0.01}, evaluate_sample_num_per_epoch=None,
+    verbose=True)`` then ``trainer.train()``, and ``trainer.train_loss_list``,
+    ``train_acc_list`` and ``test_acc_list`` hold the history. The optimizer is looked up
+    by name in any case (:func:`~nnlib.optimizers.optimizer_by_name`; with no
+    ``optimizer_param``, the book's ``{'lr': 0.01}``, so the default is the book's SGD with
+    lr 0.01); an optimizer object works too. ``evaluate_sample_num_per_epoch`` measures the
+    accuracies on that many first samples only. ``verbose=True`` prints one line per epoch
+    with the accuracies and the final test accuracy, as the book does (not its line per
+    iteration); nnlib's default is quiet (``progress`` shows a bar instead), unlike the
+    book's ``verbose=True``. Two differences from the book's numbers, both by design: the
+    mini-batches come from ``seed`` (not ``np.random.choice``), and each recorded loss is
+    the one of the step's own forward pass, before its update (the book's trainer runs
+    one more forward after the update); the accuracy lists start with the untrained
+    network and end with the trained one (``epochs + 1`` values).
     """
 
     def __init__(
@@ -262,19 +279,29 @@ class Trainer:
         t_train: ArrayLike,
         x_test: ArrayLike | None = None,
         t_test: ArrayLike | None = None,
+        epochs: int = 20,
+        mini_batch_size: int = 100,
+        optimizer: Optimizer | str = "SGD",
+        optimizer_param: dict[str, float] | None = None,
+        evaluate_sample_num_per_epoch: int | None = None,
+        verbose: bool = False,
         *,
-        optimizer: Optimizer | None = None,
-        epochs: int = 1,
-        batch_size: int = 100,
+        batch_size: int | None = None,
         seed: int | None = 0,
         progress: bool | Callable[..., Any] = True,
         callback: Callable[[History], Any] | None = None,
         blas_threads: int | None = 1,
     ) -> None:
         self.network = network
-        self.optimizer = optimizer if optimizer is not None else SGD(0.1)
+        self.optimizer = _optimizer(optimizer, optimizer_param)
         self.epochs = check_count(epochs, "epochs", minimum=1)
-        self.batch_size = check_count(batch_size, "batch_size", minimum=1)
+        self.batch_size = check_count(mini_batch_size if batch_size is None else batch_size,
+                                      "batch_size", minimum=1)
+        self.evaluate_sample_num_per_epoch = (
+            None if evaluate_sample_num_per_epoch is None
+            else check_count(evaluate_sample_num_per_epoch, "evaluate_sample_num_per_epoch",
+                             minimum=1))
+        self.verbose = bool(verbose)
         dtype = next(iter(network.params.values())).dtype
         self.x_train, self.t_train = _dataset(x_train, t_train, dtype, "train")
         if (x_test is None) != (t_test is None):
@@ -292,15 +319,34 @@ class Trainer:
         self.history = History()
 
     @property
+    def train_loss_list(self) -> list[float]:
+        """The book's name for ``history.loss``: the mini-batch loss of every iteration."""
+        return self.history.loss
+
+    @property
+    def train_acc_list(self) -> list[float]:
+        """The book's name for ``history.train_acc``: the training accuracy of every epoch."""
+        return self.history.train_acc
+
+    @property
+    def test_acc_list(self) -> list[float]:
+        """The book's name for ``history.test_acc``: the test accuracy of every epoch."""
+        return self.history.test_acc
+
+    @property
     def iterations_per_epoch(self) -> int:
         return max(len(self.x_train) // self.batch_size, 1)
 
     def _evaluate(self) -> None:
-        history, network = self.history, self.network
+        history, network, n = self.history, self.network, self.evaluate_sample_num_per_epoch
         with np.errstate(all="ignore"):  # a diverged net's NaN scores simply count as wrong
-            history.train_acc.append(network.accuracy(self.x_train, self.t_train))
+            history.train_acc.append(network.accuracy(self.x_train[:n], self.t_train[:n]))
             if self.x_test is not None and self.t_test is not None:
-                history.test_acc.append(network.accuracy(self.x_test, self.t_test))
+                history.test_acc.append(network.accuracy(self.x_test[:n], self.t_test[:n]))
+        if self.verbose:
+            test = f", test acc:{history.test_acc[-1]:.4g}" if history.test_acc else ""
+            print(f"=== epoch:{len(history.train_acc) - 1}, "
+                  f"train acc:{history.train_acc[-1]:.4g}{test} ===")
         if self.callback is not None:
             self.callback(history)
 
@@ -321,6 +367,9 @@ class Trainer:
         with limit_blas_threads(self.blas_threads):
             self._loop(history, per_epoch)
         history.seconds = time.perf_counter() - start
+        if self.verbose and self.x_test is not None and history.test_acc:
+            print("=============== Final Test Accuracy ===============")
+            print(f"test acc:{history.test_acc[-1]:.4g}")
         if history.status == "running":
             history.status = "finished"
             history.message = _(
@@ -354,6 +403,25 @@ class Trainer:
                 self._evaluate()
         finally:
             bar.close()
+
+
+def _optimizer(optimizer: Optimizer | str | None,
+               optimizer_param: dict[str, float] | None) -> Optimizer:
+    """The trainer's optimizer: an object as it is, or a name (any case) built with
+    ``optimizer_param`` (the book's ``{'lr': 0.01}`` when None)."""
+    if isinstance(optimizer, str):
+        if optimizer_param is not None and not isinstance(optimizer_param, dict):
+            raise TypeError("optimizer_param must be a dict of the optimizer's arguments, e.g. "
+                            f"{{'lr': 0.01}}, got {type(optimizer_param).__name__}")
+        return optimizer_by_name(optimizer, **(optimizer_param if optimizer_param is not None
+                                               else {"lr": 0.01}))
+    if optimizer_param is not None:
+        raise ValueError("optimizer_param goes with an optimizer given by name "
+                         "(optimizer='SGD'); an optimizer object already has its own")
+    if not callable(getattr(optimizer, "update", None)):
+        raise TypeError("optimizer must be an optimizer's name (e.g. 'SGD') or an object with "
+                        f"update(params, grads), got {type(optimizer).__name__}")
+    return optimizer
 
 
 def _dataset(x: ArrayLike, t: ArrayLike, dtype: np.dtype, name: str) -> tuple[NDArray, NDArray]:

@@ -319,3 +319,39 @@ def test_boundary_pictures_have_a_legend_for_classes_and_train_test_edges():
     assert [mcolors.to_hex(h.get_markeredgecolor()) for h in handles[2:]] == ["#ffffff",
                                                                               "#000000"]
     plt.close(fig)
+
+
+# --- the book's §6 additions: an optimizer by name and Dropout, through the core -------------
+
+def test_playground_trains_with_the_chosen_optimizer_keeping_its_state():
+    from nnlib.chapters.ch08_playground.training import make_training
+    from nnlib.optimizers import Momentum
+
+    a = make_training("xor", seed=1, optimizer="Momentum", lr=0.1, hidden=(4,))
+    b = make_training("xor", seed=1, optimizer="SGD", lr=0.1, hidden=(4,))
+    first = a.apply_settings()
+    assert isinstance(first, Momentum) and a.apply_settings() is first  # its v is kept
+    a.train_epochs(2)
+    b.train_epochs(2)
+    assert not np.allclose(a.net.params["W1"], b.net.params["W1"])  # a velocity, not SGD
+    a.lr = 0.03
+    assert a.apply_settings() is not first and a.apply_settings().lr == 0.03
+    with pytest.raises(ValueError, match="must be one of"):
+        make_training("xor", optimizer="adamw")
+
+
+def test_playground_dropout_and_optimizer_show_in_its_call_only_when_used():
+    explorer = playground(data="xor", hidden=[4], seed=2)
+    assert "optimizer" not in repr(explorer) and "dropout" not in repr(explorer)
+    explorer.controls["optimizer"].value = "Adam"
+    assert explorer.training.optimizer == "Adam" and "optimizer='Adam'" in repr(explorer)
+    explorer.controls["dropout"].value = 0.2
+    assert "Dropout1" in explorer.training.net.layers and "dropout=0.2" in repr(explorer)
+    assert explorer.training.net.layers["Dropout1"].dropout_ratio == 0.2
+    explorer.training.train_epochs(1)
+    rebuilt = playground(**explorer.config())
+    assert rebuilt.training.optimizer == "Adam" and "Dropout1" in rebuilt.training.net.layers
+    trace = explorer.training.traced_step(explorer.training.x_train[:5],
+                                          explorer.training.t_train[:5])
+    assert trace.optimizer == "Adam"
+    assert "Adam (lr = 0.03) moves w by its own rule" in explain_step(trace, 1, 1)

@@ -820,6 +820,289 @@ def sgd_returns_new(params, grads, lr=0.1):
     return {key: params[key] - lr * grads[key] for key in grads}
 
 
+# --- chapter 09: the Momentum and AdaGrad updates, the Xavier/He scale -----------------------
+# Each wrong class is the book's §6.1 class as a reader might type it, with one mistake.
+
+class Ch09Momentum:
+    """A book-style Momentum, written independently: the reference the check must pass."""
+
+    def __init__(self, lr=0.01, momentum=0.9):
+        self.lr, self.momentum, self.v = lr, momentum, None
+
+    def update(self, params, grads):
+        if self.v is None:
+            self.v = {key: np.zeros_like(value) for key, value in params.items()}
+        for key in params:
+            self.v[key] = self.momentum * self.v[key] - self.lr * grads[key]
+            params[key] += self.v[key]
+
+
+@wrong("check_momentum_update", "v starts from zero at every call")
+class MomentumForgetsV(Ch09Momentum):
+    def update(self, params, grads):
+        self.v = None  # a fresh velocity each call: plain SGD in disguise
+        super().update(params, grads)
+
+
+@wrong("check_momentum_update", "params moved uphill")
+class MomentumSubtractsV(Ch09Momentum):
+    def update(self, params, grads):
+        if self.v is None:
+            self.v = {key: np.zeros_like(value) for key, value in params.items()}
+        for key in params:
+            self.v[key] = self.momentum * self.v[key] - self.lr * grads[key]
+            params[key] -= self.v[key]
+
+
+@wrong("check_momentum_update", "missing its learning rate")
+class MomentumNoLr(Ch09Momentum):
+    def update(self, params, grads):
+        if self.v is None:
+            self.v = {key: np.zeros_like(value) for key, value in params.items()}
+        for key in params:
+            self.v[key] = self.momentum * self.v[key] - grads[key]
+            params[key] += self.v[key]
+
+
+@wrong("check_momentum_update", "not the 0.5 passed in: use self.momentum")
+class MomentumFixed(Ch09Momentum):
+    def update(self, params, grads):
+        if self.v is None:
+            self.v = {key: np.zeros_like(value) for key, value in params.items()}
+        for key in params:
+            self.v[key] = 0.9 * self.v[key] - self.lr * grads[key]
+            params[key] += self.v[key]
+
+
+@wrong("check_momentum_update", "is a new array")
+class MomentumRebinds(Ch09Momentum):
+    def update(self, params, grads):
+        if self.v is None:
+            self.v = {key: np.zeros_like(value) for key, value in params.items()}
+        for key in params:
+            self.v[key] = self.momentum * self.v[key] - self.lr * grads[key]
+            params[key] = params[key] + self.v[key]
+
+
+class Ch09AdaGrad:
+    """A book-style AdaGrad, written independently: the reference the check must pass."""
+
+    def __init__(self, lr=0.01):
+        self.lr, self.h = lr, None
+
+    def update(self, params, grads):
+        if self.h is None:
+            self.h = {key: np.zeros_like(value) for key, value in params.items()}
+        for key in params:
+            self.h[key] += grads[key] ** 2
+            params[key] -= self.lr * grads[key] / (np.sqrt(self.h[key]) + 1e-7)
+
+
+@wrong("check_adagrad_update", "0 / np.sqrt(0) is 0 / 0 = NaN")
+class AdaGradNoEps(Ch09AdaGrad):
+    def update(self, params, grads):
+        if self.h is None:
+            self.h = {key: np.zeros_like(value) for key, value in params.items()}
+        for key in params:
+            self.h[key] += grads[key] ** 2
+            params[key] -= self.lr * grads[key] / np.sqrt(self.h[key])
+
+
+@wrong("check_adagrad_update", "h starts from zero at every call")
+class AdaGradForgetsH(Ch09AdaGrad):
+    def update(self, params, grads):
+        self.h = None
+        super().update(params, grads)
+
+
+@wrong("check_adagrad_update", "divide by the square root of h")
+class AdaGradNoSqrt(Ch09AdaGrad):
+    def update(self, params, grads):
+        if self.h is None:
+            self.h = {key: np.zeros_like(value) for key, value in params.items()}
+        for key in params:
+            self.h[key] += grads[key] ** 2
+            params[key] -= self.lr * grads[key] / (self.h[key] + 1e-7)
+
+
+@wrong("check_adagrad_update", "h adds up the squares of the gradients")
+class AdaGradNoSquare(Ch09AdaGrad):
+    def update(self, params, grads):
+        if self.h is None:
+            self.h = {key: np.zeros_like(value) for key, value in params.items()}
+        for key in params:
+            self.h[key] += grads[key]
+            params[key] -= self.lr * grads[key] / (np.sqrt(self.h[key]) + 1e-7)
+
+
+@wrong("check_adagrad_update", "the step is missing its learning rate")
+class AdaGradNoLr(Ch09AdaGrad):
+    def update(self, params, grads):
+        if self.h is None:
+            self.h = {key: np.zeros_like(value) for key, value in params.items()}
+        for key in params:
+            self.h[key] += grads[key] ** 2
+            params[key] -= grads[key] / (np.sqrt(self.h[key]) + 1e-7)
+
+
+def ch09_init_scale(activation, n_in, n_out):
+    """The book's rule (its MultiLayerNet's weight_init_std names), written independently."""
+    if activation.lower() in ("relu", "he"):
+        return np.sqrt(2.0 / n_in)
+    return np.sqrt(1.0 / n_in)
+
+
+@wrong("check_init_scale", "that uses n_out")
+def scale_fan_out(activation, n_in, n_out):
+    return ch09_init_scale(activation, n_out, n_in)
+
+
+@wrong("check_init_scale", "that is Glorot's sqrt(2 / (n_in + n_out))")
+def scale_glorot(activation, n_in, n_out):
+    return np.sqrt(2.0 / (n_in + n_out))
+
+
+@wrong("check_init_scale", "Xavier and He are swapped")
+def scale_swapped(activation, n_in, n_out):
+    return np.sqrt((1.0 if activation.lower() in ("relu", "he") else 2.0) / n_in)
+
+
+@wrong("check_init_scale", "missing the square root")
+def scale_no_sqrt(activation, n_in, n_out):
+    return (2.0 if activation.lower() in ("relu", "he") else 1.0) / n_in
+
+
+@wrong("check_init_scale", "upside down")
+def scale_inverted(activation, n_in, n_out):
+    return np.sqrt(n_in / (2.0 if activation.lower() in ("relu", "he") else 1.0))
+
+
+@wrong("check_init_scale", "compare the name in lower case")
+def scale_case_sensitive(activation, n_in, n_out):
+    return np.sqrt((2.0 if activation in ("relu", "he") else 1.0) / n_in)
+
+
+class Ch09Dropout:
+    """The book's §6.4.3 Dropout, typed from the book: the reference the check must pass."""
+
+    def __init__(self, dropout_ratio=0.5):
+        self.dropout_ratio = dropout_ratio
+        self.mask = None
+
+    def forward(self, x, train_flg=True):
+        if train_flg:
+            self.mask = np.random.rand(*x.shape) > self.dropout_ratio  # noqa: NPY002 - the book's
+            return x * self.mask
+        else:
+            return x * (1.0 - self.dropout_ratio)
+
+    def backward(self, dout):
+        return dout * self.mask
+
+
+@wrong("check_dropout_layer", "that is the 'inverted' dropout")
+class DropoutInverted(Ch09Dropout):
+    def forward(self, x, train_flg=True):
+        if train_flg:
+            self.mask = np.random.rand(*x.shape) > self.dropout_ratio  # noqa: NPY002
+            return x * self.mask / (1.0 - self.dropout_ratio)
+        return x
+
+
+@wrong("check_dropout_layer", "x came back unchanged: at inference the book multiplies")
+class DropoutInferenceIdentity(Ch09Dropout):
+    def forward(self, x, train_flg=True):
+        return super().forward(x, True) if train_flg else x
+
+
+@wrong("check_dropout_layer", "the mask is the share kept, rand > dropout_ratio")
+class DropoutMaskReversed(Ch09Dropout):
+    def forward(self, x, train_flg=True):
+        if train_flg:
+            self.mask = np.random.rand(*x.shape) < self.dropout_ratio  # noqa: NPY002
+            return x * self.mask
+        return x * (1.0 - self.dropout_ratio)
+
+
+@wrong("check_dropout_layer", "dout came back unchanged")
+class DropoutBackwardNoMask(Ch09Dropout):
+    def backward(self, dout):
+        return dout
+
+
+@wrong("check_dropout_layer", "a new mask was drawn")
+class DropoutBackwardNewMask(Ch09Dropout):
+    def backward(self, dout):
+        return dout * (np.random.rand(*dout.shape) > self.dropout_ratio)  # noqa: NPY002
+
+
+@wrong("check_dropout_layer", "not once in __init__")
+class DropoutMaskOnce(Ch09Dropout):
+    def forward(self, x, train_flg=True):
+        if train_flg:
+            if self.mask is None:
+                self.mask = np.random.rand(*x.shape) > self.dropout_ratio  # noqa: NPY002
+            return x * self.mask
+        return x * (1.0 - self.dropout_ratio)
+
+
+@wrong("check_dropout_layer", "multiplied by dropout_ratio")
+class DropoutTimesRatio(Ch09Dropout):
+    def forward(self, x, train_flg=True):
+        return super().forward(x, True) if train_flg else x * self.dropout_ratio
+
+
+@wrong("check_dropout_layer", "train_flg's default is True")
+class DropoutDefaultInference(Ch09Dropout):
+    def forward(self, x, train_flg=False):
+        return super().forward(x, train_flg)
+
+
+class Ch09DropoutSeeded(Ch09Dropout):
+    """Its own generator instead of numpy's global one: any random source passes."""
+
+    def __init__(self, dropout_ratio=0.5):
+        super().__init__(dropout_ratio)
+        self.rng = np.random.default_rng(0)
+
+    def forward(self, x, train_flg=True):
+        if train_flg:
+            self.mask = self.rng.random(x.shape) > self.dropout_ratio
+            return x * self.mask
+        return x * (1.0 - self.dropout_ratio)
+
+
+CH09_REFERENCES = {
+    "check_momentum_update": Ch09Momentum,
+    "check_adagrad_update": Ch09AdaGrad,
+    "check_init_scale": ch09_init_scale,
+    "check_dropout_layer": Ch09Dropout,
+}
+
+
+def test_ch09_dropout_passes_with_any_random_source_and_nnlibs_layer():
+    from nnlib.layers import Dropout
+
+    for attempt in (Ch09DropoutSeeded, Dropout):
+        verdict = ex.check_dropout_layer.verdict(attempt)
+        assert verdict.passed, verdict
+
+
+def test_ch09_references_keep_their_state_between_calls():
+    # the references themselves, against numbers worked by hand: two Momentum steps and
+    # two AdaGrad steps on one weight
+    params = {"w": np.array([1.0])}
+    m = Ch09Momentum(lr=0.1, momentum=0.9)
+    m.update(params, {"w": np.array([2.0])})  # v = -0.2, w = 0.8
+    m.update(params, {"w": np.array([2.0])})  # v = -0.18 - 0.2 = -0.38, w = 0.42
+    np.testing.assert_allclose(params["w"], [0.42])
+    params = {"w": np.array([1.0])}
+    a = Ch09AdaGrad(lr=0.5)
+    a.update(params, {"w": np.array([3.0])})  # h = 9, w = 1 - 0.5 * 3 / 3 = 0.5
+    a.update(params, {"w": np.array([4.0])})  # h = 25, w = 0.5 - 0.5 * 4 / 5 = 0.1
+    np.testing.assert_allclose(params["w"], [0.1], rtol=1e-6)
+
+
 # --- chapter 01: the book's gates (§2.3, §2.5) and forward pass (§3.4.3) -------------------
 
 def _perceptron(x1, x2, w1, w2, b):
@@ -1360,6 +1643,8 @@ REFERENCES = {
     "check_softmax_with_loss": SoftmaxWithLossReference,
     "check_sgd_update": sgd_reference,
 }
+
+REFERENCES.update(CH09_REFERENCES)
 
 
 REFERENCES.update(REFERENCES_CH01_CH03)

@@ -7,7 +7,7 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from nnlib.gradient import numerical_gradient
@@ -330,3 +330,144 @@ def test_relu_leaves_dout_alone_and_gives_no_negative_zero():
     dout = np.array([5.0, 6.0, 7.0])
     np.testing.assert_array_equal(layer.backward(dout), [0.0, 0.0, 7.0])
     np.testing.assert_array_equal(dout, [5.0, 6.0, 7.0])
+
+
+# --- Batch Normalization and Dropout (book §6.3, §6.4) -----------------------------------------
+
+from nnlib.layers import BatchNormalization, Dropout  # noqa: E402
+
+
+def _bn(features, rng, **kwargs):
+    gamma = 0.5 + rng.random(features)
+    beta = rng.standard_normal(features)
+    return BatchNormalization(gamma, beta, **kwargs), gamma, beta
+
+
+@settings(max_examples=25, deadline=None)
+@given(batch=st.integers(2, 6), shape=st.sampled_from([(3,), (2, 2, 2)]), seed=seeds)
+def test_batchnorm_backward_matches_numerical_gradients(batch, shape, seed):
+    rng = np.random.default_rng(seed)
+    bn, gamma, beta = _bn(int(np.prod(shape)), rng)
+    x = rng.standard_normal((batch, *shape))
+    # a feature whose batch values nearly agree has a steep slope (1 / std): central
+    # differences with h = 1e-4 cannot follow it, so such batches are left out
+    assume(x.reshape(batch, -1).var(axis=0).min() > 0.01)
+    upstream = rng.standard_normal(x.shape)
+    bn.forward(x, train_flg=True)
+    dx = bn.backward(upstream)
+
+    def objective(_):  # sum(out * G): its gradient is what backward(G) returns
+        return float(np.sum(bn.forward(x, train_flg=True) * upstream))
+
+    np.testing.assert_allclose(dx, numerical_gradient(objective, x), rtol=1e-5, atol=1e-6)
+    dgamma, dbeta = bn.dgamma.copy(), bn.dbeta.copy()
+    np.testing.assert_allclose(dgamma, numerical_gradient(objective, gamma), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(dbeta, numerical_gradient(objective, beta), rtol=1e-5, atol=1e-6)
+
+
+def test_batchnorm_one_training_step_in_closed_form():
+    # one feature, the batch [1, 2, 3, 6]: mean 3, variance (4 + 1 + 0 + 9) / 4 = 3.5
+    x = np.array([[1.0], [2.0], [3.0], [6.0]])
+    bn = BatchNormalization(np.array([2.0]), np.array([0.5]), momentum=0.9)
+    out = bn.forward(x, train_flg=True)
+    std = np.sqrt(3.5 + 1e-6)  # the book's eps, 10e-7
+    np.testing.assert_allclose(out[:, 0], 2.0 * (np.array([1, 2, 3, 6]) - 3) / std + 0.5,
+                               rtol=1e-14)
+    # running statistics: 0.9 * 0 + 0.1 * batch statistic, from zeros on the first forward
+    np.testing.assert_allclose(bn.running_mean, [0.3])
+    np.testing.assert_allclose(bn.running_var, [0.35])
+    # inference uses them: (x - 0.3) / sqrt(0.35 + 1e-6) * 2 + 0.5
+    np.testing.assert_allclose(bn.forward(np.array([[1.3]]), train_flg=False),
+                               [[2.0 / np.sqrt(0.35 + 1e-6) + 0.5]], rtol=1e-14)
+    # backward of dout = 1 everywhere: dbeta = N, dgamma = sum(xn) = 0, dx = 0 (a shift of all
+    # outputs cannot be reached by moving x: normalization removes it)
+    bn.forward(x, train_flg=True)
+    dx = bn.backward(np.ones_like(x))
+    np.testing.assert_allclose(bn.dbeta, [4.0])
+    np.testing.assert_allclose(bn.dgamma, [0.0], atol=1e-14)
+    np.testing.assert_allclose(dx, 0.0, atol=1e-14)
+
+
+@settings(max_examples=25, deadline=None)
+@given(batch=st.integers(2, 8), features=st.integers(1, 4), seed=seeds,
+       shift=st.floats(-100, 100), scale=st.floats(0.1, 10))
+def test_batchnorm_training_output_has_mean_beta_and_ignores_shift_and_scale(
+        batch, features, seed, shift, scale):
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((batch, features))
+    assume(x.var(axis=0).min() > 0.01)  # eps = 1e-6 matters only against a tiny variance
+    bn, gamma, beta = _bn(features, rng)
+    out = bn.forward(x, train_flg=True)
+    np.testing.assert_allclose(out.mean(axis=0), beta, atol=1e-9)
+    # an affine change of every feature changes nothing, up to the eps in sqrt(var + eps)
+    moved = BatchNormalization(gamma.copy(), beta.copy()).forward(shift + scale * x, True)
+    np.testing.assert_allclose(moved, out, atol=1e-3 * (1 + 1 / scale**2))
+
+
+def test_batchnorm_flattens_images_and_keeps_input_and_params():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((5, 2, 3, 2))
+    before = x.copy()
+    bn, gamma, _ = _bn(12, rng)
+    rows = BatchNormalization(gamma.copy(), bn.beta.copy()).forward(x.reshape(5, 12))
+    out = bn.forward(x)
+    assert out.shape == x.shape and np.array_equal(x, before)
+    np.testing.assert_array_equal(out.reshape(5, 12), rows)
+    assert bn.backward(np.ones_like(x)).shape == x.shape
+    assert bn.gamma is gamma  # by reference, as a network's params need
+
+
+def test_batchnorm_rejects_bad_input():
+    with pytest.raises(TypeError, match="gamma"):
+        BatchNormalization(np.ones(3, dtype=int), np.zeros(3))
+    with pytest.raises(ValueError, match="beta has shape"):
+        BatchNormalization(np.ones(3), np.zeros(2))
+    with pytest.raises(ValueError, match="momentum"):
+        BatchNormalization(np.ones(3), np.zeros(3), momentum=1.5)
+    bn = BatchNormalization(np.ones(3), np.zeros(3))
+    with pytest.raises(ValueError, match="4 features per sample"):
+        bn.forward(np.ones((2, 4)))
+    with pytest.raises(ValueError, match="batch of samples"):
+        bn.forward(np.ones(3))
+    with pytest.raises(RuntimeError, match="before forward"):
+        bn.backward(np.ones((2, 3)))
+    bn.forward(np.arange(6.0).reshape(2, 3))
+    with pytest.raises(ValueError, match="dout has shape"):
+        bn.backward(np.ones((3, 3)))
+
+
+def test_dropout_book_numbers_in_training_and_inference():
+    x = np.array([[1.0, -2.0, 3.0], [4.0, 5.0, -6.0]])
+    np.random.seed(0)  # noqa: NPY002 - the book's global random state
+    mask = np.random.rand(2, 3) > 0.5  # noqa: NPY002 - what the book's forward draws
+    np.random.seed(0)  # noqa: NPY002
+    layer = Dropout(0.5)
+    out = layer.forward(x, train_flg=True)
+    np.testing.assert_array_equal(out, x * mask)  # kept as they are, not divided by 0.5
+    np.testing.assert_array_equal(layer.backward(np.full((2, 3), 7.0)), 7.0 * mask)
+    # inference: every output times 1 - ratio (the book's, not inverted dropout's x)
+    np.testing.assert_array_equal(Dropout(0.2).forward(x, train_flg=False), x * 0.8)
+
+
+@settings(max_examples=25, deadline=None)
+@given(ratio=st.floats(0, 1), seed=seeds)
+def test_dropout_keeps_x_or_zero_and_repeats_with_a_seed(ratio, seed):
+    x = np.random.default_rng(seed).standard_normal((20, 10)) + 10  # no zeros in x
+    a, b = Dropout(ratio, rng=seed), Dropout(ratio, rng=seed)
+    out = a.forward(x)
+    np.testing.assert_array_equal(out, b.forward(x))
+    kept = out != 0
+    np.testing.assert_array_equal(out[kept], x[kept])
+    np.testing.assert_array_equal(a.backward(np.ones_like(x)), kept.astype(float))
+    np.testing.assert_array_equal(a.mask, np.random.default_rng(seed).random(x.shape) > ratio)
+
+
+def test_dropout_rejects_bad_ratio_and_rng():
+    with pytest.raises(ValueError, match="dropout_ratio"):
+        Dropout(1.5)
+    with pytest.raises(TypeError, match="dropout_ratio"):
+        Dropout("0.5")
+    with pytest.raises(TypeError, match="rng"):
+        Dropout(0.5, rng=0.5)
+    with pytest.raises(RuntimeError, match="before forward"):
+        Dropout().backward(np.ones(3))

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from nnlib.datasets import load_mnist
 from nnlib.functions import relu, softmax
+from nnlib.gradient import numerical_gradient
 from nnlib.layers import Affine, OverflowWarning
 from nnlib.network import PARAM_NAMES, MultiLayerNet, TwoLayerNet
 
@@ -386,3 +387,88 @@ def test_a_network_with_non_finite_scores_gives_a_nan_loss_by_name():
     net.params["W2"][:] = np.inf
     with pytest.warns(OverflowWarning, match="loss"):
         assert np.isnan(net.loss(np.array([[1.0, 2.0]]), np.array([1])))
+
+
+# --- MultiLayerNetExtend: Batch Normalization, Dropout, weight decay (book §6.3, §6.4) ----------
+
+from nnlib.layers import BatchNormalization, Dropout  # noqa: E402
+from nnlib.network import MultiLayerNetExtend  # noqa: E402
+
+
+def _same_masks(net, seed):
+    """Give every Dropout layer a generator from ``seed``, so the next pass draws the same masks."""
+    for layer in net.layers.values():
+        if isinstance(layer, Dropout):
+            layer.rng = np.random.default_rng(seed)
+
+
+@pytest.mark.parametrize("activation", ["relu", "sigmoid"])
+def test_extended_net_backprop_matches_numerical_gradient(activation):
+    rng = np.random.default_rng(3)
+    net = MultiLayerNetExtend(4, [5, 3], 3, activation=activation, weight_init_std=0.5,
+                              weight_decay_lambda=0.1, use_dropout=True, dropout_ration=0.3,
+                              use_batchnorm=True, seed=1)
+    for name in net.params:  # gamma and beta away from 1 and 0, so they are tested too
+        if name[0] in "gb":
+            net.params[name][:] += 0.3 * rng.standard_normal(net.params[name].shape)
+    x, t = rng.standard_normal((6, 4)), rng.integers(0, 3, 6)
+    _same_masks(net, 7)
+    backprop = net.gradient(x, t)
+    assert any(not layer.mask.all() for layer in net.layers.values() if isinstance(layer, Dropout))
+
+    def loss(_):  # the same masks at every evaluation: a fixed function of the parameters
+        _same_masks(net, 7)
+        return net.loss(x, t, train_flg=True)
+
+    for name, param in net.params.items():
+        numeric = numerical_gradient(loss, param)
+        np.testing.assert_allclose(backprop[name], numeric, rtol=1e-5, atol=1e-7, err_msg=name)
+
+
+def test_extended_net_has_the_books_layers_and_params():
+    net = MultiLayerNetExtend(784, [100, 100], 10, use_dropout=True, use_batchnorm=True, seed=0)
+    assert list(net.params) == ["W1", "b1", "W2", "b2", "W3", "b3",
+                                "gamma1", "beta1", "gamma2", "beta2"]
+    assert list(net.layers) == ["Affine1", "BatchNorm1", "Activation_function1", "Dropout1",
+                                "Affine2", "BatchNorm2", "Activation_function2", "Dropout2",
+                                "Affine3"]
+    assert net.layers["BatchNorm1"].gamma is net.params["gamma1"]
+    np.testing.assert_array_equal(net.params["gamma2"], np.ones(100))
+    np.testing.assert_array_equal(net.params["beta2"], np.zeros(100))
+    assert net.layers["Dropout2"].dropout_ratio == 0.5
+    plain = MultiLayerNet(784, [100, 100], 10, seed=0)  # the same weights: one family
+    np.testing.assert_array_equal(net.params["W2"], plain.params["W2"])
+    # the book's positional order: weight decay, use_dropout, dropout_ration, use_batchnorm
+    book = MultiLayerNetExtend(3, [2], 2, "sigmoid", 0.1, 0.5, True, 0.25, False)
+    assert book.weight_decay_lambda == 0.5 and book.layers["Dropout1"].dropout_ratio == 0.25
+    assert "BatchNorm1" not in book.layers and book.activation == "sigmoid"
+
+
+def test_extended_net_inference_scales_by_the_kept_share_and_uses_running_statistics():
+    rng = np.random.default_rng(0)
+    net = MultiLayerNetExtend(3, [4], 2, use_dropout=True, dropout_ration=0.25,
+                              use_batchnorm=True, seed=0)
+    x = rng.standard_normal((8, 3))
+    net.gradient(x, np.zeros(8, int))  # one training pass: running mean = 0.1 * batch mean
+    bn = net.layers["BatchNorm1"]
+    h = x @ net.params["W1"] + net.params["b1"]
+    np.testing.assert_allclose(bn.running_mean, 0.1 * h.mean(axis=0))
+    np.testing.assert_allclose(bn.running_var, 0.1 * h.var(axis=0))
+    normalized = (h - bn.running_mean) / np.sqrt(bn.running_var + 10e-7)
+    hidden = np.maximum(normalized, 0) * 0.75  # inference: ReLU, then times 1 - 0.25
+    np.testing.assert_allclose(net.predict(x), hidden @ net.params["W2"] + net.params["b2"])
+
+
+def test_extended_net_is_reproducible_with_a_seed_and_the_book_s_without():
+    x, t = np.random.default_rng(1).standard_normal((5, 3)), np.array([0, 1, 0, 1, 1])
+    a, b = (MultiLayerNetExtend(3, [6], 2, use_dropout=True, seed=4) for _ in range(2))
+    for _ in range(2):  # two steps: new masks each time, the same in both nets
+        ga, gb = a.gradient(x, t), b.gradient(x, t)
+        for key in ga:
+            np.testing.assert_array_equal(ga[key], gb[key])
+    c = MultiLayerNetExtend(3, [6], 2, use_dropout=True)
+    assert c.layers["Dropout1"].rng is None  # np.random.rand, the book's global state
+    with pytest.raises(ValueError, match="dropout_ratio"):
+        MultiLayerNetExtend(3, [6], 2, use_dropout=True, dropout_ration=2)
+    assert isinstance(a, MultiLayerNet) and isinstance(
+        MultiLayerNet(3, [6], 2, use_batchnorm=True).layers["BatchNorm1"], BatchNormalization)

@@ -217,3 +217,46 @@ def test_a_diverging_run_warns_nothing_and_says_it_in_the_history(mnist_subset):
         warnings.simplefilter("error")
         history = run(mnist_subset, lr=1e38, epochs=1, dtype=np.float32)
     assert history.diverged and "the loss became" in history.message
+
+
+# --- the book's Trainer call (common/trainer.py, §6.4) -------------------------------------------
+
+def test_the_books_trainer_call_works_as_printed(mnist_subset, capsys):
+    from nnlib.network import MultiLayerNetExtend
+    from nnlib.optimizers import Adam
+
+    x_train, t_train, x_test, t_test = (a[:300] for a in mnist_subset)
+    network = MultiLayerNetExtend(784, [20, 20], 10, weight_decay_lambda=0.1, seed=0)
+    trainer = Trainer(network, x_train, t_train, x_test, t_test, epochs=3, mini_batch_size=100,
+                      optimizer='Adam', optimizer_param={'lr': 0.001},
+                      evaluate_sample_num_per_epoch=50, verbose=True)
+    trainer.train()
+    assert isinstance(trainer.optimizer, Adam) and trainer.optimizer.lr == 0.001
+    assert trainer.batch_size == 100 and len(trainer.train_loss_list) == 9  # 3 epochs of 300/100
+    assert len(trainer.train_acc_list) == len(trainer.test_acc_list) == 4
+    # accuracies on the first 50 samples: multiples of 1/50
+    accuracies = trainer.train_acc_list + trainer.test_acc_list
+    assert all(round(a * 50, 9).is_integer() for a in accuracies)
+    assert trainer.test_acc_list[-1] == network.accuracy(x_test[:50], t_test[:50])
+    printed = capsys.readouterr().out
+    assert printed.count("=== epoch:") == 4 and "Final Test Accuracy" in printed
+    # the book's defaults: SGD with lr 0.01, 20 epochs, batches of 100, any case of the name
+    default = Trainer(network, x_train, t_train, x_test, t_test)
+    assert repr(default.optimizer) == "SGD(lr=0.01)"
+    assert (default.epochs, default.batch_size) == (20, 100)
+    assert repr(Trainer(network, x_train, t_train, optimizer="sgd").optimizer) == "SGD(lr=0.01)"
+
+
+def test_the_books_trainer_arguments_are_checked(mnist_subset):
+    net = TwoLayerNet(784, 5, 10, seed=0)
+    x, t = mnist_subset[0][:10], mnist_subset[1][:10]
+    with pytest.raises(ValueError, match="must be one of"):
+        Trainer(net, x, t, optimizer="adamw")
+    with pytest.raises(TypeError, match="optimizer_param"):
+        Trainer(net, x, t, optimizer="sgd", optimizer_param=[0.1])
+    with pytest.raises(ValueError, match="optimizer_param goes with"):
+        Trainer(net, x, t, optimizer=SGD(0.1), optimizer_param={"lr": 0.1})
+    with pytest.raises(TypeError, match="update"):
+        Trainer(net, x, t, optimizer=42)
+    with pytest.raises(ValueError, match="evaluate_sample_num_per_epoch"):
+        Trainer(net, x, t, evaluate_sample_num_per_epoch=0)

@@ -203,6 +203,30 @@ def _surface():
     return get_surface("bowl")
 
 
+def _ch09_stats():
+    from nnlib.chapters.ch09_learning_techniques.init_weights import layer_stats
+
+    return layer_stats(np.array([[0.1, 0.9]]), "sigmoid")
+
+
+def _ch09_race():
+    from nnlib.chapters.ch09_learning_techniques.paths import get_surface, race
+
+    return {"results": race({"SGD": 0.1}, steps=3), "surface": get_surface("book")}
+
+
+def _ch09_run():
+    from nnlib.chapters.ch09_learning_techniques.experiments import Run
+
+    return Run(loss=[2.0, 1.0], epochs=[0, 1], train_acc=[0.1, 0.5], test_acc=[0.1, 0.4])
+
+
+def _ch09_trial():
+    from nnlib.chapters.ch09_learning_techniques.experiments import Trial
+
+    return Trial(0.01, 1e-6, [0.1, 0.3], [0.1, 0.4])
+
+
 def _init_network():
     from nnlib.chapters.ch01_perceptron_to_network.perceptron import init_network
 
@@ -271,10 +295,39 @@ VALID: dict[str, Valid] = {
     **{f"nnlib.network.{net}.{method}": Valid(
         "a batch of 4 features for the valid net (4 inputs, 3 classes)",
         lambda: {"x": X4.copy(), "t": np.array([2, 0])})
-       for net in ("TwoLayerNet", "MultiLayerNet")
+       for net in ("TwoLayerNet", "MultiLayerNet", "MultiLayerNetExtend")
        for method in ("loss", "accuracy", "gradient", "numerical_gradient")},
     **{f"nnlib.network.{net}.predict": Valid("a batch of 4 features", lambda: {"x": X4.copy()})
-       for net in ("TwoLayerNet", "MultiLayerNet")},
+       for net in ("TwoLayerNet", "MultiLayerNet", "MultiLayerNetExtend")},
+    "nnlib.network.MultiLayerNetExtend": Valid(
+        "the layer sizes, with Batch Normalization, Dropout and weight decay", lambda: {
+            "input_size": 4, "hidden_size_list": [3, 2], "output_size": 3, "seed": 0,
+            "use_batchnorm": True, "use_dropout": True, "weight_decay_lambda": 0.1}),
+    "nnlib.layers.BatchNormalization": Valid("gamma and beta of 2 features", lambda: {
+        "gamma": np.ones(2), "beta": np.zeros(2)}),
+    "nnlib.layers.BatchNormalization.forward": Valid("a batch of rows of 2 features",
+                                                     lambda: {"x": X2.copy()}),
+    "nnlib.layers.Dropout.forward": Valid("a batch of rows", lambda: {"x": X2.copy()}),
+    "nnlib.chapters.ch09_learning_techniques.paths.get_surface": Valid(
+        "a surface's name", lambda: {"name": "book"}),
+    "nnlib.chapters.ch09_learning_techniques.init_weights.layer_stats": Valid(
+        "one layer's sigmoid outputs", lambda: {"outputs": np.array([[0.1, 0.9]]),
+                                                "activation": "sigmoid"}),
+    "nnlib.chapters.ch09_learning_techniques.init_weights.judge": Valid(
+        "the stats of one layer", lambda: {"stats": [_ch09_stats()], "activation": "sigmoid"}),
+    "nnlib.chapters.ch09_learning_techniques.plots.plot_optimizer_paths": Valid(
+        "a race and its surface", lambda: _ch09_race()),
+    "nnlib.chapters.ch09_learning_techniques.plots.plot_activation_histograms": Valid(
+        "one row of layer outputs", lambda: {"rows": {"std 1": [np.array([[0.1, 0.9]])]},
+                                             "activation": "sigmoid"}),
+    "nnlib.chapters.ch09_learning_techniques.plots.plot_loss_curves": Valid(
+        "runs by name", lambda: {"runs": {"SGD": _ch09_run()}}),
+    "nnlib.chapters.ch09_learning_techniques.plots.plot_accuracy_curves": Valid(
+        "runs by name", lambda: {"runs": {"SGD": _ch09_run()}}),
+    "nnlib.chapters.ch09_learning_techniques.plots.plot_batchnorm_runs": Valid(
+        "(scale, run, run) triples", lambda: {"pairs": [(0.1, _ch09_run(), _ch09_run())]}),
+    "nnlib.chapters.ch09_learning_techniques.plots.plot_search": Valid(
+        "trials of a search", lambda: {"trials": [_ch09_trial()]}),
     "nnlib.engines.progress.ProgressBar": Valid("a number of steps", lambda: {"total": 5}),
     "nnlib.chapters.ch00_start_here.plots.plot_digits": Valid(
         "images and their labels", lambda: {"images": np.zeros((2, 784)),
@@ -453,6 +506,13 @@ SKIP: dict[str, str] = {
         "the book's simpleNet, kept without checks as the book wrote it",
 }
 SKIP["nnlib.engines.progress.ProgressBar.close"] = "no arguments"
+SKIP.update({f"nnlib.chapters.ch09_learning_techniques.experiments.{name}":
+             "trains networks on MNIST for seconds per call: covered at small sizes in "
+             "tests/chapters/test_ch09_learning_techniques"
+             for name in ("compare_optimizers", "compare_init_scales", "batchnorm_runs",
+                          "overfit_run", "random_search", "regularization_grid")})
+SKIP["nnlib.chapters.ch09_learning_techniques.explorer.regularization_explorer"] = (
+    "trains its grid when given none (seconds): built from a small grid in the chapter tests")
 
 #: Methods not fuzzed on any class, by name, and why.
 SKIP_METHODS = {

@@ -44,6 +44,12 @@ def is_layer_check(name: str) -> bool:
 def attempt_for(check: str, hostile: Hostile) -> Any:
     right = REFERENCES[check]
     behave = hostile.behave
+    if is_layer_check(check) and hasattr(right, "update"):  # an optimizer: update(params, grads)
+        class HostileOptimizer(right):
+            def update(self, params, grads):
+                return behave(lambda *a: right.update(self, *a), params, grads)
+
+        return HostileOptimizer
     if is_layer_check(check):
         # a layer misbehaves in backward; a whole network (no backward) in predict
         method = "backward" if hasattr(right, "backward") else "predict"

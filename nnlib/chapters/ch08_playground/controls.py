@@ -1,4 +1,5 @@
-"""The playground's controls: the settings a reader can choose, their widgets and rows.
+"""The playground's controls: the settings a reader can choose, their widgets and rows
+(the optimizer and the dropout ratio are the book's §6.1 and §6.4.3, through the core).
 
 :data:`DEFAULTS` and the choices below are the one list of what ``playground(...)``
 accepts (:func:`checked_config`); :func:`build_controls` makes a widget for each,
@@ -17,23 +18,27 @@ from nnlib.chapters.ch08_playground.data import DATA_SETS, FEATURES
 from nnlib.chapters.ch08_playground.training import REGULARIZATIONS
 from nnlib.i18n import _
 
-__all__ = ["ACTIVATIONS", "DEFAULTS", "LEARNING_RATES", "MAX_LAYERS", "MAX_NEURONS", "NOISES",
-           "RATES", "arrange", "build_controls", "checked_config", "features_of", "refill_menus"]
+__all__ = ["ACTIVATIONS", "DEFAULTS", "DROPOUTS", "LEARNING_RATES", "MAX_LAYERS", "MAX_NEURONS",
+           "NOISES", "OPTIMIZERS", "RATES", "arrange", "build_controls", "checked_config",
+           "features_of", "refill_menus"]
 
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 NOISES = tuple(round(0.05 * i, 2) for i in range(11))  # 0 to 50 %
 MAX_LAYERS, MAX_NEURONS = 6, 8
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
+#: The book's §6.1 optimizers (nnlib.optimizers, by name) and §6.4.3 dropout ratios.
+OPTIMIZERS = ("SGD", "Momentum", "AdaGrad", "Adam")
+DROPOUTS = (0.0, 0.1, 0.2, 0.3, 0.5)
 DEFAULTS: dict[str, Any] = dict(
     data="circle", noise=0.0, train_percent=50, seed=0, features=["x1", "x2"], hidden=[4, 4],
     activation="tanh", lr=0.03, batch_size=10, regularization="none", rate=0.0,
-    show_test=False, epochs=0,
+    show_test=False, epochs=0, optimizer="SGD", dropout=0.0,
 )
 #: Controls whose change means new data (so a fresh network), and those the training reads.
-NEW_DATA = frozenset({"data", "noise", "train_percent", "seed", "activation",
+NEW_DATA = frozenset({"data", "noise", "train_percent", "seed", "activation", "dropout",
                       *(f"feature {name}" for name in FEATURES)})
-TRAINING = frozenset({"lr", "batch_size", "regularization", "rate"})
+TRAINING = frozenset({"lr", "batch_size", "regularization", "rate", "optimizer"})
 _SMALL = {"description_width": "60px"}
 _WIDE = {"description_width": "76px"}
 
@@ -79,6 +84,10 @@ def build_controls(c: Mapping[str, Any]) -> dict[str, widgets.Widget]:
         "lr": _slider(widgets.SelectionSlider, "学習率 lr",
                       options=[(f"{v:g}", v) for v in LEARNING_RATES], value=c["lr"]),
         "batch_size": _slider(widgets.IntSlider, _("batch"), min=1, max=30, value=c["batch_size"]),
+        "optimizer": widgets.Dropdown(options=OPTIMIZERS, value=c["optimizer"],
+                                      description="optimizer", style=_WIDE, layout=_px("180px")),
+        "dropout": _slider(widgets.SelectionSlider, "dropout", width="190px",
+                           options=[(f"{v:g}", v) for v in DROPOUTS], value=c["dropout"]),
         "regularization": widgets.Dropdown(options=REGULARIZATIONS, value=c["regularization"],
                                            description=_("regularize"), style=_WIDE,
                                            layout=_px("170px")),
@@ -104,8 +113,8 @@ def arrange(k: Mapping[str, widgets.Widget], epoch_label: widgets.Widget) -> lis
         row([widgets.Label(_("features"), layout=_px("66px")),
              *(k[f"feature {name}"] for name in FEATURES)]),
         row([k["activation"], k["remove_layer"], k["add_layer"], k["layer"],
-             k["remove_neuron"], k["add_neuron"]]),
-        row([k["lr"], k["batch_size"], k["regularization"], k["rate"]]),
+             k["remove_neuron"], k["add_neuron"], k["dropout"]]),
+        row([k["lr"], k["batch_size"], k["optimizer"], k["regularization"], k["rate"]]),
         row([k["play"], k["step"], k["reset"], epoch_label, k["show_test"],
              k["look_inside"], k["neuron"]]),
     ]
@@ -142,7 +151,7 @@ def checked_config(config: Mapping[str, Any]) -> dict[str, Any]:
     choices = {"data": tuple(DATA_SETS), "activation": ACTIVATIONS, "noise": NOISES,
                "lr": LEARNING_RATES, "rate": RATES, "regularization": REGULARIZATIONS,
                "train_percent": tuple(range(10, 100, 10)), "batch_size": tuple(range(1, 31)),
-               "seed": tuple(range(100))}
+               "seed": tuple(range(100)), "optimizer": OPTIMIZERS, "dropout": DROPOUTS}
     for name, allowed in choices.items():
         if c[name] not in allowed:
             raise ValueError(_("{name} must be one of {allowed}, got {value!r}").format(

@@ -54,6 +54,12 @@ __all__ = ["DEFAULTS", "Playground", "playground"]
 POINTS = 500
 
 
+def _changed(**settings: Any) -> dict[str, Any]:
+    """The settings that differ from their defaults (the book's §6 additions, shown in the
+    call only when used, so the call of a plain SGD playground stays as it was)."""
+    return {name: value for name, value in settings.items() if value != DEFAULTS[name]}
+
+
 class Playground(Explorer):
     """A TensorFlow-Playground-like explorer on nnlib: see the module docstring."""
 
@@ -94,6 +100,7 @@ class Playground(Explorer):
             t, v = self.training, self.values
             t.lr, t.batch_size = v["lr"], v["batch_size"]
             t.regularization, t.rate = v["regularization"], v["rate"]
+            t.optimizer = v["optimizer"]
             self._exact = self._exact and t.epoch == 0
         elif name in NEW_DATA:
             return self.reset()
@@ -172,7 +179,8 @@ class Playground(Explorer):
                              seed=v["seed"], features=features_of(v) or ["x1"],
                              hidden=self.hidden, activation=v["activation"], lr=v["lr"],
                              batch_size=v["batch_size"], regularization=v["regularization"],
-                             rate=v["rate"], points=POINTS, layers=self.layers_given)
+                             rate=v["rate"], points=POINTS, layers=self.layers_given,
+                             optimizer=v["optimizer"], dropout=v["dropout"])
 
     def _regenerate(self) -> None:
         seed = self.controls["seed"]
@@ -218,7 +226,8 @@ class Playground(Explorer):
                     seed=v["seed"], features=features_of(v) or ["x1"], hidden=list(self.hidden),
                     activation=v["activation"], lr=v["lr"], batch_size=v["batch_size"],
                     regularization=v["regularization"], rate=v["rate"],
-                    show_test=v["show_test"], epochs=self.training.epoch)
+                    show_test=v["show_test"], epochs=self.training.epoch,
+                    **_changed(optimizer=v["optimizer"], dropout=v["dropout"]))
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.config().items())

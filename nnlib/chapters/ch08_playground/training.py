@@ -21,7 +21,7 @@ from nnlib.functions import softmax_of_rows
 from nnlib.i18n import _
 from nnlib.layers import Affine, Relu, Sigmoid, SoftmaxWithLoss, Tanh
 from nnlib.network import LayerRecord, MultiLayerNet
-from nnlib.optimizers import SGD
+from nnlib.optimizers import Optimizer, optimizer_by_name
 from nnlib.train import StepRecord, train_epoch, train_step
 
 __all__ = [
@@ -42,8 +42,11 @@ REGULARIZATIONS = ("none", "L1", "L2")
 
 
 def build_network(n_inputs: int, hidden: Sequence[int], activation: str, seed: int,
-                  layers: Mapping[str, type] | None = None) -> MultiLayerNet:
-    """``MultiLayerNet(n_inputs, hidden, 2)`` with Xavier-scaled weights from ``seed``; each
+                  layers: Mapping[str, type] | None = None,
+                  dropout: float = 0.0) -> MultiLayerNet:
+    """``MultiLayerNet(n_inputs, hidden, 2)`` with Xavier-scaled weights from ``seed`` (and,
+    for ``dropout`` > 0, the book's Dropout after each hidden layer, its masks from the same
+    seeded generator); each
     layer whose kind is a key of ``layers`` ("Affine", "Relu", "Sigmoid", "Tanh",
     "SoftmaxWithLoss") is an instance of the class given there instead of nnlib's.
 
@@ -53,7 +56,8 @@ def build_network(n_inputs: int, hidden: Sequence[int], activation: str, seed: i
     ``SoftmaxWithLoss`` has ``forward(x, t)`` (``t`` integer labels) and ``backward(dout=1)``.
     """
     net = MultiLayerNet(n_inputs, list(hidden), 2, activation=activation,
-                        weight_init_std="xavier", seed=seed)
+                        weight_init_std="xavier", seed=seed, use_dropout=dropout > 0,
+                        dropout_ration=dropout)
     if not layers:
         return net
     if not isinstance(layers, Mapping):
@@ -118,6 +122,7 @@ class StepTrace:
     lr: float = 0.0
     regularization: str = "none"
     rate: float = 0.0
+    optimizer: str = "SGD"
 
 
 class Training:
@@ -126,10 +131,12 @@ class Training:
 
     ``x_train``/``x_test`` are feature matrices. An epoch is ``len(x_train) // batch_size``
     iterations (at least 1) of :func:`nnlib.train.train_epoch`: mini-batches drawn at random
-    (from ``seed``) as the ``Trainer`` draws them, SGD with ``lr``, and the network's own L1
-    or L2 penalty at ``rate``. The loss curves record the cross-entropy alone (no penalty),
-    so train and test compare. ``lr``, ``batch_size``, ``regularization`` and ``rate`` may
-    change between epochs.
+    (from ``seed``) as the ``Trainer`` draws them, the ``optimizer`` (by name: SGD, Momentum,
+    AdaGrad or Adam of :mod:`nnlib.optimizers`) with ``lr``, and the network's own L1 or L2
+    penalty at ``rate``. The loss curves record the cross-entropy alone (no penalty), so
+    train and test compare. ``lr``, ``batch_size``, ``optimizer``, ``regularization`` and
+    ``rate`` may change between epochs; the optimizer keeps its state (Momentum's velocity,
+    AdaGrad's sums) until its name or ``lr`` changes.
     """
 
     points_train: NDArray  # the points themselves, for pictures (make_training sets them)
@@ -137,8 +144,11 @@ class Training:
 
     def __init__(self, net: MultiLayerNet, x_train: NDArray, t_train: NDArray,
                  x_test: NDArray, t_test: NDArray, *, lr: float = 0.03, batch_size: int = 10,
-                 regularization: str = "none", rate: float = 0.0, seed: int = 0) -> None:
+                 regularization: str = "none", rate: float = 0.0, seed: int = 0,
+                 optimizer: str = "SGD") -> None:
         self.net = net
+        self.optimizer = optimizer
+        self._optimizer: tuple[tuple[str, float], Optimizer] | None = None
         self.x_train, self.t_train, self.x_test, self.t_test = x_train, t_train, x_test, t_test
         self.lr, self.batch_size = lr, batch_size
         self.regularization, self.rate = regularization, rate
@@ -169,12 +179,16 @@ class Training:
         self.train_loss.append(self._data_loss(self.x_train, self.t_train))
         self.test_loss.append(self._data_loss(self.x_test, self.t_test))
 
-    def apply_settings(self) -> SGD:
+    def apply_settings(self) -> Optimizer:
         """Give the network this training's penalty (L1 or L2 at ``rate``, or none), and
-        return the SGD for ``lr``: called before every epoch, as the settings may change."""
+        return the optimizer for ``optimizer`` and ``lr`` (the same one, with its state, while
+        they stay): called before every epoch, as the settings may change."""
         self.net.weight_decay_lambda = self.rate if self.regularization == "L2" else 0.0
         self.net.l1_lambda = self.rate if self.regularization == "L1" else 0.0
-        return SGD(self.lr)
+        settings = (self.optimizer, self.lr)
+        if self._optimizer is None or self._optimizer[0] != settings:
+            self._optimizer = (settings, optimizer_by_name(self.optimizer, lr=self.lr))
+        return self._optimizer[1]
 
     def train_epochs(self, epochs: int = 1, *, trace: bool = False) -> None:
         """Run ``epochs`` epochs; with ``trace``, keep the last mini-batch in :attr:`last_trace`."""
@@ -206,7 +220,7 @@ class Training:
         assert record.t is not None  # train_step filled the record
         trace = StepTrace(labels=record.t, activation=net.activation, lr=self.lr,
                           regularization=self.regularization, rate=self.rate,
-                          loss=record.loss, grads=record.grads)
+                          loss=record.loss, grads=record.grads, optimizer=self.optimizer)
         where = [i for i, r in enumerate(layers) if r.name in net.param_layers]
         for k, i in enumerate(where):
             layer, after = layers[i], layers[where[k + 1]] if k + 1 < len(where) else None
@@ -224,7 +238,8 @@ def make_training(data: str = "circle", *, noise: float = 0.0, train_percent: in
                   seed: int = 0, features: Sequence[str] = ("x1", "x2"),
                   hidden: Sequence[int] = (4, 4), activation: str = "tanh", lr: float = 0.03,
                   batch_size: int = 10, regularization: str = "none", rate: float = 0.0,
-                  points: int = 500, layers: Mapping[str, type] | None = None) -> Training:
+                  points: int = 500, layers: Mapping[str, type] | None = None,
+                  optimizer: str = "SGD", dropout: float = 0.0) -> Training:
     """The playground's whole pipeline in one call, untrained: ``points`` points of the data
     set (``noise`` 0-0.5, from ``seed``), split ``train_percent`` % for training, the
     chosen ``features`` of each, and a network with ``hidden`` neurons per hidden layer.
@@ -238,10 +253,12 @@ def make_training(data: str = "circle", *, noise: float = 0.0, train_percent: in
     all_points, labels = make_data(data, points, noise, seed)
     p_train, t_train, p_test, t_test = train_test_split(all_points, labels, train_percent / 100,
                                                         seed)
-    net = build_network(len(features), hidden, activation, seed, layers)
+    optimizer_by_name(optimizer, lr=lr)  # checks the name (any case) and lr
+    net = build_network(len(features), hidden, activation, seed, layers, dropout)
     training = Training(net, feature_matrix(p_train, features), t_train,
                         feature_matrix(p_test, features), t_test, lr=lr, batch_size=batch_size,
-                        regularization=regularization, rate=rate, seed=seed)
+                        regularization=regularization, rate=rate, seed=seed,
+                        optimizer=optimizer)
     training.points_train, training.points_test = p_train, p_test
     return training
 
@@ -275,7 +292,10 @@ def explain_step(trace: StepTrace, layer: int, neuron: int, samples: int = 3) ->
              if output else
              _("hidden layer {layer}, neuron {neuron}").format(layer=layer, neuron=neuron))
     shown = min(samples, len(x))
-    lines = [_("one SGD step on a mini-batch of {size}: {where}").format(size=len(x), where=where),
+    first = (_("one SGD step on a mini-batch of {size}: {where}").format(size=len(x), where=where)
+             if trace.optimizer == "SGD" else
+             f"one {trace.optimizer} step on a mini-batch of {len(x)}: {where}")
+    lines = [first,
              _("weights w = {w}, bias b = {b}").format(w=_vector(W), b=_num(b)), "",
              _("forward (first {shown} of the batch):").format(shown=shown)]
     for n in range(shown):
@@ -297,6 +317,10 @@ def explain_step(trace: StepTrace, layer: int, neuron: int, samples: int = 3) ->
                      regularization=trace.regularization, rate=trace.rate)
                     if trace.regularization != "none" and trace.rate else ""))
     lines.append(_("  dL/db = sum over the batch of dL/da = {db}").format(db=_num(db, digits=4)))
+    if trace.optimizer != "SGD":  # its step depends on its state: book §6.1
+        lines += ["", f"update: {trace.optimizer} (lr = {trace.lr:g}) moves w by its own rule "
+                      "(book §6.1), from these gradients and what it kept of earlier steps"]
+        return "\n".join(lines)
     lines += ["", _("update with lr = {lr:g}:").format(lr=trace.lr),
               f"  w <- w - lr * dL/dw = {_vector(W - trace.lr * dW)}",
               f"  b <- b - lr * dL/db = {_num(b - trace.lr * db)}"]

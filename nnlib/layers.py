@@ -227,6 +227,8 @@ class BatchNormalization:
     """
 
     xn: FloatArray | None = None
+    xc: FloatArray | None  # xc and std: None in __init__, kept by forward for backward
+    std: FloatArray | None
 
     def __init__(self, gamma: FloatArray, beta: FloatArray, momentum: float = 0.9,
                  running_mean: FloatArray | None = None,

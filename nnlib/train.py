@@ -405,7 +405,7 @@ class Trainer:
             bar.close()
 
 
-def _optimizer(optimizer: Optimizer | str | None,
+def _optimizer(optimizer: Optimizer | str,
                optimizer_param: dict[str, float] | None) -> Optimizer:
     """The trainer's optimizer: an object as it is, or a name (any case) built with
     ``optimizer_param`` (the book's ``{'lr': 0.01}`` when None)."""

@@ -31,7 +31,7 @@ class StubClass:
 
 
 CHECKS = [getattr(ex, name) for name in ex.names]
-CLASS_CHECKS = ("layer", "with_loss", "two_layer_net")
+CLASS_CHECKS = ("layer", "with_loss", "two_layer_net", "momentum", "adagrad", "dropout")
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__)

@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 from numpy.typing import NDArray
 
 from nnlib._checks import check_count
+from nnlib.chapters.ch09_learning_techniques.experiments import Run, Trial
 from nnlib.chapters.ch09_learning_techniques.init_weights import OUTPUT_RANGE
 from nnlib.chapters.ch09_learning_techniques.paths import PathResult, RaceSurface
 
@@ -98,7 +99,7 @@ def plot_activation_histograms(rows: Mapping[str, Sequence[NDArray]], activation
     return fig
 
 
-def smooth(values: Sequence[float], window: int = 10) -> NDArray:
+def smooth(values: Sequence[float] | NDArray, window: int = 10) -> NDArray:
     """A moving average over ``window`` iterations (shorter at the start), so mini-batch noise
     does not hide the trend (the book smooths its loss curves too)."""
     window = check_count(window, "window", minimum=1)
@@ -108,7 +109,7 @@ def smooth(values: Sequence[float], window: int = 10) -> NDArray:
     return (sums[1:] - sums[np.arange(1, len(values) + 1) - counts]) / counts
 
 
-def plot_loss_curves(runs: Mapping[str, object], title: str = "", window: int = 10) -> Figure:
+def plot_loss_curves(runs: Mapping[str, Run], title: str = "", window: int = 10) -> Figure:
     """Each run's mini-batch loss against iterations, smoothed over ``window`` iterations
     (the book's Figures 6-9 and 6-15)."""
     window = check_count(window, "window", minimum=1)
@@ -123,7 +124,7 @@ def plot_loss_curves(runs: Mapping[str, object], title: str = "", window: int = 
     return fig
 
 
-def plot_accuracy_curves(runs: Mapping[str, object]) -> Figure:
+def plot_accuracy_curves(runs: Mapping[str, Run]) -> Figure:
     """Train (solid) and test (dashed) accuracy against epochs, one panel per run (the
     book's Figures 6-20 to 6-23)."""
     fig, axes = plt.subplots(1, len(runs), figsize=(3.3 * len(runs), 3.0), layout="constrained",
@@ -139,7 +140,7 @@ def plot_accuracy_curves(runs: Mapping[str, object]) -> Figure:
     return fig
 
 
-def plot_batchnorm_runs(pairs: Sequence[tuple[float, object, object]]) -> Figure:
+def plot_batchnorm_runs(pairs: Sequence[tuple[float, Run, Run]]) -> Figure:
     """The book's Figure 6-19: for each weight scale, the training accuracy per epoch with
     Batch Normalization (solid) and without (dashed)."""
     cols = 4
@@ -160,7 +161,7 @@ def plot_batchnorm_runs(pairs: Sequence[tuple[float, object, object]]) -> Figure
     return fig
 
 
-def plot_search(trials: Sequence[object], top: int = 6) -> Figure:
+def plot_search(trials: Sequence[Trial], top: int = 6) -> Figure:
     """The book's Figure 6-24: validation (solid) and training (dashed) accuracy of the
     ``top`` best trials, best first, each titled with its lr and λ."""
     shown = list(trials)[:top]

@@ -100,6 +100,7 @@ def train_step(network: Network, optimizer: Optimizer, x: NDArray, t: NDArray,
     else:
         record.x, record.t = x, t
         record.params_before = {name: p.copy() for name, p in network.params.items()}
+        # Network names gradient(x, t) only; a network that records also takes record=
         grads = network.gradient(x, t, record=record.layers)  # type: ignore[call-arg]
         record.grads, record.loss = grads, network.last_loss
     loss = network.last_loss

@@ -557,6 +557,23 @@ def batchnorm_params(gamma: ArrayLike, beta: ArrayLike,
     return gamma, beta, float(momentum)
 
 
+def check_flag(value: Any, name: str) -> bool:
+    """A switch such as ``train_flg`` or ``use_dropout``: True or False (a numpy bool, 0 or 1
+    as well, which the book's ``if`` accepts too), else a TypeError naming ``name``."""
+    if isinstance(value, bool | np.bool_) or (
+            isinstance(value, int | np.integer) and value in (0, 1)):
+        return bool(value)
+    raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r:.60}")
+
+
+def batchnorm_input(x: ArrayLike, gamma: NDArray, train_flg: Any
+                    ) -> tuple[NDArray[np.floating], tuple[int, ...], bool]:
+    """BatchNormalization's forward arguments: ``x`` as rows of features, its shape, and
+    ``train_flg`` checked."""
+    x = float_input(x, "x")
+    return batchnorm_rows(x, gamma), x.shape, check_flag(train_flg, "train_flg")
+
+
 def batchnorm_rows(x: ArrayLike, gamma: NDArray) -> NDArray[np.floating]:
     """BatchNormalization's input as float rows of ``gamma.size`` features, one per sample
     (a 4-D batch of images is flattened per sample, as the book's layer does)."""

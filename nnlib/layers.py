@@ -27,10 +27,11 @@ from nnlib._checks import (
     OverflowWarning,
     affine_params,
     affine_rows,
+    batchnorm_input,
     batchnorm_params,
-    batchnorm_rows,
     check_dout,
     check_dropout_ratio,
+    check_flag,
     float_input,
     loss_dout,
     random_source,
@@ -241,8 +242,9 @@ class BatchNormalization:
         self.dgamma: FloatArray | None = None
         self.dbeta: FloatArray | None = None
 
+    @warns_on_overflow("gamma * (x - mean) / std + beta")
     def forward(self, x: ArrayLike, train_flg: bool = True) -> FloatArray:
-        self.input_shape, x = np.shape(x), batchnorm_rows(x, self.gamma)  # rows of features
+        x, self.input_shape, train_flg = batchnorm_input(x, self.gamma, train_flg)  # rows
         if self.running_mean is None:
             N, D = x.shape
             self.running_mean = np.zeros(D, dtype=x.dtype)
@@ -299,8 +301,9 @@ class Dropout:
         self.dropout_ratio = check_dropout_ratio(dropout_ratio)
         self.rng = random_source(rng)
 
+    @warns_on_overflow("x * mask")
     def forward(self, x: ArrayLike, train_flg: bool = True) -> FloatArray:
-        x = float_input(x, "x")
+        x, train_flg = float_input(x, "x"), check_flag(train_flg, "train_flg")
         if train_flg:
             self.mask = self._rand(x.shape) > self.dropout_ratio
             return x * self.mask

@@ -29,6 +29,7 @@ from nnlib._checks import (
     check_count,
     check_dtype,
     check_finite_result,
+    check_flag,
     check_instance,
     check_non_negative,
     check_positive_finite,
@@ -92,6 +93,7 @@ class LayerNet:
         """The scores (logits) before softmax, one row per sample of ``x``. Pass a list as
         ``record`` to have one :class:`LayerRecord` per layer appended to it."""
         x, _ = self._data(x), _record_list(record)
+        train_flg = check_flag(train_flg, "train_flg")
         with np.errstate(over="ignore", invalid="ignore"):
             return _scores_checked(self._forward(x, train_flg, record))
 
@@ -99,7 +101,7 @@ class LayerNet:
         """Mean cross-entropy of softmax(predict(x)) against ``t`` (integer or one-hot labels),
         plus :meth:`weight_decay`. A single sample ``x`` (1-D) takes a single label (or one
         one-hot row), as ``predict`` takes it as a batch of one."""
-        x = self._data(x)
+        x, train_flg = self._data(x), check_flag(train_flg, "train_flg")
         with np.errstate(over="ignore", invalid="ignore"):
             return _loss_checked(self._loss(x, t, train_flg))
 
@@ -398,7 +400,8 @@ class MultiLayerNet(LayerNet):
         self.l1_lambda = check_non_negative(l1_lambda, "l1_lambda")
         self.dtype = check_dtype(dtype)
         sizes = [self.input_size, *self.hidden_size_list, self.output_size]
-        self.use_dropout, self.use_batchnorm = bool(use_dropout), bool(use_batchnorm)
+        self.use_dropout = check_flag(use_dropout, "use_dropout")
+        self.use_batchnorm = check_flag(use_batchnorm, "use_batchnorm")
         self.params, self.param_layers = {}, {}
         rng = np.random.default_rng(check_seed(seed))
         names = ["input_size", *(f"hidden_size_list[{i}]" for i in range(self.hidden_layer_num)),

@@ -70,6 +70,9 @@ class OptimizerRaceExplorer(Explorer):
     def __init__(self, surface: str = "book", lrs: dict[str, float] | None = None,
                  start: tuple[float, float] = BOOK_START, steps: int = BOOK_STEPS) -> None:
         get_surface(surface)
+        if lrs is not None and not isinstance(lrs, dict):
+            raise TypeError(f"lrs must be a dict {{optimizer name: learning rate}}, got "
+                            f"{type(lrs).__name__}")
         lrs = {**BOOK_LRS, **(lrs or {})}
         unknown = set(lrs) - set(BOOK_LRS)
         if unknown:
@@ -192,7 +195,7 @@ class InitialWeightsExplorer(Explorer):
     canvas: BlitFigureImage  # the engine's canvas: this explorer blits
 
     def __init__(self, activation: str = "sigmoid", scale: float = 1.0, seed: int = 0) -> None:
-        if activation not in ACTIVATIONS:
+        if not isinstance(activation, str) or activation not in ACTIVATIONS:
             raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}, "
                              f"got {activation!r}")
         controls = {

@@ -158,6 +158,10 @@ def judge(stats: list[LayerStats], activation: str) -> Verdict:
     "exploding" (it grows over 3 times), else "healthy".
     """
     _activation(activation)
+    if not isinstance(stats, list | tuple) or not stats or not all(
+            isinstance(s, LayerStats) for s in stats):
+        raise TypeError("stats must be a non-empty list of LayerStats, one per layer "
+                        "(layer_stats(...) of each layer's outputs)")
     first, last = stats[0], stats[-1]
     ratio = last.std / first.std if first.std > 0 else 0.0
     spread = (f"std {first.std:.2g} in layer 1, {last.std:.2g} in layer {len(stats)}")

@@ -90,7 +90,7 @@ def get_surface(name: str) -> RaceSurface:
         raise TypeError(f"surface must be a name, one of {', '.join(SURFACES)}; got "
                         f"{type(name).__name__}")
     if name not in SURFACES:
-        raise ValueError(f"surface must be one of {', '.join(SURFACES)}, got {name!r}")
+        raise ValueError(f"the surface name must be one of {', '.join(SURFACES)}, got {name!r}")
     return SURFACES[name]
 
 
@@ -148,6 +148,9 @@ def race(lrs: Mapping[str, float] | None = None, surface: str = "book",
          start: tuple[float, float] = BOOK_START, steps: int = BOOK_STEPS
          ) -> dict[str, PathResult]:
     """Every optimizer of ``lrs`` ({name: learning rate}, the book's by default) from one start."""
+    if lrs is not None and not isinstance(lrs, Mapping):
+        raise TypeError(f"lrs must be a dict {{optimizer name: learning rate}}, got "
+                        f"{type(lrs).__name__}")
     lrs = dict(BOOK_LRS if lrs is None else lrs)
     if not lrs:
         raise ValueError("lrs is empty; give at least one {optimizer name: learning rate}")

@@ -13,7 +13,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from numpy.typing import NDArray
 
-from nnlib._checks import check_count
+from nnlib._checks import check_count, check_instance, check_str
 from nnlib.chapters.ch09_learning_techniques.experiments import Run, Trial
 from nnlib.chapters.ch09_learning_techniques.init_weights import OUTPUT_RANGE
 from nnlib.chapters.ch09_learning_techniques.paths import PathResult, RaceSurface
@@ -52,6 +52,8 @@ def draw_surface(ax: Axes, surface: RaceSurface, points: int = 121):
 
 def plot_optimizer_paths(results: Mapping[str, PathResult], surface: RaceSurface) -> Figure:
     """One panel per optimizer, as the book's Figure 6-8 (2 x 2 for its four)."""
+    _each(results, "results", Mapping, PathResult, "race(...)'s {name: PathResult}")
+    check_instance(surface, "surface", RaceSurface, "a surface from get_surface(name)")
     if not results:
         raise ValueError("results is empty; pass race(...)'s {name: PathResult}")
     n = len(results)
@@ -81,6 +83,8 @@ def histogram_shares(outputs: NDArray, activation: str) -> tuple[NDArray, NDArra
 
 def plot_activation_histograms(rows: Mapping[str, Sequence[NDArray]], activation: str) -> Figure:
     """One row of per-layer histograms for each ``{label: layer_activations(...)}``."""
+    check_instance(rows, "rows", Mapping, "{label: layer_activations(...)}")
+    check_str(activation, "activation")
     if not rows:
         raise ValueError("rows is empty; pass {label: layer_activations(...)}")
     if activation not in OUTPUT_RANGE:
@@ -112,6 +116,7 @@ def smooth(values: Sequence[float] | NDArray, window: int = 10) -> NDArray:
 def plot_loss_curves(runs: Mapping[str, Run], title: str = "", window: int = 10) -> Figure:
     """Each run's mini-batch loss against iterations, smoothed over ``window`` iterations
     (the book's Figures 6-9 and 6-15)."""
+    _each(runs, "runs", Mapping, Run, "{label: Run}")
     window = check_count(window, "window", minimum=1)
     fig, ax = plt.subplots(figsize=(6.4, 3.4), layout="constrained")
     for name, run in runs.items():
@@ -127,6 +132,7 @@ def plot_loss_curves(runs: Mapping[str, Run], title: str = "", window: int = 10)
 def plot_accuracy_curves(runs: Mapping[str, Run]) -> Figure:
     """Train (solid) and test (dashed) accuracy against epochs, one panel per run (the
     book's Figures 6-20 to 6-23)."""
+    _each(runs, "runs", Mapping, Run, "{label: Run}")
     fig, axes = plt.subplots(1, len(runs), figsize=(3.3 * len(runs), 3.0), layout="constrained",
                              sharey=True, squeeze=False)
     for ax, (name, run) in zip(axes[0], runs.items(), strict=True):
@@ -143,6 +149,11 @@ def plot_accuracy_curves(runs: Mapping[str, Run]) -> Figure:
 def plot_batchnorm_runs(pairs: Sequence[tuple[float, Run, Run]]) -> Figure:
     """The book's Figure 6-19: for each weight scale, the training accuracy per epoch with
     Batch Normalization (solid) and without (dashed)."""
+    check_instance(pairs, "pairs", list | tuple, "batchnorm_runs(...)'s (scale, with, without)")
+    for pair in pairs:
+        if not (isinstance(pair, tuple) and len(pair) == 3
+                and isinstance(pair[1], Run) and isinstance(pair[2], Run)):
+            raise TypeError(f"each of pairs must be (scale, Run, Run), got {pair!r:.60}")
     cols = 4
     rows = -(-len(pairs) // cols)
     fig, axes = plt.subplots(rows, cols, figsize=(2.2 * cols, 1.7 * rows + 0.3),
@@ -164,6 +175,8 @@ def plot_batchnorm_runs(pairs: Sequence[tuple[float, Run, Run]]) -> Figure:
 def plot_search(trials: Sequence[Trial], top: int = 6) -> Figure:
     """The book's Figure 6-24: validation (solid) and training (dashed) accuracy of the
     ``top`` best trials, best first, each titled with its lr and λ."""
+    _each(trials, "trials", list | tuple, Trial, "random_search(...)'s trials")
+    top = check_count(top, "top", minimum=1)
     shown = list(trials)[:top]
     cols = min(len(shown), 3)
     rows = -(-len(shown) // cols)
@@ -180,3 +193,11 @@ def plot_search(trials: Sequence[Trial], top: int = 6) -> Figure:
     fig.supxlabel("epochs", fontsize=8)
     fig.supylabel("accuracy (validation solid)", fontsize=8)
     return fig
+
+
+def _each(values: object, name: str, kind: object, item: type, what: str) -> None:
+    """``values`` is a ``kind`` (a mapping or a list) of ``item`` objects, else a TypeError
+    naming ``name`` and what it should be."""
+    check_instance(values, name, kind, what)
+    for value in (values.values() if isinstance(values, Mapping) else values):  # type: ignore[attr-defined]
+        check_instance(value, f"each of {name}", item, what)

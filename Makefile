@@ -42,8 +42,10 @@ fresh:
 edit: $(STAMP)
 	$(LAB) --ServerApp.root_dir=chapters
 
+# Lint (ruff), types (mypy, settings in pyproject.toml [tool.mypy]), then every test.
 test: $(STAMP)
 	$(BIN)/ruff check nnlib tests benchmarks tools
+	$(BIN)/mypy nnlib
 	$(BIN)/python -m pytest
 
 # The browser edition (JupyterLite + Pyodide) in _site/: see tools/build_site.py.

@@ -13,7 +13,7 @@ import numbers
 import operator
 import warnings
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast, overload
 
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike, NDArray
@@ -69,7 +69,11 @@ def float_input(x: ArrayLike, name: str) -> NDArray[np.floating]:
     return arr
 
 
-def numeric(x: ArrayLike, name: str) -> ArrayLike:
+#: What MulLayer and AddLayer compute with: a Python number kept as it is, or a real array.
+NumberOrArray = int | float | NDArray[Any]
+
+
+def numeric(x: ArrayLike, name: str) -> NumberOrArray:
     """A Python number as it is (the book's shopping example stays exact), else a real array."""
     if isinstance(x, int | float) and not isinstance(x, bool):
         if isinstance(x, float) and not np.isfinite(x):
@@ -83,7 +87,16 @@ def numeric(x: ArrayLike, name: str) -> ArrayLike:
     return arr
 
 
-def check_dout(dout: ArrayLike, kept: Any, layer: object) -> ArrayLike:
+# A float array comes back as a float array (the layers' case); a number may stay a number.
+@overload
+def check_dout(dout: NDArray[np.floating], kept: Any, layer: object) -> NDArray[np.floating]: ...
+
+
+@overload
+def check_dout(dout: ArrayLike, kept: Any, layer: object) -> NumberOrArray: ...
+
+
+def check_dout(dout: ArrayLike, kept: Any, layer: object) -> NumberOrArray:
     """The upstream gradient of ``layer.backward``: real numbers in the shape of its output.
 
     ``kept`` is what forward kept that has the output's shape (an array, or the shape
@@ -171,7 +184,7 @@ def data_array(x: ArrayLike, dtype: np.dtype, name: str = "x", *,
     elif not scan:
         return x
     if not np.isfinite(x).all():
-        if x is not given and given.dtype.kind == "f" and np.isfinite(given).all():
+        if x is not given and np.asarray(given).dtype.kind == "f" and np.isfinite(given).all():
             raise ValueError(f"{name} is finite, but some values are too large for {dtype}: they "
                              f"overflow to inf in {dtype} (about 3.4e38 at most in float32); "
                              f"scale {name} down or use a float64 network")
@@ -283,7 +296,7 @@ def warns_on_overflow(what: str) -> Callable[[F], F]:
             return out
 
         run.without_overflow_check = forward  # type: ignore[attr-defined]  # for the networks
-        return run  # type: ignore[return-value]
+        return cast(F, run)  # run takes and returns what forward does
 
     return decorate
 
@@ -297,7 +310,8 @@ def _refuse_non_finite_inputs(layer: object, inputs: dict[str, Any]) -> None:
                              f"every value of {name} must be finite")
 
 
-def two_operands(x: ArrayLike, y: ArrayLike) -> tuple[ArrayLike, ArrayLike, tuple[int, ...]]:
+def two_operands(x: ArrayLike, y: ArrayLike
+                 ) -> tuple[NumberOrArray, NumberOrArray, tuple[int, ...]]:
     """MulLayer's and AddLayer's inputs: real numbers (kept as numbers) or arrays whose
     shapes broadcast, and the output's shape. Arrays are copied, so that changing x or y
     after forward cannot change what backward computes."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sys
 import warnings
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -64,7 +65,7 @@ def warn_as_numpy_would(ufunc: np.ufunc, inputs: tuple, result: object) -> None:
             by_zero = new_inf & np.broadcast_to(values[0] == 0, out.shape)
         found = {"divide": bool(by_zero.any()), "over": bool((new_inf & ~by_zero).any()),
                  "invalid": bool((no_nan & np.isnan(out)).any())}
-    settings = np.geterr()
+    settings: Mapping[str, object] = np.geterr()
     for kind, text in [("divide", "divide by zero"), ("over", "overflow"),
                        ("invalid", "invalid value")]:
         if not found[kind] or settings[kind] == "ignore":

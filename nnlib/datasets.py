@@ -13,12 +13,13 @@ import functools
 import gzip
 import hashlib
 import importlib.resources
+import io
 import math
 import os
 import sys
 import zlib
 from pathlib import Path
-from typing import BinaryIO
+from typing import cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -63,7 +64,7 @@ def _check_path(value: object, name: str) -> Path:
     return Path(value)
 
 
-def _read_exactly(stream: BinaryIO, n: int, file: Path, what: str) -> bytes:
+def _read_exactly(stream: io.BufferedIOBase, n: int, file: Path, what: str) -> bytes:
     """Exactly ``n`` bytes of ``stream``; an error naming ``file`` if it is short or corrupt."""
     try:
         data = stream.read(n)
@@ -78,14 +79,14 @@ def _read_exactly(stream: BinaryIO, n: int, file: Path, what: str) -> bytes:
     return data
 
 
-def _open(file: Path) -> BinaryIO:
+def _open(file: Path) -> io.BufferedIOBase:
     if not file.is_file():
         raise FileNotFoundError(_("file {file} does not exist (or is not a file)").format(
             file=file))
     return gzip.open(file, "rb") if file.suffix == ".gz" else open(file, "rb")  # noqa: SIM115
 
 
-def _read_header(stream: BinaryIO, file: Path) -> tuple[int, ...]:
+def _read_header(stream: io.BufferedIOBase, file: Path) -> tuple[int, ...]:
     magic = _read_exactly(stream, 4, file, "header")
     if magic[:2] != b"\x00\x00" or magic[2] != 0x08:
         raise ValueError(_("{file} is not an IDX file of unsigned bytes (bad magic number)")
@@ -133,7 +134,7 @@ def read_idx(file: str | Path, shape: tuple[int, ...] | None = None) -> NDArray[
     return np.frombuffer(data, dtype=np.uint8).reshape(found)
 
 
-def _read_more(stream: BinaryIO, file: Path) -> bytes:
+def _read_more(stream: io.BufferedIOBase, file: Path) -> bytes:
     """One byte past the data, if there is one."""
     try:
         return stream.read(1)
@@ -188,7 +189,8 @@ def _raw_arrays(path: str | None) -> dict[str, NDArray[np.uint8]]:
         store = zarr.storage.ZipStore(str(zip_path), mode="r")
         try:
             group = zarr.open_group(store, mode="r")
-            arrays = {name: np.asarray(group[name][...]) for name in MNIST_SHA256}
+            arrays = {name: np.asarray(cast(zarr.Array, group[name])[...])  # each member an array
+                      for name in MNIST_SHA256}
         finally:
             store.close()
     else:

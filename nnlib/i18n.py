@@ -33,6 +33,7 @@ import gettext
 import importlib
 import warnings
 from pathlib import Path
+from typing import Any
 
 __all__ = ["available_languages", "get_language", "set_language", "_"]
 
@@ -119,8 +120,8 @@ def _cover_weights(family: str) -> None:
     font_manager = importlib.import_module("matplotlib.font_manager")
     manager = font_manager.fontManager
 
-    def weight(face: object) -> int:
-        w = face.weight  # type: ignore[attr-defined]
+    def weight(face: Any) -> int:  # a font manager entry
+        w = face.weight
         return w if isinstance(w, int) else font_manager.weight_dict[w]
 
     faces = [f for f in manager.ttflist if f.name == family]
@@ -133,10 +134,11 @@ def _cover_weights(family: str) -> None:
             manager.ttflist.append(_reweighted(regular, missing))
 
 
-def _reweighted(face: object, weight: int) -> object:
+def _reweighted(face: Any, weight: int) -> Any:
     """A copy of a font manager entry with another weight (a frozen dataclass in new matplotlib)."""
     if dataclasses.is_dataclass(face):
+        # is_dataclass narrows to an instance or a class; face is an instance
         return dataclasses.replace(face, weight=weight)  # type: ignore[type-var]
     copied = copy.copy(face)
-    copied.weight = weight  # type: ignore[attr-defined]
+    copied.weight = weight
     return copied

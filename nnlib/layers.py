@@ -17,10 +17,13 @@ networks call forward without that look (they check their input and their loss o
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nnlib._checks import (
+    NumberOrArray,
     OverflowWarning,
     affine_params,
     affine_rows,
@@ -53,11 +56,11 @@ class MulLayer:
     out_shape: tuple[int, ...] | None = None
 
     @warns_on_overflow("x * y")
-    def forward(self, x: ArrayLike, y: ArrayLike) -> ArrayLike:
+    def forward(self, x: ArrayLike, y: ArrayLike) -> NumberOrArray:
         self.x, self.y, self.out_shape = two_operands(x, y)  # numbers, or arrays (copied)
         return self.x * self.y
 
-    def backward(self, dout: ArrayLike) -> tuple[ArrayLike, ArrayLike]:
+    def backward(self, dout: ArrayLike) -> tuple[NumberOrArray, NumberOrArray]:
         dout = check_dout(dout, self.out_shape, self)
         dx = _sum_to_shape(dout * self.y, np.shape(self.x))
         dy = _sum_to_shape(dout * self.x, np.shape(self.y))
@@ -73,12 +76,12 @@ class AddLayer:
     out_shape: tuple[int, ...] | None = None
 
     @warns_on_overflow("x + y")
-    def forward(self, x: ArrayLike, y: ArrayLike) -> ArrayLike:
+    def forward(self, x: ArrayLike, y: ArrayLike) -> NumberOrArray:
         x, y, self.out_shape = two_operands(x, y)
         self.x_shape, self.y_shape = np.shape(x), np.shape(y)
         return x + y
 
-    def backward(self, dout: ArrayLike) -> tuple[ArrayLike, ArrayLike]:
+    def backward(self, dout: ArrayLike) -> tuple[NumberOrArray, NumberOrArray]:
         dout = check_dout(dout, self.out_shape, self)
         dx = _sum_to_shape(dout * 1, self.x_shape)
         dy = _sum_to_shape(dout * 1, self.y_shape)
@@ -225,6 +228,8 @@ class BatchNormalization:
     """
 
     xn: FloatArray | None = None
+    xc: FloatArray | None  # xc and std: None in __init__, kept by forward for backward
+    std: FloatArray | None
 
     def __init__(self, gamma: FloatArray, beta: FloatArray, momentum: float = 0.9,
                  running_mean: FloatArray | None = None,
@@ -316,13 +321,13 @@ class Dropout:
 
 
 
-def _sum_to_shape(grad: ArrayLike, shape: tuple[int, ...]) -> ArrayLike:
+def _sum_to_shape(grad: NumberOrArray, shape: tuple[int, ...]) -> NumberOrArray:
     """Undo broadcasting: sum ``grad`` over the axes along which an input of ``shape`` was
     repeated, because a value used many times collects the gradient of every use."""
-    grad = np.asarray(grad)
-    if grad.shape == shape:
-        return grad.item() if shape == () else grad  # a number in, a number out
-    grad = grad.sum(axis=tuple(range(grad.ndim - len(shape))))
-    repeated = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
-    grad = grad.sum(axis=repeated, keepdims=True) if repeated else grad
-    return grad.item() if shape == () else grad
+    summed: NDArray[Any] = np.asarray(grad)
+    if summed.shape == shape:
+        return summed.item() if shape == () else summed  # a number in, a number out
+    summed = summed.sum(axis=tuple(range(summed.ndim - len(shape))))
+    repeated = tuple(i for i, n in enumerate(shape) if n == 1 and summed.shape[i] != 1)
+    summed = summed.sum(axis=repeated, keepdims=True) if repeated else summed
+    return summed.item() if shape == () else summed

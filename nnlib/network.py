@@ -18,7 +18,7 @@ import inspect
 import math
 import warnings
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike, NDArray
@@ -292,7 +292,7 @@ def _backward_data_layer(layer: Any, dout: FloatArray) -> None:
     layer (a reader's own) runs its own backward.
     """
     if type(layer) is Affine:
-        layer.dW = np.dot(layer.x.T, dout)
+        layer.dW = np.dot(cast(FloatArray, layer.x).T, dout)  # forward kept x
         layer.db = np.sum(dout, axis=0)
     else:
         layer.backward(dout)
@@ -393,8 +393,8 @@ class MultiLayerNet(LayerNet):
                                  for i, n in enumerate(hidden_size_list)]
         self.hidden_layer_num = len(self.hidden_size_list)
         if not isinstance(activation, str) or activation.lower() not in ACTIVATION_LAYERS:
-            names = ", ".join(map(repr, ACTIVATION_LAYERS))
-            raise ValueError(f"activation must be one of {names}, got {activation!r}")
+            kinds = ", ".join(map(repr, ACTIVATION_LAYERS))
+            raise ValueError(f"activation must be one of {kinds}, got {activation!r}")
         self.activation = activation.lower()
         self.weight_decay_lambda = check_non_negative(weight_decay_lambda, "weight_decay_lambda")
         self.l1_lambda = check_non_negative(l1_lambda, "l1_lambda")

@@ -236,7 +236,7 @@ def _checked_update(optimizer: object, params: MutableMapping[str, Any],
         _name_non_finite(optimizer, params, policy)
 
 
-def _check_pairs(params: object, grads: object) -> None:
+def _check_pairs(params: Any, grads: Any) -> None:
     for which, value in (("params", params), ("grads", grads)):
         if not isinstance(value, Mapping):
             raise TypeError(f"{which} must be a dict of arrays by name (like net.params), "
@@ -252,7 +252,7 @@ def _check_pairs(params: object, grads: object) -> None:
         _check_pair(name, param, grad)
 
 
-def _check_pair(name: str, param: object, grad: object) -> None:
+def _check_pair(name: str, param: Any, grad: Any) -> None:
     """The slow path of :func:`_check_pairs`: one parameter and its gradient, explained."""
     if isinstance(param, np.ndarray):
         if param.dtype.kind != "f":

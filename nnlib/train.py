@@ -100,6 +100,7 @@ def train_step(network: Network, optimizer: Optimizer, x: NDArray, t: NDArray,
     else:
         record.x, record.t = x, t
         record.params_before = {name: p.copy() for name, p in network.params.items()}
+        # Network names gradient(x, t) only; a network that records also takes record=
         grads = network.gradient(x, t, record=record.layers)  # type: ignore[call-arg]
         record.grads, record.loss = grads, network.last_loss
     loss = network.last_loss
@@ -183,7 +184,7 @@ def ending_word(name: str) -> str:
 EXACT_LOSS_RISE = 1e-6
 
 
-def how_run_ended(losses: Sequence[float], accuracy: Sequence[float] = (), *,
+def how_run_ended(losses: Sequence[float] | NDArray, accuracy: Sequence[float] = (), *,
                   exact: bool = False, min_accuracy_gain: float = 0.02) -> RunEnding:
     """The one place that says how a run ended: "diverged", "did not move" or "learned".
 
@@ -306,8 +307,11 @@ class Trainer:
         self.x_train, self.t_train = _dataset(x_train, t_train, dtype, "train")
         if (x_test is None) != (t_test is None):
             raise ValueError("give both x_test and t_test, or neither")
+        self.x_test: NDArray | None
+        self.t_test: NDArray | None
         self.x_test, self.t_test = (
-            (None, None) if x_test is None else _dataset(x_test, t_test, dtype, "test")
+            (None, None) if x_test is None or t_test is None
+            else _dataset(x_test, t_test, dtype, "test")
         )
         self.seed = check_seed(seed)
         self.progress = progress
@@ -338,7 +342,7 @@ class Trainer:
         history, network, n = self.history, self.network, self.evaluate_sample_num_per_epoch
         with np.errstate(all="ignore"):  # a diverged net's NaN scores simply count as wrong
             history.train_acc.append(network.accuracy(self.x_train[:n], self.t_train[:n]))
-            if self.x_test is not None:
+            if self.x_test is not None and self.t_test is not None:
                 history.test_acc.append(network.accuracy(self.x_test[:n], self.t_test[:n]))
         if self.verbose:
             test = f", test acc:{history.test_acc[-1]:.4g}" if history.test_acc else ""
@@ -402,7 +406,7 @@ class Trainer:
             bar.close()
 
 
-def _optimizer(optimizer: Optimizer | str | None,
+def _optimizer(optimizer: Optimizer | str,
                optimizer_param: dict[str, float] | None) -> Optimizer:
     """The trainer's optimizer: an object as it is, or a name (any case) built with
     ``optimizer_param`` (the book's ``{'lr': 0.01}`` when None)."""

@@ -19,7 +19,7 @@ import types
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, cast
 
 import numpy as np
 
@@ -196,7 +196,7 @@ class Session:
         what: str | None = None,
         rtol: float = 1e-6,
         atol: float = 1e-9,
-        diagnose: Callable[[float], str | None] | None = None,
+        diagnose: Callable[[Any], str | None] | None = None,
     ) -> float:
         """``result`` must be one real number close to ``expected``."""
         what = _("result") if what is None else what
@@ -292,6 +292,16 @@ def _change(old: Any, new: Any) -> str:
     return _("it was {old}, now {new}").format(old=fmt(old), new=fmt(new))
 
 
+class Check(Protocol):
+    """What :func:`exercise` returns: ``check(attempt)`` prints one line, ``.result`` (or
+    ``.verdict``) returns the :class:`CheckResult`."""
+
+    result: Callable[[Any], CheckResult]
+    verdict: Callable[[Any], CheckResult]
+
+    def __call__(self, attempt: Any) -> None: ...
+
+
 def exercise(title: str | Callable[[], str], *,
              warning_hint: str | Callable[[], str] = "", warnings_fail: bool = True):
     """Turn ``diagnosis(session, attempt)`` into a check that prints one line.
@@ -304,7 +314,7 @@ def exercise(title: str | Callable[[], str], *,
     returns the :class:`CheckResult` instead of printing it (tests and solutions use it).
     """
 
-    def wrap(diagnosis: Callable[[Session, Any], None]) -> Callable[[Any], None]:
+    def wrap(diagnosis: Callable[[Session, Any], None]) -> Check:
         register_checks(diagnosis.__module__)
 
         @functools.wraps(diagnosis)
@@ -321,8 +331,9 @@ def exercise(title: str | Callable[[], str], *,
 
         check.__name__ = check.__qualname__ = diagnosis.__name__
         check.__doc__ = diagnosis.__doc__
-        check.result = check.verdict = result
-        return check
+        checker = cast(Check, check)  # the same function, given its two attributes here
+        checker.result = checker.verdict = result
+        return checker
 
     return wrap
 

@@ -37,7 +37,7 @@ from nnlib.i18n import _
 __all__ = ["BlitFigureImage", "Explorer", "FigureImage", "ProgressBar", "pixel_size"]
 
 
-class _DrawnOnceBuilt(type(widgets.VBox)):  # type: ignore[misc]
+class _DrawnOnceBuilt(type(widgets.VBox)):  # type: ignore[misc]  # a base found at run time
     """Calls :meth:`Explorer._start` when the outermost ``__init__`` has returned."""
 
     def __call__(cls, *args: Any, **kwargs: Any) -> Any:

@@ -43,7 +43,7 @@ class FigureImage:
 
     def __init__(self, figsize: tuple[float, float] = (8.0, 3.2), dpi: int = 80) -> None:
         self.figure = Figure(figsize=figsize, dpi=dpi, layout="constrained")
-        FigureCanvasAgg(self.figure)
+        self.agg = FigureCanvasAgg(self.figure)  # also figure.canvas, typed as the Agg canvas
         width, _ = pixel_size(figsize, dpi)
         self.image = widgets.Image(
             format="png", layout=widgets.Layout(width=f"{width}px", max_width="100%", height="auto")
@@ -78,14 +78,14 @@ class FigureImage:
 
     def send(self) -> None:
         """Encode the canvas as it stands (already drawn) to PNG and show it."""
-        pixels = np.asarray(self.figure.canvas.buffer_rgba())
+        pixels = np.asarray(self.agg.buffer_rgba())
         buffer = io.BytesIO()
         PIL.Image.fromarray(pixels[..., :3]).save(buffer, format="png", compress_level=1)
         self.image.value = buffer.getvalue()
 
     def png(self) -> bytes:
         """The canvas as it was last drawn, as a well-compressed PNG (for saved outputs)."""
-        pixels = np.asarray(self.figure.canvas.buffer_rgba())
+        pixels = np.asarray(self.agg.buffer_rgba())
         buffer = io.BytesIO()
         PIL.Image.fromarray(pixels[..., :3]).save(buffer, format="png", optimize=True)
         return buffer.getvalue()
@@ -121,7 +121,7 @@ class BlitFigureImage(FigureImage):
         self._background = None
 
     def redraw(self) -> None:
-        canvas = self.figure.canvas
+        canvas = self.agg
         if self._background is None:
             canvas.draw()  # the first draw lays out (constrained); later draws keep that layout
             self._freeze_layout()

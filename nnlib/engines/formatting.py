@@ -28,7 +28,8 @@ def _no_negative_zero(text: str) -> str:
     return text[1:] if text.startswith("-") and zero else text
 
 
-def fixed(value: float, decimals: int, *, sign: bool = False, big: float | None = None) -> str:
+def fixed(value: float | np.floating, decimals: int, *, sign: bool = False,
+          big: float | None = None) -> str:
     """``value`` with ``decimals`` decimals, never ``-0.00``.
 
     ``sign=True`` puts a ``+`` before positive values (zero has no sign); with ``big``,
@@ -43,7 +44,7 @@ def fixed(value: float, decimals: int, *, sign: bool = False, big: float | None 
     return text
 
 
-def significant(value: float, digits: int = 4) -> str:
+def significant(value: float | np.floating, digits: int = 4) -> str:
     """``value`` with ``digits`` significant digits (``%g``), never ``-0``."""
     return _no_negative_zero(f"{float(value):.{digits}g}")
 

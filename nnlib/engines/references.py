@@ -53,6 +53,7 @@ def _private_copy(module_name: str) -> types.ModuleType:
     """The module executed afresh from nnlib's source, outside ``sys.modules``."""
     if module_name not in _pristine:
         spec = importlib.util.find_spec(module_name)
+        assert spec is not None and spec.loader is not None  # nnlib's own modules, from source
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         _pristine[module_name] = module

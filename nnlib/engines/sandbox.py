@@ -183,7 +183,7 @@ def _alarm(cpu_seconds: float, wall_seconds: float) -> Iterator[None]:
     Only the main thread may handle signals, and Pyodide and Windows have no
     ``setitimer``: there the context does nothing and the caller measures the time after.
     """
-    armed: list[tuple[int, int, Any]] = []
+    armed: list[tuple[int, signal.Signals, Any]] = []
     if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
         def ring(signum: int, frame: Any) -> None:
             raise TimeUp

@@ -28,6 +28,8 @@ _TABLES = {"AND": (0, 0, 0, 1), "NAND": (1, 1, 1, 0), "OR": (0, 1, 1, 1), "XOR":
 def _gate_name(table: tuple[int, ...]) -> str | None:
     """The gate a truth table is, in the reader's language (logic names stay as they are)."""
     name = _GATE_NAMES.get(table)
+    if name is None:
+        return None
     return {"always 0": _("always 0"), "always 1": _("always 1"),
             "x1 (copies x1)": _("x1 (copies x1)"),
             "x2 (copies x2)": _("x2 (copies x2)")}.get(name, name)

@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.collections import PathCollection
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, SubFigure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon
 
@@ -53,7 +53,7 @@ def plot_network_diagram(
     title: str = "",
     ax: Axes | None = None,
     figsize: tuple[float, float] = (5.0, 3.0),
-) -> Figure:
+) -> Figure | SubFigure:
     """Draw neurons as circles in columns (one per layer) joined by arrows.
 
     With ``bias=True`` every layer but the last gets an extra grey neuron "1" at the
@@ -80,8 +80,8 @@ def plot_network_diagram(
                 if not to_bias:
                     label = edge_labels.get((k, "bias" if from_bias else i, j), "")
                     _arrow(ax, ((k - 1) * gap, y0), (k * gap, y1), radius, label, dashed=from_bias)
-    for k, nodes in enumerate(columns):
-        for y, name, is_bias in nodes:
+    for k, column in enumerate(columns):
+        for y, name, is_bias in column:
             face, edge = (BIAS_COLOR, "0.5") if is_bias else ("white", "black")
             ax.add_patch(plt.Circle((k * gap, y), radius, fc=face, ec=edge, zorder=3))
             ax.text(k * gap, y, name, ha="center", va="center", fontsize=10, zorder=4)
@@ -111,7 +111,7 @@ def _arrow(ax: Axes, source: tuple[float, float], target: tuple[float, float], r
                 bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"})
 
 
-def plot_perceptron() -> Figure:
+def plot_perceptron() -> Figure | SubFigure:
     """The perceptron y = h(b + w1 x1 + w2 x2), its bias drawn as a neuron that outputs 1."""
     return plot_network_diagram(
         [["$x_1$", "$x_2$"], ["$y$"]],
@@ -121,7 +121,7 @@ def plot_perceptron() -> Figure:
     )
 
 
-def plot_xor_network() -> Figure:
+def plot_xor_network() -> Figure | SubFigure:
     """XOR as two layers of perceptrons: s1 = NAND, s2 = OR, then y = AND(s1, s2)."""
     return plot_network_diagram(
         [["$x_1$", "$x_2$"], ["$s_1$", "$s_2$"], ["$y$"]],
@@ -131,7 +131,7 @@ def plot_xor_network() -> Figure:
     )
 
 
-def plot_book_network() -> Figure:
+def plot_book_network() -> Figure | SubFigure:
     """The book's 3-layer network: 2 inputs, hidden layers of 3 and 2, 2 outputs."""
     return plot_network_diagram(
         [["$x_1$", "$x_2$"], ["$z^{(1)}_1$", "$z^{(1)}_2$", "$z^{(1)}_3$"],
@@ -190,7 +190,7 @@ def update_gate(artists: GateArtists, w1: float, w2: float, b: float) -> None:
     artists.region.set_xy(polygon if len(polygon) else np.zeros((1, 2)))
     artists.line.set_data(*_line_points(w1, w2, b))
     outputs = truth_table(w1, w2, b)
-    artists.points.set_facecolors([ONE_COLOR if y else ZERO_COLOR for y in outputs])
+    artists.points.set_facecolor([ONE_COLOR if y else ZERO_COLOR for y in outputs])
 
 
 def plot_gates(names: Sequence[str] = ("AND", "NAND", "OR")) -> Figure:
@@ -220,7 +220,7 @@ def plot_gates(names: Sequence[str] = ("AND", "NAND", "OR")) -> Figure:
     nand.line.set_linestyle("--")
     nand.line.set_color("tab:green")
     outputs = XOR(INPUTS[:, 0], INPUTS[:, 1])
-    or_.points.set_facecolors([ONE_COLOR if y else ZERO_COLOR for y in outputs])
+    or_.points.set_facecolor([ONE_COLOR if y else ZERO_COLOR for y in outputs])
     ax.set_title(_("XOR = AND(NAND, OR)\nNAND line dashed, OR solid"))
     return fig
 

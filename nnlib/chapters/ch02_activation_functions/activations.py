@@ -102,7 +102,7 @@ class Activation:
     """
 
     name: str
-    function: Callable[[ArrayLike], FloatArray]
+    function: Callable[[ArrayLike], np.ndarray]  # the step function returns integers
     derivative: Callable[[ArrayLike], FloatArray]
     lower: float
     upper: float
@@ -241,6 +241,7 @@ def _matrices(weights: Sequence[ArrayLike], biases: Sequence[ArrayLike] | None):
     if biases is not None:
         check_instance(biases, "biases", list | tuple, "a list of bias vectors")
     Ws = [as_float_array(W, f"W{i + 1} (weights[{i}])") for i, W in enumerate(weights)]
+    bs: list[FloatArray]
     if biases is None:
         bs = [np.zeros(W.shape[-1]) for W in Ws]
     else:
@@ -349,7 +350,7 @@ def fit_hidden_layer(
     target: ArrayLike,
     activation: str = "relu",
     hidden_size: int = 20,
-    seed: int = 0,
+    seed: int | None = 0,
 ) -> CurveFit:
     """Fit 1 -> hidden_size -> 1 with a seeded random hidden layer and a best output layer.
 
@@ -362,6 +363,7 @@ def fit_hidden_layer(
     x, target = _curve(x, target)
     hidden_size = check_count(hidden_size, "hidden_size", minimum=1, maximum=10_000)
     seed = check_seed(seed)
+    h: Callable[[ArrayLike], np.ndarray]
     if check_str(activation, "activation") == "identity":
         h = identity_function
     else:

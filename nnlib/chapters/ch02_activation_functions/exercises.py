@@ -64,10 +64,11 @@ def _run(session: Session, attempt: Callable, reference: Callable, cases: list[n
         if booleans and isinstance(result, np.ndarray) and result.dtype == bool:
             raise Wrong(_("{shows} you returned booleans {result}: {booleans}").format(
                           shows=shows, result=fmt(result), booleans=booleans))
-        session.expect_array(
-            result, expected, shows,
-            diagnose=lambda r, x=x, e=expected: diagnose(x, r, e) or _shape_hint(x, r),
-        )
+
+        def hint(r: np.ndarray, x: np.ndarray = x, e: np.ndarray = expected) -> str | None:
+            return diagnose(x, r, e) or _shape_hint(x, r)
+
+        session.expect_array(result, expected, shows, diagnose=hint)
 
 
 @exercise(lambda: _("step function"))

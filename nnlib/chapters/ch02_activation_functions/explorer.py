@@ -45,6 +45,8 @@ class ActivationExplorer(Explorer):
     is (almost) zero. ``state`` holds ``x``, ``y``, ``slope`` and ``regions``.
     """
 
+    canvas: BlitFigureImage  # the engine's canvas: this explorer blits
+
     def __init__(
         self, activation: str = "sigmoid", w: float = 1.0, b: float = 0.0, tol: float = 0.01
     ) -> None:

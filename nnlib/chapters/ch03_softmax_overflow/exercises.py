@@ -110,7 +110,7 @@ def check_softmax(session: Session, attempt: Callable) -> None:
         )
         expected = softmax(a)
         session.expect_array(result, expected, shows,
-                             diagnose=lambda r, a=a, e=expected: _diagnose(a, r, e))
+                             diagnose=functools.partial(_diagnose, a, e=expected))
 
 
 # --- §3.6: inference with learned weights -------------------------------------------------
@@ -122,7 +122,7 @@ def _digits(count: int, dtype: type = np.float64) -> tuple[dict, np.ndarray, np.
     from nnlib.datasets import load_mnist
     from nnlib.sample_weight import load_sample_weight
 
-    network = {k: v.astype(dtype) for k, v in load_sample_weight().items()}
+    network: dict[str, np.ndarray] = {k: v.astype(dtype) for k, v in load_sample_weight().items()}
     _train, (x, t) = load_mnist(normalize=True, flatten=True)
     return network, x[:count].astype(dtype), t[:count]
 

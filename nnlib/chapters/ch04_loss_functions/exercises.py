@@ -126,9 +126,10 @@ def _run(session: Session, attempt: Callable, reference: Callable, cases: list[C
             except Exception:
                 return None
 
-        def hint(value: float | np.ndarray, case: Case = case, expected: float = expected) -> str:
+        def hint(value: float | np.ndarray, case: Case = case, expected: float = expected
+                 ) -> str | None:
             prefix = _("{shows} you returned").format(shows=case.shows)
-            if np.ndim(value) == 1 and len(value) == case.batch:
+            if np.ndim(value) == 1 and np.size(value) == case.batch:
                 return _("{prefix} one loss per row, {value}: {combine} into one number").format(
                          prefix=prefix, value=fmt(value), combine=combine)
             if np.ndim(value) != 0:

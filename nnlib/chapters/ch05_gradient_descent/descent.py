@@ -12,9 +12,11 @@
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -153,7 +155,8 @@ def classify_run(
         warnings.simplefilter("ignore", PrecisionWarning)
         gradient_norm = float(np.linalg.norm(numerical_gradient(f, result.x.copy())))
     steps = len(result.path) - 1
-    common = {"final_loss": final_loss, "gradient_norm": gradient_norm, "steps": steps}
+    common: dict[str, Any] = {"final_loss": final_loss, "gradient_norm": gradient_norm,
+                              "steps": steps}
     reason = diverged_rule(result, losses)
     if reason is not None:
         return Verdict("diverged", "diverged_rule", reason, **common)
@@ -190,8 +193,8 @@ def difference_errors(
     hs = float_vector(hs, "hs", positive=True, maximum=1e6, scalar_ok=True)
     with warnings.catch_warnings():  # a lost h is the point of the tiny end of the plot
         warnings.simplefilter("ignore", PrecisionWarning)
-        forward = np.array([abs(forward_diff(f, x, h) - dfdx) for h in hs.ravel()])
-        central = np.array([abs(numerical_diff(f, x, h) - dfdx) for h in hs.ravel()])
+        forward = np.array([abs(forward_diff(f, x, h) - dfdx) for h in hs.ravel().tolist()])
+        central = np.array([abs(numerical_diff(f, x, h) - dfdx) for h in hs.ravel().tolist()])
     return forward.reshape(hs.shape), central.reshape(hs.shape)
 
 
@@ -228,7 +231,7 @@ def time_numerical_gradient(
                                "got {count}").format(count=count))
         net = SimpleNet(rng, input_size=count // 10, output_size=10)
         loss = net.loss_function(rng.standard_normal(count // 10), np.int64(0))
-        seconds.append(time_call(lambda loss=loss, w=net.W: numerical_gradient(loss, w),
+        seconds.append(time_call(functools.partial(numerical_gradient, loss, net.W),
                                  repeat=repeats))
     return np.array(seconds)
 

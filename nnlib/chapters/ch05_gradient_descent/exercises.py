@@ -147,7 +147,8 @@ def check_numerical_gradient(session: Session, attempt: Callable) -> None:
         )
 
         def diagnose(v: np.ndarray, f: Callable = f, x: np.ndarray = x, exact: np.ndarray = exact,
-                     shows: str = shows, is_2d: bool = is_2d, closure: bool = is_closure) -> str:
+                     shows: str = shows, is_2d: bool = is_2d, closure: bool = is_closure
+                     ) -> str | None:
             said = _("{shows} you returned {v}, expected {exact}").format(
                      shows=shows, v=fmt(v, 8), exact=fmt(exact, 8))
             if v.shape != x.shape:

@@ -16,6 +16,7 @@ from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.contour import QuadContourSet
 
 from nnlib._checks import check_count, check_str, finite_scalar, number_in
 from nnlib.chapters.ch05_gradient_descent.descent import classify_run
@@ -57,6 +58,8 @@ class DescentExplorer(Explorer):
     path, the loss curve and the fitted sigmoid, and blits them onto the saved background.
     """
 
+    canvas: BlitFigureImage  # the engine's canvas: this explorer blits
+
     def __init__(self, surface: str = "bowl", lr: float = 0.1, x0: float = -3.0,
                  x1: float = 4.0, step_num: int = 100, max_steps: int = 200) -> None:
         get_surface(surface)  # a clear error for an unknown name
@@ -77,7 +80,7 @@ class DescentExplorer(Explorer):
                                        description=_("steps")),
         }
         self._meshes: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-        self._contours = None
+        self._contours: QuadContourSet | None = None
         self._drawn_surface: str | None = None
         canvas = BlitFigureImage(figsize=FIGSIZE, dpi=DPI)
         self._build_artists(canvas, max_steps)
@@ -173,7 +176,7 @@ class DescentExplorer(Explorer):
         for line in self._minimum_lines:  # the minimum's coordinates of the last surface
             line.remove()
         self._minimum_lines = []
-        if has_data:
+        if surface.data is not None:
             x, t = surface.data
             jitter = np.where(t == 1, -0.03, 0.03)  # lift the dots off the curve's asymptotes
             self.data_points.set_data(x, t + jitter)

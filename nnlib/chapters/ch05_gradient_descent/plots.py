@@ -91,12 +91,12 @@ def plot_tangent_lines(
 ) -> Figure:
     """f(x) with its tangent line at each point, slopes by :func:`numerical_diff`."""
     check_callable(f, "f")
-    points = float_vector(points, "points", scalar_ok=True)
+    at = float_vector(points, "points", scalar_ok=True)
     x_range = check_interval(x_range, "x_range")
     x = np.linspace(*x_range, 200)
     fig, ax = plt.subplots(figsize=(6.0, 3.6), layout="constrained")
     ax.plot(x, [f(v) for v in x], lw=2, color="k", label="f(x)")
-    for a in points:
+    for a in at:
         slope = numerical_diff(f, a)
         ax.plot(x, f(a) + slope * (x - a), "--",
                 label=_("tangent at x = {a:g} (slope {slope:.4f})").format(a=a, slope=slope))

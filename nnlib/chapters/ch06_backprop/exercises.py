@@ -78,15 +78,17 @@ def _check_two_input(session: Session, attempt: Any, reference: type,
         ex, ey = (np.asarray(g) for g in ref.backward(dout))
         got = [np.asarray(g, dtype=float) if _numeric(g) else None for g in (dx, dy)]
         hint = None
-        if all(g is not None for g in got):
-            hint = diagnose(np.asarray(x), np.asarray(y), np.asarray(dout), *got)
+        got_x, got_y = got
+        if got_x is not None and got_y is not None:
+            hint = diagnose(np.asarray(x), np.asarray(y), np.asarray(dout), got_x, got_y)
         said = _("{shows} you returned dx = {dx}, dy = {dy}; expected {ex}, {ey}").format(
                  shows=shows, dx=fmt(dx), dy=fmt(dy), ex=fmt(ex), ey=fmt(ey))
+
+        def with_said(_v: np.ndarray, h: str | None = hint, s: str = said) -> str | None:
+            return h and _("{s}: {h}").format(s=s, h=h)
+
         for name, g, e in (("dx", dx, ex), ("dy", dy, ey)):
-            session.expect_array(
-                g, e, shows, what=name,
-                diagnose=lambda _v, h=hint, s=said: h and _("{s}: {h}").format(s=s, h=h),
-            )
+            session.expect_array(g, e, shows, what=name, diagnose=with_said)
 
 
 def _numeric(value: Any) -> bool:
@@ -226,13 +228,14 @@ def check_affine_layer(session: Session, attempt: Any) -> None:
                               "self.{name} = {formula} on the layer").format(
                               name=name, shows=shows, formula=formula))
             expected = getattr(ref, name)
-            session.expect_array(value, expected, shows, what=name, diagnose=lambda v, name=name,
-                                 expected=expected, n=n, shows=shows: _affine_hint(
-                                     name, v, expected, n, shows))
-        session.expect_array(dx, expected_dx, shows, what="dx", diagnose=lambda v, shows=shows,
-                             e=expected_dx: _("dx {shows} is {v}, "
-                                              "expected {e}: dx = dout @ W.T").format(
-                                              shows=shows, v=fmt(v), e=fmt(e)))
+            session.expect_array(value, expected, shows, what=name, diagnose=functools.partial(
+                                 _affine_hint, name, expected=expected, n=n, shows=shows))
+
+        def dx_hint(v: np.ndarray, shows: str = shows, e: np.ndarray = expected_dx) -> str:
+            return _("dx {shows} is {v}, "
+                     "expected {e}: dx = dout @ W.T").format(shows=shows, v=fmt(v), e=fmt(e))
+
+        session.expect_array(dx, expected_dx, shows, what="dx", diagnose=dx_hint)
 
 
 def _affine_hint(name: str, value: np.ndarray, expected: np.ndarray, n: int, shows: str) -> str:

@@ -141,8 +141,9 @@ def shopping_apple(
     apple, apple_num = _price(apple, "apple"), _price(apple_num, "apple_num")
     tax = _price(tax, "tax")
     mul_apple, mul_tax = MulLayer(), MulLayer()
-    apple_price = mul_apple.forward(apple, apple_num)
-    price = mul_tax.forward(apple_price, tax)
+    # float(): the layers keep Python numbers as they are; this says so to the type checker.
+    apple_price = float(mul_apple.forward(apple, apple_num))
+    price = float(mul_tax.forward(apple_price, tax))
 
     dprice = 1.0
     dapple_price, dtax = (float(d) for d in mul_tax.backward(dprice))
@@ -197,10 +198,10 @@ def shopping_apple_orange(
     values = {"apple": apple, "apple_num": apple_num, "orange": orange, "orange_num": orange_num}
     v = {name: _price(value, name) for name, value in (values | {"tax": tax}).items()}
     mul_apple, mul_orange, add_fruit, mul_tax = MulLayer(), MulLayer(), AddLayer(), MulLayer()
-    apple_price = mul_apple.forward(v["apple"], v["apple_num"])
-    orange_price = mul_orange.forward(v["orange"], v["orange_num"])
-    fruit_price = add_fruit.forward(apple_price, orange_price)
-    price = mul_tax.forward(fruit_price, v["tax"])
+    apple_price = float(mul_apple.forward(v["apple"], v["apple_num"]))
+    orange_price = float(mul_orange.forward(v["orange"], v["orange_num"]))
+    fruit_price = float(add_fruit.forward(apple_price, orange_price))
+    price = float(mul_tax.forward(fruit_price, v["tax"]))
 
     dprice = 1.0
     # float(): plain numbers for the plot labels, whatever the layers were given.
@@ -243,7 +244,7 @@ def chain_rule_example(x: float = 2.0, y: float = 1.5) -> ComputationalGraph:
     """
     x, y = _price(x, "x"), _price(y, "y")
     add = AddLayer()
-    t = add.forward(x, y)
+    t = float(add.forward(x, y))
     z = t**2
     dz = 1.0
     dt = dz * 2 * t

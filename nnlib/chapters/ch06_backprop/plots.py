@@ -10,7 +10,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, SubFigure
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Patch
 
 from nnlib._checks import check_bool, check_instance, check_str
@@ -101,7 +101,8 @@ def _reach(kind: str, label: str, direction: np.ndarray) -> float:
 def _node_patch(ax: Axes, kind: str, label: str, xy: tuple[float, float]) -> Patch:
     x, y = xy
     if kind == "op":
-        patch = Circle(xy, _RADIUS, facecolor="white", edgecolor="black", linewidth=1.5, zorder=3)
+        patch: Patch = Circle(xy, _RADIUS, facecolor="white", edgecolor="black", linewidth=1.5,
+                              zorder=3)
         ax.add_patch(patch)
         size = 15 if len(label) == 1 else 11  # a symbol, or a short name such as **2
         ax.text(x, y, label, ha="center", va="center", fontsize=size, zorder=4)
@@ -124,7 +125,7 @@ def plot_computational_graph(
     show_backward: bool = True,
     title: str | None = None,
     ax: Axes | None = None,
-) -> Figure:
+) -> Figure | SubFigure:
     """Draw ``graph``: forward values above each edge, backward values below in red.
 
     ``show_backward=False`` draws the forward pass alone. ``title`` defaults to the
@@ -141,6 +142,7 @@ def plot_computational_graph(
     pos = layout_graph(graph)
     xs = np.array([p[0] for p in pos.values()])
     ys = np.array([p[1] for p in pos.values()])
+    fig: Figure | SubFigure  # the ax's own figure may be a subfigure
     if ax is None:
         width = 2.0 + 0.95 * (xs.max() - xs.min())
         height = 1.3 + 0.95 * (ys.max() - ys.min())
@@ -155,7 +157,8 @@ def plot_computational_graph(
         start, end = np.array(pos[edge.source]), np.array(pos[edge.target])
         ax.add_patch(
             FancyArrowPatch(
-                start, end, patchA=patches[edge.source], patchB=patches[edge.target],
+                pos[edge.source], pos[edge.target],
+                patchA=patches[edge.source], patchB=patches[edge.target],
                 arrowstyle="-|>", mutation_scale=14, linewidth=1.3, color="#333333", zorder=2,
             )
         )
@@ -169,10 +172,11 @@ def plot_computational_graph(
         tail = start + _reach(source.kind, labels[edge.source], direction) * direction
         head = end - _reach(target.kind, labels[edge.target], -direction) * direction
         middle = tail + 0.45 * (head - tail)
-        ax.text(*(middle + 0.2 * normal), _format(edge.forward), ha="center", va="center",
+        above, below = middle + 0.2 * normal, middle - 0.22 * normal
+        ax.text(above[0], above[1], _format(edge.forward), ha="center", va="center",
                 fontsize=11, color=FORWARD_COLOR, zorder=5)
         if show_backward:
-            ax.text(*(middle - 0.22 * normal), _format(edge.backward), ha="center", va="center",
+            ax.text(below[0], below[1], _format(edge.backward), ha="center", va="center",
                     fontsize=11, color=BACKWARD_COLOR, fontweight="bold", zorder=5)
 
     ax.set_xlim(xs.min() - 0.9, xs.max() + 0.9)

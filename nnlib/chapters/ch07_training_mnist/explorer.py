@@ -15,7 +15,7 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 import ipywidgets as widgets
 import numpy as np
@@ -70,6 +70,8 @@ class _Run:
 class TrainingExplorer(Explorer):
     """Train TwoLayerNet(784, hidden, 10) on an MNIST subset at the press of a button."""
 
+    canvas: BlitFigureImage  # the engine's canvas: this explorer blits
+
     def __init__(
         self,
         data: tuple[NDArray, NDArray, NDArray, NDArray],
@@ -119,7 +121,7 @@ class TrainingExplorer(Explorer):
     def _build_artists(self, canvas: BlitFigureImage, epochs: int) -> None:
         """Axes, ticks and titles are drawn once (a slider move only blits the images and
         curves); their limits change only when a training run starts or its loss outgrows them."""
-        top, bottom = canvas.figure.subfigures(2, 1, height_ratios=[2.5, 1.3])
+        top, bottom = cast(NDArray, canvas.figure.subfigures(2, 1, height_ratios=[2.5, 1.3]))
         self.ax_loss, self.ax_acc = top.subplots(1, 2)
         self.ax_before, self.ax_after = bottom.subplots(1, 2)
         self.loss_line = draw_loss(self.ax_loss)
@@ -127,7 +129,7 @@ class TrainingExplorer(Explorer):
         blank = np.zeros((784, 1))
         self.before_image = draw_weights(self.ax_before, blank, _("W1 before training"))
         self.after_image = draw_weights(self.ax_after, blank, _("W1 after training"))
-        self._blank = np.full(self.after_image.get_array().shape, np.nan)
+        self._blank = np.full(np.asarray(self.after_image.get_array()).shape, np.nan)
         self.after_note = self.ax_after.text(
             0.5, 0.5, _("press Train"), ha="center", va="center",
             transform=self.ax_after.transAxes, color="0.4",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import PIL.Image
@@ -55,7 +55,7 @@ class LiveCanvas(BlitFigureImage):
         self.figure.set_layout_engine("none")
 
     def send(self) -> None:
-        pixels = np.asarray(self.figure.canvas.buffer_rgba())
+        pixels = np.asarray(self.agg.buffer_rgba())
         buffer = io.BytesIO()
         PIL.Image.fromarray(pixels[..., :3]).save(buffer, format="jpeg", quality=90)
         self.image.value = buffer.getvalue()
@@ -158,7 +158,7 @@ class NetworkDiagram:
             for artist, points, labels in ((self.train_points, train, t_train),
                                            (self.test_points, test, t_test)):
                 artist.set_offsets(points)
-                artist.set_facecolors(np.array(CLASS_COLOURS)[labels])
+                artist.set_facecolor(np.array(CLASS_COLOURS)[labels])
         self.test_points.set_visible(state["show_test"])
         self._draw_losses(state["train_losses"], state["test_losses"])
 
@@ -183,10 +183,11 @@ class NetworkDiagram:
                     widths.append(min(0.3 + 1.2 * abs(float(W[i, j])), 4.0))
                     colours.append(CLASS_COLOURS[1] if W[i, j] > 0 else CLASS_COLOURS[0])
         self.edges.set_segments(segments)
-        self.edges.set_linewidths(widths)
+        self.edges.set_linewidth(widths)
         self.edges.set_colors(colours)
 
     def _draw_labels(self, features: Sequence[str], positions: list) -> None:
+        texts: list[tuple[float, float, str, Literal["left", "center", "right"]]]
         texts = [(x, y, name, "right") for name, (x, y) in zip(features or ["x1"],
                                                               positions[0], strict=True)]
         texts += [(places[0][0], positions[-1][0][1] if not places else NET_H - 34,
@@ -199,7 +200,7 @@ class NetworkDiagram:
             shift = -NODE / 2 - 4 if align == "right" else 0
             label.set_position((x + shift, y if align != "right" else y - 4))
             label.set_text(text)
-            label.set_ha(align)
+            label.set_horizontalalignment(align)
             label.set_visible(True)
         for label in self.labels[len(texts):]:
             label.set_visible(False)

@@ -77,20 +77,25 @@ def check_tanh_layer(session: Session, attempt: Any) -> None:
         if hasattr(cls, "backward"):  # forward works: a NotImplementedError later is unfinished
             session.returned.add(id(cls.backward))
         expected_y = np.tanh(x)
-        session.expect_array(y, expected_y, shows, what="forward(x)", diagnose=lambda v, x=x,
-                             shows=shows: (lambda h: h and _("forward {shows}: {h}").format(
-                                                             shows=shows, h=h))(
-                                 _forward_hint(x, v) if v.shape == x.shape else None))
+
+        def forward_hint(v: np.ndarray, x: np.ndarray = x, shows: str = shows) -> str | None:
+            h = _forward_hint(x, v) if v.shape == x.shape else None
+            return h and _("forward {shows}: {h}").format(shows=shows, h=h)
+
+        session.expect_array(y, expected_y, shows, what="forward(x)", diagnose=forward_hint)
         dx = session.call(layer.backward, dout, shows=shows, names=("dout",),
                           on_change=_keep_dout())
         ref = Tanh()
         ref.forward(x)
         expected = ref.backward(dout)
-        session.expect_array(dx, expected, shows, what="backward(dout)", diagnose=lambda v, x=x,
-                             y=expected_y, dout=dout, shows=shows: (
-                                 lambda h: h and _("backward {shows} returned {v}: {h}").format(
-                                                   shows=shows, v=fmt(v), h=h))(
-                                 _backward_hint(x, y, dout, v) if v.shape == x.shape else None))
+
+        def backward_hint(v: np.ndarray, x: np.ndarray = x, y: np.ndarray = expected_y,
+                          dout: np.ndarray = dout, shows: str = shows) -> str | None:
+            h = _backward_hint(x, y, dout, v) if v.shape == x.shape else None
+            return h and _("backward {shows} returned {v}: {h}").format(shows=shows, v=fmt(v),
+                                                                          h=h)
+
+        session.expect_array(dx, expected, shows, what="backward(dout)", diagnose=backward_hint)
     shows = _("when the playground trains xor with your layer for {EPOCHS} epochs").format(
               EPOCHS=_EPOCHS)
     yours = session.call(lambda: make_training("xor", layers={"Tanh": cls}), shows=shows)

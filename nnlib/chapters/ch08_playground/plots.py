@@ -8,6 +8,7 @@ them in a pyplot figure for a notebook cell.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -108,7 +109,7 @@ def plot_data_sets(n: int = 500, noise: float = 0.0, seed: int = 0) -> Figure:
     return fig
 
 
-def _check_panels(panels: object, size: int) -> None:
+def _check_panels(panels: Any, size: int) -> None:
     """``panels``: a non-empty list of ``(title, training, ...)`` tuples of ``size`` items."""
     check_instance(panels, "panels", list | tuple, "a list of (title, training, ...) tuples")
     if not panels:

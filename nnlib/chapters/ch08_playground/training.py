@@ -69,7 +69,7 @@ def build_network(n_inputs: int, hidden: Sequence[int], activation: str, seed: i
             unknown=unknown, kinds=", ".join(LAYER_KINDS)))
     for name, layer in list(net.layers.items()):
         kind = next((k for k, cls in LAYER_KINDS.items() if type(layer) is cls), None)
-        if kind not in layers:
+        if kind is None or kind not in layers:
             continue
         if kind == "Affine":
             W, b = layer.W, layer.b
@@ -138,6 +138,9 @@ class Training:
     ``rate`` may change between epochs; the optimizer keeps its state (Momentum's velocity,
     AdaGrad's sums) until its name or ``lr`` changes.
     """
+
+    points_train: NDArray  # the points themselves, for pictures (make_training sets them)
+    points_test: NDArray
 
     def __init__(self, net: MultiLayerNet, x_train: NDArray, t_train: NDArray,
                  x_test: NDArray, t_test: NDArray, *, lr: float = 0.03, batch_size: int = 10,
@@ -214,6 +217,7 @@ class Training:
         output a, the activation output h (the next parameter layer's input), and dL/dh,
         dL/da as backward passed them down."""
         net, layers = self.net, record.layers
+        assert record.t is not None  # train_step filled the record
         trace = StepTrace(labels=record.t, activation=net.activation, lr=self.lr,
                           regularization=self.regularization, rate=self.rate,
                           loss=record.loss, grads=record.grads, optimizer=self.optimizer)

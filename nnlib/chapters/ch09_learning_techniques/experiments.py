@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 from nnlib._checks import OverflowWarning, check_count, check_non_negative, check_seed
 from nnlib.datasets import load_mnist
 from nnlib.network import MultiLayerNetExtend
-from nnlib.optimizers import SGD, optimizer_by_name
+from nnlib.optimizers import SGD, Optimizer, optimizer_by_name
 from nnlib.train import limit_blas_threads, train_step
 
 __all__ = ["mnist_arrays", "compare_optimizers", "compare_init_scales", "batchnorm_runs",
@@ -98,7 +98,7 @@ def compare_init_scales(iterations: int = 200, train_size: int = 60000, batch_si
     mini-batches. The book runs 2,000 iterations on all 60,000 images."""
     iterations = check_count(iterations, "iterations", minimum=1)
     x, t, _, _ = mnist_arrays(train_size, 1)
-    scales = {"std=0.01": 0.01, "Xavier": "sigmoid", "He": "relu"}
+    scales: dict[str, float | str] = {"std=0.01": 0.01, "Xavier": "sigmoid", "He": "relu"}
     nets = {name: MultiLayerNetExtend(784, [100] * 4, 10, weight_init_std=scale, seed=seed)
             for name, scale in scales.items()}
     optimizers = {name: SGD(lr=0.01) for name in scales}
@@ -112,7 +112,7 @@ def compare_init_scales(iterations: int = 200, train_size: int = 60000, batch_si
     return runs
 
 
-def _train(net: MultiLayerNetExtend, optimizer: object, data: tuple[NDArray, ...], epochs: int,
+def _train(net: MultiLayerNetExtend, optimizer: Optimizer, data: tuple[NDArray, ...], epochs: int,
            batch_size: int, seed: int, every: int = 1) -> Run:
     """Mini-batch training for ``epochs`` epochs of ``len(x) // batch_size`` iterations (at
     least 1), the accuracies measured before training and after every ``every`` epochs."""

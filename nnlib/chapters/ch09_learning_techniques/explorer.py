@@ -65,6 +65,8 @@ class OptimizerRaceExplorer(Explorer):
     book's loop, exact gradients) and blits the paths and loss curves onto the background.
     """
 
+    canvas: BlitFigureImage  # the engine's canvas: this explorer blits
+
     def __init__(self, surface: str = "book", lrs: dict[str, float] | None = None,
                  start: tuple[float, float] = BOOK_START, steps: int = BOOK_STEPS) -> None:
         get_surface(surface)
@@ -159,7 +161,7 @@ class OptimizerRaceExplorer(Explorer):
                 parts.append(f"<b style='color:{colour}'>{name}</b> f = {loss:.3g}")
         text = "; ".join(parts)
         if finishers:
-            best = min(finishers, key=finishers.get)
+            best = min(finishers, key=finishers.__getitem__)
             text += (f". Closest to the minimum after {state['steps']} updates: "
                      f"<b>{best}</b>.")
         return text
@@ -189,6 +191,8 @@ class InitialWeightsExplorer(Explorer):
     sqrt(2/100). Each update reruns the book's experiment (1,000 x 100 inputs, 5 layers of
     100 units, the same seeded draws) and decides the verdict from the measured statistics.
     """
+
+    canvas: BlitFigureImage  # the engine's canvas: this explorer blits
 
     def __init__(self, activation: str = "sigmoid", scale: float = 1.0, seed: int = 0) -> None:
         if not isinstance(activation, str) or activation not in ACTIVATIONS:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -46,8 +47,8 @@ class RaceSurface:
 
     name: str
     label: str
-    f: Callable[[float, float], float]
-    df: Callable[[float, float], tuple[float, float]]
+    f: Callable[[Any, Any], Any]  # numbers in, a number out; arrays in, an array out
+    df: Callable[[Any, Any], tuple[Any, Any]]
     extent: tuple[float, float, float, float] = (-10.0, 10.0, -5.0, 5.0)
     minimum: tuple[float, float] = (0.0, 0.0)
 
@@ -157,7 +158,8 @@ def race(lrs: Mapping[str, float] | None = None, surface: str = "book",
 
 
 def _start(start: object) -> tuple[float, float]:
-    values = np.asarray(start, dtype=object).ravel() if not isinstance(start, str) else []
+    values: NDArray | list[Any] = (np.asarray(start, dtype=object).ravel()
+                                   if not isinstance(start, str) else [])
     if len(values) != 2:
         raise ValueError(f"start must be two numbers (x, y), got {start!r}")
     return (finite_scalar(values[0], "start[0]"), finite_scalar(values[1], "start[1]"))

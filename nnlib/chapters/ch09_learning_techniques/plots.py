@@ -103,7 +103,7 @@ def plot_activation_histograms(rows: Mapping[str, Sequence[NDArray]], activation
     return fig
 
 
-def smooth(values: Sequence[float], window: int = 10) -> NDArray:
+def smooth(values: Sequence[float] | NDArray, window: int = 10) -> NDArray:
     """A moving average over ``window`` iterations (shorter at the start), so mini-batch noise
     does not hide the trend (the book smooths its loss curves too)."""
     window = check_count(window, "window", minimum=1)
@@ -113,7 +113,7 @@ def smooth(values: Sequence[float], window: int = 10) -> NDArray:
     return (sums[1:] - sums[np.arange(1, len(values) + 1) - counts]) / counts
 
 
-def plot_loss_curves(runs: Mapping[str, object], title: str = "", window: int = 10) -> Figure:
+def plot_loss_curves(runs: Mapping[str, Run], title: str = "", window: int = 10) -> Figure:
     """Each run's mini-batch loss against iterations, smoothed over ``window`` iterations
     (the book's Figures 6-9 and 6-15)."""
     _each(runs, "runs", Mapping, Run, "{label: Run}")
@@ -129,7 +129,7 @@ def plot_loss_curves(runs: Mapping[str, object], title: str = "", window: int = 
     return fig
 
 
-def plot_accuracy_curves(runs: Mapping[str, object]) -> Figure:
+def plot_accuracy_curves(runs: Mapping[str, Run]) -> Figure:
     """Train (solid) and test (dashed) accuracy against epochs, one panel per run (the
     book's Figures 6-20 to 6-23)."""
     _each(runs, "runs", Mapping, Run, "{label: Run}")
@@ -146,7 +146,7 @@ def plot_accuracy_curves(runs: Mapping[str, object]) -> Figure:
     return fig
 
 
-def plot_batchnorm_runs(pairs: Sequence[tuple[float, object, object]]) -> Figure:
+def plot_batchnorm_runs(pairs: Sequence[tuple[float, Run, Run]]) -> Figure:
     """The book's Figure 6-19: for each weight scale, the training accuracy per epoch with
     Batch Normalization (solid) and without (dashed)."""
     check_instance(pairs, "pairs", list | tuple, "batchnorm_runs(...)'s (scale, with, without)")
@@ -172,7 +172,7 @@ def plot_batchnorm_runs(pairs: Sequence[tuple[float, object, object]]) -> Figure
     return fig
 
 
-def plot_search(trials: Sequence[object], top: int = 6) -> Figure:
+def plot_search(trials: Sequence[Trial], top: int = 6) -> Figure:
     """The book's Figure 6-24: validation (solid) and training (dashed) accuracy of the
     ``top`` best trials, best first, each titled with its lr and λ."""
     _each(trials, "trials", list | tuple, Trial, "random_search(...)'s trials")

@@ -4,15 +4,14 @@ Each function is one of the book's experiments (named in its docstring) with its
 arguments: the defaults are the chapter's scaled versions, and the book's full sizes are
 given in each docstring. Every run draws its weights, mini-batches and dropout masks from
 seeds, so a rerun gives the same numbers. Training goes through the core (the network
-family of :mod:`nnlib.network`, the optimizers of :mod:`nnlib.optimizers`, the one step
-:func:`nnlib.train.train_step`), with numpy's BLAS on one thread (the matrices are small).
+family of :mod:`nnlib.network`, the optimizers of :mod:`nnlib.optimizers`, the one loop
+:func:`nnlib.train.train_epoch`), with numpy's BLAS on one thread (the matrices are small).
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
-import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from nnlib._checks import OverflowWarning, check_count, check_non_negative, chec
 from nnlib.datasets import load_mnist
 from nnlib.network import MultiLayerNetExtend
 from nnlib.optimizers import SGD, Optimizer, optimizer_by_name
-from nnlib.train import limit_blas_threads, train_step
+from nnlib.train import limit_blas_threads, train_epoch
 
 __all__ = ["mnist_arrays", "compare_optimizers", "compare_init_scales", "batchnorm_runs",
            "overfit_run", "random_search", "regularization_grid", "Run", "Trial",
@@ -82,12 +81,11 @@ def compare_optimizers(iterations: int = 200, train_size: int = 60000, batch_siz
     nets = {name: MultiLayerNetExtend(784, [100] * 4, 10, seed=check_seed(seed)) for name in lrs}
     optimizers = {name: optimizer_by_name(name, lr=lr) for name, lr in lrs.items()}
     runs = {name: Run() for name in lrs}
-    rng = np.random.default_rng(seed)
-    with _quiet():
-        for _ in range(iterations):
-            index = rng.integers(0, len(x), batch_size)
-            for name in lrs:
-                runs[name].loss.append(train_step(nets[name], optimizers[name], x[index], t[index]))
+    with _quiet():  # the same seed: every network sees the same mini-batches, in order
+        for name in lrs:
+            train_epoch(nets[name], optimizers[name], x, t, batch_size=batch_size,
+                        iterations=iterations, rng=np.random.default_rng(seed),
+                        losses=runs[name].loss)
     return runs
 
 
@@ -103,19 +101,19 @@ def compare_init_scales(iterations: int = 200, train_size: int = 60000, batch_si
             for name, scale in scales.items()}
     optimizers = {name: SGD(lr=0.01) for name in scales}
     runs = {name: Run() for name in scales}
-    rng = np.random.default_rng(seed)
-    with _quiet():
-        for _ in range(iterations):
-            index = rng.integers(0, len(x), batch_size)
-            for name in scales:
-                runs[name].loss.append(train_step(nets[name], optimizers[name], x[index], t[index]))
+    with _quiet():  # the same seed: every network sees the same mini-batches, in order
+        for name in scales:
+            train_epoch(nets[name], optimizers[name], x, t, batch_size=batch_size,
+                        iterations=iterations, rng=np.random.default_rng(seed),
+                        losses=runs[name].loss)
     return runs
 
 
 def _train(net: MultiLayerNetExtend, optimizer: Optimizer, data: tuple[NDArray, ...], epochs: int,
            batch_size: int, seed: int, every: int = 1) -> Run:
-    """Mini-batch training for ``epochs`` epochs of ``len(x) // batch_size`` iterations (at
-    least 1), the accuracies measured before training and after every ``every`` epochs."""
+    """Mini-batch training through the core's epoch loop for ``epochs`` epochs of
+    ``len(x) // batch_size`` iterations (at least 1), the accuracies measured before training
+    and after every ``every`` epochs."""
     x, t, x_test, t_test = data
     run, rng = Run(), np.random.default_rng(seed)
     per_epoch = max(len(x) // batch_size, 1)
@@ -128,12 +126,9 @@ def _train(net: MultiLayerNetExtend, optimizer: Optimizer, data: tuple[NDArray, 
     with _quiet():
         evaluate(0)
         for epoch in range(1, epochs + 1):
-            for _ in range(per_epoch):
-                index = rng.integers(0, len(x), batch_size)
-                loss = train_step(net, optimizer, x[index], t[index])
-                run.loss.append(loss)
-            if not math.isfinite(loss):
-                break
+            if not train_epoch(net, optimizer, x, t, batch_size=batch_size,
+                               iterations=per_epoch, rng=rng, losses=run.loss):
+                break  # diverged: the loss list shows where
             if epoch % every == 0 or epoch == epochs:
                 evaluate(epoch)
     return run

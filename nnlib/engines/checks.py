@@ -7,8 +7,8 @@ answer with nnlib's own through :meth:`Session.expect_array` or
 message that names the input, what was expected, and a hint aimed at the likely mistake.
 The :func:`~nnlib.engines.exercise.exercise` decorator turns a diagnosis into
 ``check_*(attempt)``, which prints one line and never raises: the reader's exceptions,
-prints and warnings are caught and reported (:mod:`nnlib.engines.sandbox` says what else is defended), and a
-``NotImplementedError`` from the first call means "not attempted yet".
+prints and warnings are caught and reported (:mod:`nnlib.engines.sandbox` says what else
+is defended), and a ``NotImplementedError`` from the first call means "not attempted yet".
 """
 
 from __future__ import annotations

@@ -345,9 +345,10 @@ class Trainer:
             if self.x_test is not None and self.t_test is not None:
                 history.test_acc.append(network.accuracy(self.x_test[:n], self.t_test[:n]))
         if self.verbose:
-            test = f", test acc:{history.test_acc[-1]:.4g}" if history.test_acc else ""
-            print(f"=== epoch:{len(history.train_acc) - 1}, "
-                  f"train acc:{history.train_acc[-1]:.4g}{test} ===")
+            test = (_(", test acc:{acc:.4g}").format(acc=history.test_acc[-1])
+                    if history.test_acc else "")
+            print(_("=== epoch:{epoch}, train acc:{acc:.4g}{test} ===").format(
+                epoch=len(history.train_acc) - 1, acc=history.train_acc[-1], test=test))
         if self.callback is not None:
             self.callback(history)
 
@@ -369,8 +370,8 @@ class Trainer:
             self._loop(history, per_epoch)
         history.seconds = time.perf_counter() - start
         if self.verbose and self.x_test is not None and history.test_acc:
-            print("=============== Final Test Accuracy ===============")
-            print(f"test acc:{history.test_acc[-1]:.4g}")
+            print(_("=============== Final Test Accuracy ==============="))
+            print(_("test acc:{acc:.4g}").format(acc=history.test_acc[-1]))
         if history.status == "running":
             history.status = "finished"
             history.message = _(
@@ -412,16 +413,18 @@ def _optimizer(optimizer: Optimizer | str,
     ``optimizer_param`` (the book's ``{'lr': 0.01}`` when None)."""
     if isinstance(optimizer, str):
         if optimizer_param is not None and not isinstance(optimizer_param, dict):
-            raise TypeError("optimizer_param must be a dict of the optimizer's arguments, e.g. "
-                            f"{{'lr': 0.01}}, got {type(optimizer_param).__name__}")
+            raise TypeError(_("optimizer_param must be a dict of the optimizer's arguments, "
+                              "e.g. {{'lr': 0.01}}, got {kind}").format(
+                                  kind=type(optimizer_param).__name__))
         return optimizer_by_name(optimizer, **(optimizer_param if optimizer_param is not None
                                                else {"lr": 0.01}))
     if optimizer_param is not None:
-        raise ValueError("optimizer_param goes with an optimizer given by name "
-                         "(optimizer='SGD'); an optimizer object already has its own")
+        raise ValueError(_("optimizer_param goes with an optimizer given by name "
+                           "(optimizer='SGD'); an optimizer object already has its own"))
     if not callable(getattr(optimizer, "update", None)):
-        raise TypeError("optimizer must be an optimizer's name (e.g. 'SGD') or an object with "
-                        f"update(params, grads), got {type(optimizer).__name__}")
+        raise TypeError(_("optimizer must be an optimizer's name (e.g. 'SGD') or an object "
+                          "with update(params, grads), got {kind}").format(
+                              kind=type(optimizer).__name__))
     return optimizer
 
 

@@ -25,6 +25,8 @@ KEPT = {
     "sigmoid", "tanh", "relu", "softmax", "sgd", "mnist", "weight_init_std", "lr", "exp",
     "log", "float64", "nan", "inf", "circle", "xor", "gaussians", "spiral", "none",
     "linear", "x0", "x1", "x2", "w1", "sin", "numpy", "nnlib",
+    # the book's chapter 6 writes the optimizers and Dropout in Latin letters too
+    "momentum", "adagrad", "adam", "dropout",
 }
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 

@@ -403,3 +403,64 @@ def test_experiment_plots_draw_what_they_are_given():
     fig = plot_search([trial], top=3)
     assert "lr 0.01" in fig.axes[0].get_title()
     plt.close("all")
+
+
+def _training_steps(sizes) -> int:
+    """Mini-batch updates the notebook's MNIST experiments take at ``sizes``, counted from
+    the experiments' definitions (batches of 100 for the epoch-based runs)."""
+    per_epoch = {"bn": sizes.bn_train_size // 100, "overfit": 3, "search": 4}
+    return (4 * sizes.iterations + 3 * sizes.iterations
+            + 2 * len(sizes.bn_scales) * sizes.bn_epochs * per_epoch["bn"]
+            + 3 * sizes.overfit_epochs * per_epoch["overfit"]
+            + len(sizes.grid_ratios) * len(sizes.grid_lambdas) * sizes.grid_epochs * 3
+            + sizes.trials * sizes.trial_epochs * per_epoch["search"])
+
+
+def test_the_browser_edition_runs_the_experiments_smaller_and_says_what_it_cut():
+    from nnlib.chapters.ch09_learning_techniques.browser import BROWSER, NATIVE, chapter_sizes
+    from nnlib.chapters.ch09_learning_techniques.experiments import BN_SCALES
+
+    sizes, note = chapter_sizes(in_browser=False)
+    assert sizes is NATIVE and note == ""
+    # the sizes the notebook's prose states
+    assert (NATIVE.iterations, NATIVE.bn_epochs, NATIVE.bn_train_size, NATIVE.overfit_epochs,
+            NATIVE.grid_epochs, NATIVE.trials, NATIVE.trial_epochs) == (200, 6, 500, 60, 40, 8, 30)
+    assert NATIVE.bn_scales == BN_SCALES and len(BN_SCALES) == 16
+    assert NATIVE.grid_ratios == (0.0, 0.15, 0.3) and NATIVE.grid_lambdas == (0.0, 0.03, 0.1)
+
+    sizes, note = chapter_sizes(in_browser=True)
+    assert sizes is BROWSER
+    # a training step costs about 6 times as much in the browser: at least 3 times fewer
+    assert 3 * _training_steps(BROWSER) <= _training_steps(NATIVE)
+    # smaller, drawn from the chapter's own values, and still something to compare
+    assert set(BROWSER.bn_scales) <= set(BN_SCALES) and len(BROWSER.bn_scales) >= 4
+    assert set(BROWSER.grid_ratios) <= set(NATIVE.grid_ratios)
+    assert set(BROWSER.grid_lambdas) <= set(NATIVE.grid_lambdas)
+    # the browser check presses a slider's arrow keys six times: it needs three values
+    assert len(BROWSER.grid_ratios) >= 3 and len(BROWSER.grid_lambdas) >= 2
+    assert BROWSER.trials >= 2 and BROWSER.iterations >= 20
+    assert note.count(".") == 1 and note.endswith("run the notebook natively for the chapter's "
+                                                  "sizes.")
+    for phrase in ("50 iterations instead of 200", "8 scales for 3 epochs on 300 images "
+                   "(16, 6 and 500)", "20 epochs instead of 60", "3 × 2 runs of 15 epochs "
+                   "(3 × 3 of 40)", "5 search trials of 8 epochs (8 of 30)"):
+        assert phrase in note
+    with pytest.raises(TypeError, match="in_browser"):
+        chapter_sizes(in_browser="yes")
+
+
+def test_the_regularization_explorer_works_on_the_browser_grid():
+    from nnlib.chapters.ch09_learning_techniques.browser import BROWSER
+    from nnlib.chapters.ch09_learning_techniques.experiments import regularization_grid
+    from nnlib.chapters.ch09_learning_techniques.explorer import regularization_explorer
+
+    grid = regularization_grid(BROWSER.grid_ratios, BROWSER.grid_lambdas, epochs=2, every=1)
+    explorer = regularization_explorer(grid)
+    for ratio in BROWSER.grid_ratios:
+        for lam in BROWSER.grid_lambdas:
+            explorer.controls["dropout"].value = ratio
+            explorer.controls["lambda"].value = lam
+            run = grid[(ratio, lam)]
+            assert explorer.state["test"] == run.test_acc[-1]
+            assert f"dropout {ratio:g}, λ {lam:g}" in explorer.readout.value
+    plt.close("all")

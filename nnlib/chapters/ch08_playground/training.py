@@ -294,7 +294,8 @@ def explain_step(trace: StepTrace, layer: int, neuron: int, samples: int = 3) ->
     shown = min(samples, len(x))
     first = (_("one SGD step on a mini-batch of {size}: {where}").format(size=len(x), where=where)
              if trace.optimizer == "SGD" else
-             f"one {trace.optimizer} step on a mini-batch of {len(x)}: {where}")
+             _("one {optimizer} step on a mini-batch of {size}: {where}").format(
+                 optimizer=trace.optimizer, size=len(x), where=where))
     lines = [first,
              _("weights w = {w}, bias b = {b}").format(w=_vector(W), b=_num(b)), "",
              _("forward (first {shown} of the batch):").format(shown=shown)]
@@ -318,8 +319,9 @@ def explain_step(trace: StepTrace, layer: int, neuron: int, samples: int = 3) ->
                     if trace.regularization != "none" and trace.rate else ""))
     lines.append(_("  dL/db = sum over the batch of dL/da = {db}").format(db=_num(db, digits=4)))
     if trace.optimizer != "SGD":  # its step depends on its state: book §6.1
-        lines += ["", f"update: {trace.optimizer} (lr = {trace.lr:g}) moves w by its own rule "
-                      "(book §6.1), from these gradients and what it kept of earlier steps"]
+        lines += ["", _("update: {optimizer} (lr = {lr:g}) moves w by its own rule (book "
+                        "§6.1), from these gradients and what it kept of earlier "
+                        "steps").format(optimizer=trace.optimizer, lr=trace.lr)]
         return "\n".join(lines)
     lines += ["", _("update with lr = {lr:g}:").format(lr=trace.lr),
               f"  w <- w - lr * dL/dw = {_vector(W - trace.lr * dW)}",

@@ -34,6 +34,7 @@ from nnlib.chapters.ch09_learning_techniques.paths import (
     get_surface,
     race,
 )
+from nnlib.chapters.ch09_learning_techniques.paths import shown as surface_label
 from nnlib.chapters.ch09_learning_techniques.plots import (
     COLOURS,
     draw_surface,
@@ -41,6 +42,7 @@ from nnlib.chapters.ch09_learning_techniques.plots import (
     histogram_shares,
 )
 from nnlib.engines.explorer import BlitFigureImage, Explorer
+from nnlib.i18n import _
 
 __all__ = ["OptimizerRaceExplorer", "optimizer_race_explorer", "InitialWeightsExplorer",
            "initial_weights_explorer", "RegularizationExplorer", "regularization_explorer",
@@ -71,33 +73,35 @@ class OptimizerRaceExplorer(Explorer):
                  start: tuple[float, float] = BOOK_START, steps: int = BOOK_STEPS) -> None:
         get_surface(surface)
         if lrs is not None and not isinstance(lrs, dict):
-            raise TypeError(f"lrs must be a dict {{optimizer name: learning rate}}, got "
-                            f"{type(lrs).__name__}")
+            raise TypeError(_("lrs must be a dict {{optimizer name: learning rate}}, "
+                              "got {kind}").format(kind=type(lrs).__name__))
         lrs = {**BOOK_LRS, **(lrs or {})}
         unknown = set(lrs) - set(BOOK_LRS)
         if unknown:
-            raise ValueError(f"lrs may set {', '.join(BOOK_LRS)}; got {sorted(unknown)}")
+            raise ValueError(_("lrs may set {names}; got {unknown}").format(
+                names=", ".join(BOOK_LRS), unknown=sorted(unknown)))
         controls: dict[str, widgets.Widget] = {
-            "surface": widgets.Dropdown(options=[(s.label, s.name) for s in SURFACES.values()],
-                                        value=surface, description="surface"),
+            "surface": widgets.Dropdown(options=[(surface_label(s.label), s.name)
+                                                 for s in SURFACES.values()],
+                                        value=surface, description=_("surface")),
         }
         for name, lr in lrs.items():
             controls[f"lr {name}"] = widgets.SelectionSlider(
                 options=[(f"{v:g}", v) for v in RACE_LRS], value=_lr_choice(lr),
-                description=f"lr {name}")
+                description=_("lr {name}").format(name=name))
         controls["steps"] = widgets.IntSlider(value=steps, min=1, max=MAX_STEPS,
-                                              description="steps")
+                                              description=_("steps"))
         # step 0.25 is exact in binary: the browser sends back the value it was given
         controls["x"] = widgets.FloatSlider(value=start[0], min=-9.5, max=9.5, step=0.25,
-                                            description="start x")
+                                            description=_("start x"))
         controls["y"] = widgets.FloatSlider(value=start[1], min=-4.5, max=4.5, step=0.25,
-                                            description="start y")
+                                            description=_("start y"))
         self._names = list(lrs)
         self._drawn_surface: str | None = None
         self._contours = None
         canvas = BlitFigureImage(figsize=(9.0, 4.6), dpi=80)
         self._build(canvas)
-        super().__init__(controls, canvas, title="optimizer race 最適化手法の比較")
+        super().__init__(controls, canvas, title=_("optimizer race 最適化手法の比較"))
 
     def _build(self, canvas: BlitFigureImage) -> None:
         fig = canvas.figure
@@ -113,9 +117,9 @@ class OptimizerRaceExplorer(Explorer):
         self.ax_loss.set_yscale("log")
         self.ax_loss.set_ylim(*LOSS_LIMITS)
         self.ax_loss.set_xlim(0, MAX_STEPS)
-        self.ax_loss.set_xlabel("update")
-        self.ax_loss.set_ylabel("f at the point")
-        self.ax_loss.set_title("loss per update (log scale)", fontsize=10)
+        self.ax_loss.set_xlabel(_("update"))
+        self.ax_loss.set_ylabel(_("f at the point"))
+        self.ax_loss.set_title(_("loss per update (log scale)"), fontsize=10)
         canvas.animate(*self.paths.values(), *self.losses.values(), self.start_marker)
 
     def __repr__(self) -> str:
@@ -136,7 +140,7 @@ class OptimizerRaceExplorer(Explorer):
             if self._contours is not None:
                 self._contours.remove()
             self._contours = draw_surface(self.ax_path, surface)
-            self.ax_path.set_title(surface.label, fontsize=10)
+            self.ax_path.set_title(surface_label(surface.label), fontsize=10)
             self._drawn_surface = surface.name
             self.canvas.invalidate()
         for name, result in state["results"].items():
@@ -153,8 +157,10 @@ class OptimizerRaceExplorer(Explorer):
         for name, result in state["results"].items():
             colour = COLOURS[name]
             if result.escaped_at is not None:
-                parts.append(f"<b style='color:{colour}'>{name}</b> escaped after update "
-                             f"{result.escaped_at} (lr {result.lr:g} too large)")
+                parts.append(_("<b style='color:{colour}'>{name}</b> escaped after update "
+                               "{update} (lr {lr:g} too large)").format(
+                                   colour=colour, name=name, update=result.escaped_at,
+                                   lr=result.lr))
             else:
                 loss = float(result.losses[-1])
                 finishers[name] = loss
@@ -162,8 +168,8 @@ class OptimizerRaceExplorer(Explorer):
         text = "; ".join(parts)
         if finishers:
             best = min(finishers, key=finishers.__getitem__)
-            text += (f". Closest to the minimum after {state['steps']} updates: "
-                     f"<b>{best}</b>.")
+            text += _(". Closest to the minimum after {steps} updates: <b>{best}</b>.").format(
+                steps=state["steps"], best=best)
         return text
 
 
@@ -171,8 +177,8 @@ def _lr_choice(lr: float) -> float:
     for choice in RACE_LRS:
         if math.isclose(lr, choice, rel_tol=1e-9):
             return choice
-    raise ValueError(f"lr must be one of the sliders' values {', '.join(map(str, RACE_LRS))}; "
-                     f"got {lr}")
+    raise ValueError(_("lr must be one of the sliders' values {choices}; got {lr}").format(
+        choices=", ".join(map(str, RACE_LRS)), lr=lr))
 
 
 def optimizer_race_explorer(surface: str = "book", lrs: dict[str, float] | None = None,
@@ -196,15 +202,15 @@ class InitialWeightsExplorer(Explorer):
 
     def __init__(self, activation: str = "sigmoid", scale: float = 1.0, seed: int = 0) -> None:
         if not isinstance(activation, str) or activation not in ACTIVATIONS:
-            raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}, "
-                             f"got {activation!r}")
+            raise ValueError(_("activation must be one of {choices}, got {name!r}").format(
+                choices=", ".join(ACTIVATIONS), name=activation))
         controls = {
             "activation": widgets.ToggleButtons(options=list(ACTIVATIONS), value=activation,
-                                                description="activation"),
+                                                description=_("activation")),
             "scale": widgets.FloatLogSlider(value=scale, base=10, min=-3, max=1, step=0.01,
-                                            description="weight std", readout_format=".3g"),
-            "xavier": widgets.Button(description="Xavier √(1/n)"),
-            "he": widgets.Button(description="He √(2/n)"),
+                                            description=_("weight std"), readout_format=".3g"),
+            "xavier": widgets.Button(description=_("Xavier √(1/n)")),
+            "he": widgets.Button(description=_("He √(2/n)")),
         }
         self.seed = seed
         self._drawn_activation: str | None = None
@@ -213,12 +219,12 @@ class InitialWeightsExplorer(Explorer):
         self.bars = []
         for i, ax in enumerate(self.axes):
             self.bars.append(ax.stairs(np.zeros(1), [0.0, 1.0], fill=True, color="steelblue"))
-            ax.set_title(f"{i + 1}-layer", fontsize=9)
+            ax.set_title(_("{n}-layer").format(n=i + 1), fontsize=9)
             ax.set_yticks([])
             ax.set_ylim(0, 1.1)
-        self.axes[0].set_ylabel("tallest bar = top", fontsize=8)
+        self.axes[0].set_ylabel(_("tallest bar = top"), fontsize=8)
         canvas.animate(*self.bars)
-        super().__init__(controls, canvas, title="initial weights 重みの初期値")
+        super().__init__(controls, canvas, title=_("initial weights 重みの初期値"))
 
     def on_control(self, name: str, change: Any) -> None:
         """The Xavier and He buttons move the scale slider (whose change redraws); any other
@@ -264,17 +270,21 @@ class InitialWeightsExplorer(Explorer):
         colour = "#1a7f37" if state["verdict"].name == "healthy" else "#cf222e"
         stds = " ".join(f"{s.std:.2g}" for s in state["stats"])
         tallest = " ".join(f"{t:.2g}%" for t in _tallest(state))
-        zeros = (" Exactly 0: " + " ".join(f"{s.zero:.0%}" for s in state["stats"]) + "."
+        zeros = (_(" Exactly 0: {shares}.").format(
+                     shares=" ".join(f"{s.zero:.0%}" for s in state["stats"]))
                  if state["activation"] == "relu" else "")
-        return (f"{state['activation']} with weight std {state['scale']:.3g}{state['name']}: "
-                f"<b style='color:{colour}'>{state['verdict'].text}</b>.<br>"
-                f"Layers 1-5: std {stds}; tallest bar {tallest} of the outputs.{zeros}")
+        return _("{activation} with weight std {scale:.3g}{name}: <b style='color:{colour}'>"
+                 "{verdict}</b>.<br>Layers 1-5: std {stds}; tallest bar {tallest} of the "
+                 "outputs.{zeros}").format(
+                     activation=state["activation"], scale=state["scale"], name=state["name"],
+                     colour=colour, verdict=state["verdict"].text, stds=stds, tallest=tallest,
+                     zeros=zeros)
 
 
 def _tallest(state: dict[str, Any]) -> list[float]:
     """Each layer's tallest bar in %, leaving out ReLU's bar at 0."""
     start = 1 if state["activation"] == "relu" else 0
-    return [float(shares[start:].max()) for _, shares in state["histograms"]]
+    return [float(shares[start:].max()) for _edges, shares in state["histograms"]]
 
 
 def _scale_name(scale: float) -> str:
@@ -302,19 +312,20 @@ class RegularizationExplorer(Explorer):
                  dropout_ratio: float | None = None, weight_decay: float | None = None) -> None:
         self.grid = regularization_grid() if grid is None else dict(grid)
         if not self.grid:
-            raise ValueError("grid is empty; pass regularization_grid(...)")
-        ratios = sorted({r for r, _ in self.grid})
-        lambdas = sorted({lam for _, lam in self.grid})
+            raise ValueError(_("grid is empty; pass regularization_grid(...)"))
+        ratios = sorted({r for r, _lam in self.grid})
+        lambdas = sorted({lam for _r, lam in self.grid})
         for name, value, options in (("dropout_ratio", dropout_ratio, ratios),
                                      ("weight_decay", weight_decay, lambdas)):
             if value is not None and value not in options:
-                raise ValueError(f"{name} must be one of the grid's values {options}, got {value}")
+                raise ValueError(_("{name} must be one of the grid's values {options}, got "
+                                   "{value}").format(name=name, options=options, value=value))
         controls = {
             "dropout": widgets.SelectionSlider(
-                options=[(f"{r:g}", r) for r in ratios], description="dropout ratio",
+                options=[(f"{r:g}", r) for r in ratios], description=_("dropout ratio"),
                 value=ratios[0] if dropout_ratio is None else dropout_ratio),
             "lambda": widgets.SelectionSlider(
-                options=[(f"{lam:g}", lam) for lam in lambdas], description="λ (decay)",
+                options=[(f"{lam:g}", lam) for lam in lambdas], description=_("λ (decay)"),
                 value=lambdas[0] if weight_decay is None else weight_decay),
         }
         canvas = BlitFigureImage(figsize=(6.4, 3.0), dpi=80)
@@ -322,13 +333,13 @@ class RegularizationExplorer(Explorer):
         last = max(max(run.epochs) for run in self.grid.values())
         self.ax.set_xlim(0, last)
         self.ax.set_ylim(0, 1.0)
-        self.ax.set_xlabel("epochs")
-        self.ax.set_ylabel("accuracy")
-        self.train_line, = self.ax.plot([], [], color="tab:blue", label="train")
-        self.test_line, = self.ax.plot([], [], "--", color="tab:orange", label="test")
+        self.ax.set_xlabel(_("epochs"))
+        self.ax.set_ylabel(_("accuracy"))
+        self.train_line, = self.ax.plot([], [], color="tab:blue", label=_("train"))
+        self.test_line, = self.ax.plot([], [], "--", color="tab:orange", label=_("test"))
         self.ax.legend(loc="lower right")
         canvas.animate(self.train_line, self.test_line)
-        super().__init__(controls, canvas, title="regularization 正則化: Dropout × Weight decay")
+        super().__init__(controls, canvas, title=_("regularization 正則化: Dropout × Weight decay"))
 
     def __repr__(self) -> str:
         v = self.values
@@ -349,12 +360,14 @@ class RegularizationExplorer(Explorer):
     def describe(self, state: dict[str, Any]) -> str:
         gaps = {key: run.train_acc[-1] - run.test_acc[-1] for key, run in self.grid.items()}
         largest = state["gap"] >= max(gaps.values())
-        verdict = ("the largest gap of the grid: overfitting" if largest
-                   else "the smallest gap of the grid" if state["gap"] <= min(gaps.values())
-                   else "a gap between the grid's extremes")
-        return (f"dropout {state['dropout']:g}, λ {state['lambda']:g}: after "
-                f"{state['run'].epochs[-1]} epochs train {state['train']:.1%}, test "
-                f"{state['test']:.1%}; gap {state['gap']:.1%}, <b>{verdict}</b>.")
+        verdict = (_("the largest gap of the grid: overfitting") if largest
+                   else _("the smallest gap of the grid") if state["gap"] <= min(gaps.values())
+                   else _("a gap between the grid's extremes"))
+        return _("dropout {dropout:g}, λ {decay:g}: after {epochs} epochs train {train:.1%}, "
+                 "test {test:.1%}; gap {gap:.1%}, <b>{verdict}</b>.").format(
+                     dropout=state["dropout"], decay=state["lambda"],
+                     epochs=state["run"].epochs[-1], train=state["train"], test=state["test"],
+                     gap=state["gap"], verdict=verdict)
 
 
 def regularization_explorer(grid: dict[tuple[float, float], Run] | None = None,

@@ -26,6 +26,7 @@ from nnlib._checks import (
     check_seed,
 )
 from nnlib.functions import relu
+from nnlib.i18n import _
 from nnlib.train import limit_blas_threads
 
 __all__ = ["ACTIVATIONS", "xavier_scale", "he_scale", "resolve_scale", "layer_activations",
@@ -64,7 +65,8 @@ def resolve_scale(scale: float | str, fan_in: int) -> float:
     if isinstance(scale, str):
         rules = {"xavier": xavier_scale, "he": he_scale}
         if scale.lower() not in rules:
-            raise ValueError(f"scale must be a positive number, 'xavier' or 'he'; got {scale!r}")
+            raise ValueError(_("scale must be a positive number, 'xavier' or 'he'; got "
+                               "{scale!r}").format(scale=scale))
         return rules[scale.lower()](fan_in)
     return check_positive_finite(scale, "scale")
 
@@ -98,7 +100,7 @@ def _fresh_draws(seed: int | None, samples: int, nodes: int, layers: int
     """The inputs and the standard-normal weights of every layer, read-only."""
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((samples, nodes))
-    weights = tuple(rng.standard_normal((nodes, nodes)) for _ in range(layers))
+    weights = tuple(rng.standard_normal((nodes, nodes)) for _layer in range(layers))
     for array in (x, *weights):
         array.flags.writeable = False
     return x, weights
@@ -160,36 +162,43 @@ def judge(stats: list[LayerStats], activation: str) -> Verdict:
     _activation(activation)
     if not isinstance(stats, list | tuple) or not stats or not all(
             isinstance(s, LayerStats) for s in stats):
-        raise TypeError("stats must be a non-empty list of LayerStats, one per layer "
-                        "(layer_stats(...) of each layer's outputs)")
+        raise TypeError(_("stats must be a non-empty list of LayerStats, one per layer "
+                          "(layer_stats(...) of each layer's outputs)"))
     first, last = stats[0], stats[-1]
     ratio = last.std / first.std if first.std > 0 else 0.0
-    spread = (f"std {first.std:.2g} in layer 1, {last.std:.2g} in layer {len(stats)}")
+    spread = _("std {first:.2g} in layer 1, {last:.2g} in layer {n}").format(
+        first=first.std, last=last.std, n=len(stats))
     if activation != "relu":
         worst = max(s.saturated for s in stats)
-        ends = "0 and 1" if activation == "sigmoid" else "-1 and 1"
+        ends = _("0 and 1") if activation == "sigmoid" else _("-1 and 1")
         middle = "0.5" if activation == "sigmoid" else "0"
         if worst > SATURATED_SHARE:
-            return Verdict("saturated", f"saturated at {ends}: up to {worst:.0%} of the outputs "
-                           "sit at the ends, where the gradient is almost 0 (勾配消失)")
+            return Verdict("saturated", _("saturated at {ends}: up to {worst:.0%} of the "
+                                          "outputs sit at the ends, where the gradient is "
+                                          "almost 0 (勾配消失)").format(ends=ends, worst=worst))
         if last.std < COLLAPSED_STD[activation] or ratio < 0.1:
-            return Verdict("collapsed", f"collapsed to {middle} ({spread}): every unit says "
-                           "almost the same thing, so many units are no better than one "
-                           "(表現力の制限)")
-        return Verdict("healthy", f"a healthy spread ({spread}), {worst:.0%} at the ends at most")
-    zeros = f"{last.zero:.0%} of the last layer's outputs are 0, as ReLU's are"
+            return Verdict("collapsed", _("collapsed to {middle} ({spread}): every unit says "
+                                          "almost the same thing, so many units are no better "
+                                          "than one (表現力の制限)").format(middle=middle,
+                                                                           spread=spread))
+        return Verdict("healthy", _("a healthy spread ({spread}), {worst:.0%} at the ends at "
+                                    "most").format(spread=spread, worst=worst))
+    zeros = _("{zero:.0%} of the last layer's outputs are 0, as ReLU's are").format(
+        zero=last.zero)
     if ratio < 0.1:
-        return Verdict("vanishing", f"collapsed to 0 ({spread}): the spread shrinks layer by "
-                       "layer, and the gradients with it")
+        return Verdict("vanishing", _("collapsed to 0 ({spread}): the spread shrinks layer by "
+                                      "layer, and the gradients with it").format(spread=spread))
     if ratio < 0.5:
-        return Verdict("shrinking", f"shrinking towards 0 layer by layer ({spread}); "
-                       "ReLU needs the larger He scale")
+        return Verdict("shrinking", _("shrinking towards 0 layer by layer ({spread}); ReLU "
+                                      "needs the larger He scale").format(spread=spread))
     if ratio > 3:
-        return Verdict("exploding", f"growing layer by layer ({spread})")
-    return Verdict("healthy", f"a healthy spread ({spread}); {zeros}")
+        return Verdict("exploding", _("growing layer by layer ({spread})").format(spread=spread))
+    return Verdict("healthy", _("a healthy spread ({spread}); {zeros}").format(spread=spread,
+                                                                               zeros=zeros))
 
 
 def _activation(name: str):
     if not isinstance(name, str) or name not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}, got {name!r}")
+        raise ValueError(_("activation must be one of {choices}, got {name!r}").format(
+            choices=", ".join(ACTIVATIONS), name=name))
     return ACTIVATIONS[name]

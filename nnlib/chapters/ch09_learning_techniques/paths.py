@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from nnlib._checks import check_count, check_positive_finite, finite_scalar
+from nnlib.i18n import _
 from nnlib.optimizers import OPTIMIZERS
 
 __all__ = ["RaceSurface", "SURFACES", "get_surface", "optimizer_path", "race", "PathResult",
@@ -84,13 +85,23 @@ SURFACES: dict[str, RaceSurface] = {
 }
 
 
+def shown(text: str) -> str:
+    """A surface's label as the reader sees it, in the current language."""
+    return {
+        "f = x²/20 + y² (the book's)": _("f = x²/20 + y² (the book's)"),
+        "the book's valley turned 45°": _("the book's valley turned 45°"),
+        "f = x² + y² (a round bowl)": _("f = x² + y² (a round bowl)"),
+    }.get(text, text)
+
+
 def get_surface(name: str) -> RaceSurface:
     """The surface called ``name`` (one of :data:`SURFACES`)."""
     if not isinstance(name, str):
-        raise TypeError(f"surface must be a name, one of {', '.join(SURFACES)}; got "
-                        f"{type(name).__name__}")
+        raise TypeError(_("surface must be a name, one of {choices}; got {kind}").format(
+            choices=", ".join(SURFACES), kind=type(name).__name__))
     if name not in SURFACES:
-        raise ValueError(f"the surface name must be one of {', '.join(SURFACES)}, got {name!r}")
+        raise ValueError(_("the surface name must be one of {choices}, got {name!r}").format(
+            choices=", ".join(SURFACES), name=name))
     return SURFACES[name]
 
 
@@ -124,7 +135,8 @@ def optimizer_path(name: str, lr: float, surface: str = "book",
     x, y = _start(start)
     optimizer = OPTIMIZERS.get(name.lower()) if isinstance(name, str) else None
     if optimizer is None:
-        raise ValueError(f"name must be one of {', '.join(OPTIMIZERS)} (any case), got {name!r}")
+        raise ValueError(_("name must be one of {choices} (any case), got {name!r}").format(
+            choices=", ".join(OPTIMIZERS), name=name))
     optimizer = optimizer(lr=lr, **optimizer_param)
     params = {"x": x, "y": y}
     points = [(x, y)]
@@ -149,11 +161,11 @@ def race(lrs: Mapping[str, float] | None = None, surface: str = "book",
          ) -> dict[str, PathResult]:
     """Every optimizer of ``lrs`` ({name: learning rate}, the book's by default) from one start."""
     if lrs is not None and not isinstance(lrs, Mapping):
-        raise TypeError(f"lrs must be a dict {{optimizer name: learning rate}}, got "
-                        f"{type(lrs).__name__}")
+        raise TypeError(_("lrs must be a dict {{optimizer name: learning rate}}, "
+                          "got {kind}").format(kind=type(lrs).__name__))
     lrs = dict(BOOK_LRS if lrs is None else lrs)
     if not lrs:
-        raise ValueError("lrs is empty; give at least one {optimizer name: learning rate}")
+        raise ValueError(_("lrs is empty; give at least one {optimizer name: learning rate}"))
     return {name: optimizer_path(name, lr, surface, start, steps) for name, lr in lrs.items()}
 
 
@@ -161,5 +173,5 @@ def _start(start: object) -> tuple[float, float]:
     values: NDArray | list[Any] = (np.asarray(start, dtype=object).ravel()
                                    if not isinstance(start, str) else [])
     if len(values) != 2:
-        raise ValueError(f"start must be two numbers (x, y), got {start!r}")
+        raise ValueError(_("start must be two numbers (x, y), got {start!r}").format(start=start))
     return (finite_scalar(values[0], "start[0]"), finite_scalar(values[1], "start[1]"))

@@ -17,6 +17,7 @@ from nnlib._checks import check_count, check_instance, check_str
 from nnlib.chapters.ch09_learning_techniques.experiments import Run, Trial
 from nnlib.chapters.ch09_learning_techniques.init_weights import OUTPUT_RANGE
 from nnlib.chapters.ch09_learning_techniques.paths import PathResult, RaceSurface
+from nnlib.i18n import _
 
 __all__ = ["plot_optimizer_paths", "plot_activation_histograms", "draw_surface",
            "histogram_shares", "COLOURS", "BANDS", "drawable", "smooth", "plot_loss_curves",
@@ -55,7 +56,7 @@ def plot_optimizer_paths(results: Mapping[str, PathResult], surface: RaceSurface
     _each(results, "results", Mapping, PathResult, "race(...)'s {name: PathResult}")
     check_instance(surface, "surface", RaceSurface, "a surface from get_surface(name)")
     if not results:
-        raise ValueError("results is empty; pass race(...)'s {name: PathResult}")
+        raise ValueError(_("results is empty; pass race(...)'s {name: PathResult}"))
     n = len(results)
     cols = 2 if n > 1 else 1
     rows = (n + cols - 1) // cols
@@ -66,8 +67,9 @@ def plot_optimizer_paths(results: Mapping[str, PathResult], surface: RaceSurface
         shown = drawable(result.path)
         ax.plot(shown[:, 0], shown[:, 1], "o-", ms=2.5, lw=1.2, color=COLOURS.get(name, "k"))
         ax.plot(result.path[:1, 0], result.path[:1, 1], "o", ms=9, mfc="none", mec="k")
-        note = " (escaped)" if result.escaped_at else ""
-        ax.set_title(f"{name}, lr = {result.lr:g}{note}", fontsize=10)
+        title = (_("{name}, lr = {lr:g} (escaped)") if result.escaped_at
+                 else _("{name}, lr = {lr:g}"))
+        ax.set_title(title.format(name=name, lr=result.lr), fontsize=10)
     for ax in axes.ravel()[n:]:
         ax.set_visible(False)
     return fig
@@ -86,9 +88,10 @@ def plot_activation_histograms(rows: Mapping[str, Sequence[NDArray]], activation
     check_instance(rows, "rows", Mapping, "{label: layer_activations(...)}")
     check_str(activation, "activation")
     if not rows:
-        raise ValueError("rows is empty; pass {label: layer_activations(...)}")
+        raise ValueError(_("rows is empty; pass {label: layer_activations(...)}"))
     if activation not in OUTPUT_RANGE:
-        raise ValueError(f"activation must be one of {', '.join(OUTPUT_RANGE)}, got {activation!r}")
+        raise ValueError(_("activation must be one of {choices}, got {name!r}").format(
+            choices=", ".join(OUTPUT_RANGE), name=activation))
     layers = max(len(r) for r in rows.values())
     fig, axes = plt.subplots(len(rows), layers, figsize=(1.75 * layers, 1.7 * len(rows) + 0.3),
                              layout="constrained", squeeze=False, sharex=True)
@@ -96,10 +99,10 @@ def plot_activation_histograms(rows: Mapping[str, Sequence[NDArray]], activation
         for i, (ax, z) in enumerate(zip(row, outputs, strict=False)):
             edges, shares = histogram_shares(z, activation)
             ax.stairs(shares, edges, fill=True, color="steelblue")
-            ax.set_title(f"{i + 1}-layer", fontsize=8)
+            ax.set_title(_("{n}-layer").format(n=i + 1), fontsize=8)
             ax.tick_params(labelsize=7)
             if i == 0:
-                ax.set_ylabel(f"{label}\n% of outputs", fontsize=8)
+                ax.set_ylabel(_("{label}\n% of outputs").format(label=label), fontsize=8)
     return fig
 
 
@@ -121,8 +124,8 @@ def plot_loss_curves(runs: Mapping[str, Run], title: str = "", window: int = 10)
     fig, ax = plt.subplots(figsize=(6.4, 3.4), layout="constrained")
     for name, run in runs.items():
         ax.plot(smooth(run.loss, window), label=name, color=COLOURS.get(name))
-    ax.set_xlabel("iterations")
-    ax.set_ylabel(f"loss (mean of {window})")
+    ax.set_xlabel(_("iterations"))
+    ax.set_ylabel(_("loss (mean of {window})").format(window=window))
     ax.set_ylim(0, 2.5)
     ax.set_title(title, fontsize=10)
     ax.legend()
@@ -136,12 +139,12 @@ def plot_accuracy_curves(runs: Mapping[str, Run]) -> Figure:
     fig, axes = plt.subplots(1, len(runs), figsize=(3.3 * len(runs), 3.0), layout="constrained",
                              sharey=True, squeeze=False)
     for ax, (name, run) in zip(axes[0], runs.items(), strict=True):
-        ax.plot(run.epochs, run.train_acc, label="train", color="tab:blue")
-        ax.plot(run.epochs, run.test_acc, "--", label="test", color="tab:orange")
+        ax.plot(run.epochs, run.train_acc, label=_("train"), color="tab:blue")
+        ax.plot(run.epochs, run.test_acc, "--", label=_("test"), color="tab:orange")
         ax.set_title(name, fontsize=9)
-        ax.set_xlabel("epochs")
+        ax.set_xlabel(_("epochs"))
         ax.set_ylim(0, 1.0)
-    axes[0][0].set_ylabel("accuracy")
+    axes[0][0].set_ylabel(_("accuracy"))
     axes[0][0].legend(loc="lower right")
     return fig
 
@@ -153,22 +156,23 @@ def plot_batchnorm_runs(pairs: Sequence[tuple[float, Run, Run]]) -> Figure:
     for pair in pairs:
         if not (isinstance(pair, tuple) and len(pair) == 3
                 and isinstance(pair[1], Run) and isinstance(pair[2], Run)):
-            raise TypeError(f"each of pairs must be (scale, Run, Run), got {pair!r:.60}")
+            raise TypeError(_("each of pairs must be (scale, Run, Run), got {pair}").format(
+                pair=f"{pair!r:.60}"))
     cols = 4
     rows = -(-len(pairs) // cols)
     fig, axes = plt.subplots(rows, cols, figsize=(2.2 * cols, 1.7 * rows + 0.3),
                              layout="constrained", sharex=True, sharey=True, squeeze=False)
     for ax, (scale, with_bn, without) in zip(axes.flat, pairs, strict=False):
-        ax.plot(with_bn.epochs, with_bn.train_acc, color="tab:blue", label="Batch Norm")
-        ax.plot(without.epochs, without.train_acc, "--", color="tab:gray", label="without")
+        ax.plot(with_bn.epochs, with_bn.train_acc, color="tab:blue", label=_("Batch Norm"))
+        ax.plot(without.epochs, without.train_acc, "--", color="tab:gray", label=_("without"))
         ax.set_title(f"W: {scale:.2g}", fontsize=8)
         ax.set_ylim(0, 1.0)
         ax.tick_params(labelsize=7)
     for ax in axes.flat[len(pairs):]:
         ax.set_visible(False)
     axes[0][0].legend(fontsize=7, loc="lower right")
-    fig.supxlabel("epochs", fontsize=8)
-    fig.supylabel("training accuracy", fontsize=8)
+    fig.supxlabel(_("epochs"), fontsize=8)
+    fig.supylabel(_("training accuracy"), fontsize=8)
     return fig
 
 
@@ -185,13 +189,14 @@ def plot_search(trials: Sequence[Trial], top: int = 6) -> Figure:
     for i, (ax, trial) in enumerate(zip(axes.flat, shown, strict=False)):
         ax.plot(trial.val_acc, color="tab:blue")
         ax.plot(trial.train_acc, "--", color="tab:gray")
-        ax.set_title(f"Best-{i + 1}: lr {trial.lr:.2g}, λ {trial.weight_decay:.2g}", fontsize=8)
+        ax.set_title(_("Best-{rank}: lr {lr:.2g}, λ {decay:.2g}").format(
+            rank=i + 1, lr=trial.lr, decay=trial.weight_decay), fontsize=8)
         ax.set_ylim(0, 1.0)
         ax.tick_params(labelsize=7)
     for ax in axes.flat[len(shown):]:
         ax.set_visible(False)
-    fig.supxlabel("epochs", fontsize=8)
-    fig.supylabel("accuracy (validation solid)", fontsize=8)
+    fig.supxlabel(_("epochs"), fontsize=8)
+    fig.supylabel(_("accuracy (validation solid)"), fontsize=8)
     return fig
 
 

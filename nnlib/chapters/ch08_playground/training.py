@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 
 from nnlib._checks import OverflowWarning, check_count, check_instance
 from nnlib.chapters.ch08_playground.data import feature_matrix, make_data, train_test_split
+from nnlib.engines.formatting import fixed
 from nnlib.functions import softmax_of_rows
 from nnlib.i18n import _
 from nnlib.layers import Affine, Relu, Sigmoid, SoftmaxWithLoss, Tanh
@@ -330,8 +331,9 @@ def explain_step(trace: StepTrace, layer: int, neuron: int, samples: int = 3) ->
 
 
 def _num(value: float, brackets: bool = False, digits: int = 3) -> str:
-    """``value`` rounded, never as -0.000; in brackets when negative and ``brackets``."""
-    text = f"{round(float(value), digits) + 0.0:.{digits}f}"
+    """``value`` rounded by the shared formatter (never -0.000); in brackets when negative
+    and ``brackets``."""
+    text = fixed(value, digits)
     return f"({text})" if brackets and text.startswith("-") else text
 
 

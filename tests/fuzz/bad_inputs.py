@@ -592,7 +592,7 @@ FILE_ARGUMENTS = ("path", "file")
 
 
 def bad_files() -> dict[str, Path]:
-    """Files that are not what they claim (issue 21 section 1), written once to a scratch
+    """Files that are not what they claim, written once to a scratch
     folder: an error that names the file (its path) is as clear as one naming the argument."""
     import gzip
     import io
@@ -726,7 +726,7 @@ def outcome(func: Callable, kwargs: dict[str, Any], argument: str, nan_allowed: 
         return MUTATED, f"changed {changed}"
     if not nan_allowed and not _finite(result):
         named = [w for w in caught if issubclass(w.category, OWN_WARNINGS)]
-        if named:  # issue 21: a named warning where the book's code gives the same number
+        if named:  # a named warning where the book's code gives the same number
             return NAMED, f"{named[0].category.__name__}: {named[0].message}"[:200]
         return SILENT, f"returned {result!r}"[:200]
     return ANSWER, ""

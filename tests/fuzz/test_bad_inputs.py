@@ -48,7 +48,7 @@ import nnlib.functions as F
 KNOWN: set[tuple[str, str, str]] = set()
 
 #: The share of unclear refusals (an error not naming the argument, or a crash) over the
-#: whole matrix (readers must meet clear errors: at most 5 %), and outside ``bad_inputs.ELSEWHERE``.
+#: whole matrix (at most 5 % of what a reader meets), and outside ``bad_inputs.ELSEWHERE``.
 UNCLEAR_CEILING = 0.05
 UNCLEAR_CEILING_HERE = 0.01
 
@@ -102,7 +102,7 @@ def test_unclear_refusals_stay_below_the_ceiling():
 
 
 def test_a_file_that_is_not_what_it_claims_is_refused_naming_it():
-    """Files that are not what they claim: every reader of a file (load_sample_weight, the IDX readers), given
+    """Every reader of a file (load_sample_weight, the IDX readers), given
     an empty, garbage, truncated, booby-trapped or missing file or a folder, says which file
     and what is wrong: a clear error, every time (not only under the ceiling)."""
     keys = [key for key, target in targets().items()

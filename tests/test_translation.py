@@ -295,11 +295,13 @@ def test_a_third_language_costs_only_catalogs(tmp_path: Path):
         assert [c.cell_type for c in built.cells] == [c.cell_type for c in english.cells]
         codes = [(e, b) for e, b in zip(english.cells, built.cells, strict=True)
                  if e.cell_type == "code"]
-        first, rest = codes[0], codes[1:]
-        assert first[1].source.split("\n", 1) == [tool.language_line("xx"), first[0].source]
-        for e, b in rest:  # the code itself is the English code; only comments may differ
-            assert [line.split("#")[0] for line in b.source.splitlines()] == \
-                   [line.split("#")[0] for line in e.source.splitlines()]
+        (first_english, first_built), rest = codes[0], codes[1:]
+        added, first_code = first_built.source.split("\n", 1)
+        assert added == tool.language_line("xx")
+        pairs = [(first_english.source, first_code)] + [(e.source, b.source) for e, b in rest]
+        for english_code, built_code in pairs:  # the English code; only comments may differ
+            assert [line.split("#")[0] for line in built_code.splitlines()] == \
+                   [line.split("#")[0] for line in english_code.splitlines()]
         for e, b in zip(english.cells, built.cells, strict=True):
             if e.cell_type == "markdown":
                 units = [t for t, ok in tool.markdown_pieces(e.source) if ok]

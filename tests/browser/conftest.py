@@ -36,9 +36,11 @@ from browser_support import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, WAIT_MS, chapters
 
 WIDGETS_EXTENSION = "@jupyter-widgets/jupyterlab-manager"
 SERVER_START_TIMEOUT_S = 60
-# Hard stop for the whole browser session: if anything still runs after this, the server
-# and the browser driver are killed, so every pending call fails instead of hanging.
-SESSION_WATCHDOG_S = 600
+# Hard stop for one test: if it still runs after this, the server and the browser driver are
+# killed, so every pending call fails instead of hanging. Per test, not per session: the
+# session's fixtures live until pytest ends, and tests/lite (which shares the driver) runs
+# long after this folder's tests.
+TEST_WATCHDOG_S = 300
 
 
 @dataclass
@@ -105,11 +107,11 @@ class BrowserReport:
 
 def _watchdog(stop, target, what: str) -> threading.Timer:
     def fire() -> None:
-        print(f"\nbrowser check still running after {SESSION_WATCHDOG_S} s: stopping {what}",
+        print(f"\nbrowser check still running after {TEST_WATCHDOG_S} s: stopping {what}",
               file=sys.stderr)
         stop(target)
 
-    timer = threading.Timer(SESSION_WATCHDOG_S, fire)
+    timer = threading.Timer(TEST_WATCHDOG_S, fire)
     timer.daemon = True
     timer.start()
     return timer
@@ -198,12 +200,10 @@ def lab(tmp_path_factory: pytest.TempPathFactory):
         process = subprocess.Popen(command, cwd=root, env=env, stdout=log,
                                    stderr=subprocess.STDOUT)
     server = Lab(f"http://127.0.0.1:{port}", token, root, log_path, process)
-    watchdog = _watchdog(_stop_server, server, "the JupyterLab server")
     try:
         _wait_until_serving(server)
         yield server
     finally:
-        watchdog.cancel()
         _stop_server(server)
 
 
@@ -227,19 +227,30 @@ def _kill(pids: set[int]) -> None:
 
 @pytest.fixture(scope="session")
 def browser(playwright_driver):
-    playwright, driver_pids = playwright_driver  # shared with tests/lite (tests/conftest.py)
-    # The driver process is ours; killing it makes a hung call raise instead of hanging.
-    watchdog = _watchdog(_kill, driver_pids, "the Playwright driver")
+    playwright, _ = playwright_driver  # shared with tests/lite (tests/conftest.py)
+    chromium = playwright.chromium.launch(
+        executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True, timeout=60_000
+    )
     try:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True, timeout=60_000
-        )
-        try:
-            yield chromium
-        finally:
-            _quietly(chromium.close)
+        yield chromium
     finally:
-        watchdog.cancel()
+        _quietly(chromium.close)
+
+
+@pytest.fixture(autouse=True)
+def _hang_guard(request: pytest.FixtureRequest):
+    """Each test of this folder runs under the watchdog: past TEST_WATCHDOG_S the server and
+    the driver (ours; killing it makes a hung call raise) are stopped."""
+    timers = []
+    if "lab" in request.fixturenames:
+        timers.append(_watchdog(_stop_server, request.getfixturevalue("lab"),
+                                "the JupyterLab server"))
+    if "browser_context" in request.fixturenames:
+        _, driver_pids = request.getfixturevalue("playwright_driver")
+        timers.append(_watchdog(_kill, driver_pids, "the Playwright driver"))
+    yield
+    for timer in timers:
+        timer.cancel()
 
 
 @pytest.fixture(scope="session")
